@@ -1,0 +1,31 @@
+# Per-target warnings and sanitizers (never global flags).
+function(fini_set_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor
+    $<$<BOOL:${FINI_WERROR}>:-Werror>)
+endfunction()
+
+function(fini_enable_sanitizers target)
+  if(FINI_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# fini_target(name) = warnings + sanitizers for one of our targets.
+function(fini_target target)
+  fini_set_warnings(${target})
+  fini_enable_sanitizers(${target})
+endfunction()
+
+# fini_module(<name> <dir> [DEPS ...]): a static library from <dir>/*.cpp (headers beside them).
+# Globbing keeps "add a file" a one-step change; CONFIGURE_DEPENDS re-globs on build.
+function(fini_module name dir)
+  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
+  list(FILTER srcs EXCLUDE REGEX ".*/main\\.cpp$")
+  add_library(${name} STATIC ${srcs})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/server)
+  target_link_libraries(${name} PUBLIC ${M_DEPS})
+  fini_target(${name})
+endfunction()
