@@ -1,0 +1,71 @@
+#pragma once
+// What the session serves, as interfaces: tools, prompts, resources. Implementations live in
+// other modules (tools/, skills/) and are wired by cli/. All methods may be called concurrently
+// from worker threads; implementations must be thread-safe and must not throw (the dispatcher
+// catches anything that escapes and answers -32603).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.hpp"
+#include "mcp/protocol.hpp"
+
+namespace fini::mcp {
+
+using Json = nlohmann::json;
+
+struct ClientInfo {
+  bool elicitation_form = false;
+  bool elicitation_url = false;
+  std::string name;
+  std::string protocol_version;
+};
+
+// Per-call services a handler can use while it runs.
+class CallContext {
+ public:
+  virtual ~CallContext() = default;
+  virtual bool cancelled() const = 0;
+  // notifications/progress when the request carried _meta.progressToken; monotonic, and
+  // silently dropped once the request has completed.
+  virtual void progress(double progress, std::optional<double> total, const std::string& message) = 0;
+  virtual void log(LogLevel level, const std::string& logger, const Json& data) = 0;
+  virtual const ClientInfo& client() const = 0;
+  // A server→client request (e.g. elicitation/create). Blocks until the reply, the timeout,
+  // cancellation of this call, or disconnect. The reply's error becomes a non-OK Status.
+  virtual Result<Json> request(const std::string& method, const Json& params,
+                               std::chrono::milliseconds timeout) = 0;
+  virtual void notify(const std::string& method, const Json& params) = 0;
+};
+
+class ToolProvider {
+ public:
+  virtual ~ToolProvider() = default;
+  virtual std::vector<Json> list_tools() const = 0;
+  // NotFound → -32602 "Unknown tool: X"; InvalidArgument → -32602; other errors → -32603.
+  // Tool-level failures are successful results with isError: true.
+  virtual Result<Json> call_tool(const std::string& name, const Json& arguments, CallContext& ctx) = 0;
+};
+
+class PromptProvider {
+ public:
+  virtual ~PromptProvider() = default;
+  virtual std::vector<Json> list_prompts() const = 0;
+  // NotFound / InvalidArgument → -32602.
+  virtual Result<Json> get_prompt(const std::string& name, const Json& arguments) const = 0;
+};
+
+class ResourceProvider {
+ public:
+  virtual ~ResourceProvider() = default;
+  virtual std::vector<Json> list_resources() const = 0;
+  virtual std::vector<Json> list_resource_templates() const = 0;
+  // NotFound → -32002 (MCP "resource not found").
+  virtual Result<Json> read_resource(const std::string& uri) const = 0;
+};
+
+}  // namespace fini::mcp

@@ -1,0 +1,105 @@
+#pragma once
+// One MCP session over a pair of streams: lifecycle and version negotiation, the method table,
+// a worker pool for tool calls, cancellation, progress, logging notifications and
+// server→client requests. The reader is the thread that calls run(); replies are written by
+// one Writer. Every request gets exactly one reply unless the client cancelled it.
+// Thread-safety: run() once; notify_*/log may be called from any thread. Never throws from
+// run() (a handler exception becomes -32603).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <istream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "jsonrpc/message.hpp"
+#include "jsonrpc/writer.hpp"
+#include "mcp/providers.hpp"
+#include "mcp/worker_pool.hpp"
+
+namespace fini::mcp {
+
+struct SessionOptions {
+  std::string server_title = "Fini";
+  std::string instructions;
+  std::size_t workers = 8;
+  std::size_t max_line_bytes = 16u * 1024u * 1024u;
+  std::size_t page_size = 0;  // 0: lists return everything in one page
+  std::chrono::milliseconds shutdown_grace{1500};
+};
+
+class Session {
+ public:
+  Session(SessionOptions options, std::istream& in, std::ostream& out);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void set_tools(ToolProvider* tools) { tools_ = tools; }
+  void set_prompts(PromptProvider* prompts) { prompts_ = prompts; }
+  void set_resources(ResourceProvider* resources) { resources_ = resources; }
+
+  // Reads until EOF or stop(), then drains in-flight work for the grace period.
+  // Returns true when every in-flight request finished (false: some were abandoned).
+  bool run();
+  // Asks run() to finish (e.g. on SIGTERM); safe from any thread, not from a signal handler.
+  void stop();
+
+  // Server-initiated notifications (any thread).
+  void notify_tools_changed();
+  void log(LogLevel level, const std::string& logger, const Json& data);
+
+  // Test/bench hooks.
+  std::size_t in_flight() const;
+
+ private:
+  struct InFlight;
+  class Context;
+  struct Outbound;
+
+  void handle_line(const std::string& line);
+  std::optional<Json> handle_message(const jsonrpc::Message& message, bool in_batch);
+  std::optional<Json> handle_request(const jsonrpc::Request& request, bool in_batch);
+  void handle_notification(const jsonrpc::Notification& notification);
+  void handle_response(const jsonrpc::Response& response);
+
+  Json do_initialize(const Json& params, jsonrpc::Error& error);
+  Result<Json> do_list(const Json& params, const char* key, std::vector<Json> items);
+  void start_tool_call(const jsonrpc::Request& request);
+  void finish(const std::string& key, const Json& reply);
+  Json error_reply(const Json& id, const Status& status, int default_code);
+
+  Result<Json> send_request(const std::string& method, const Json& params,
+                            std::chrono::milliseconds timeout, const std::atomic<bool>* cancelled);
+  void write(const Json& message) { writer_.write(message); }
+
+  SessionOptions options_;
+  std::istream& in_;
+  jsonrpc::Writer writer_;
+  WorkerPool pool_;
+  ToolProvider* tools_ = nullptr;
+  PromptProvider* prompts_ = nullptr;
+  ResourceProvider* resources_ = nullptr;
+
+  enum class State { kNew, kInitialized };
+  std::atomic<State> state_{State::kNew};
+  std::string protocol_version_;
+  ClientInfo client_;
+  std::atomic<int> log_level_{-1};  // -1: client did not ask for log notifications
+
+  mutable std::mutex mutex_;
+  std::condition_variable idle_cv_;
+  std::map<std::string, std::shared_ptr<InFlight>> in_flight_;
+  std::map<std::string, std::shared_ptr<Outbound>> outbound_;
+  std::uint64_t next_outbound_id_ = 1;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> disconnected_{false};
+};
+
+}  // namespace fini::mcp

@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "jsonrpc/message.hpp"
+
+namespace fini::jsonrpc {
+namespace {
+
+Invalid expect_invalid(std::string_view line) {
+  auto m = parse_line(line);
+  EXPECT_TRUE(std::holds_alternative<Invalid>(m)) << line;
+  return std::holds_alternative<Invalid>(m) ? std::get<Invalid>(m) : Invalid{};
+}
+
+TEST(JsonRpcParse, UnparseableLineIsParseErrorWithNullId) {
+  auto e = expect_invalid("this is not json");
+  EXPECT_EQ(e.error.code, kParseError);
+  EXPECT_EQ(e.error.message, "Parse error");
+  EXPECT_TRUE(e.id.is_null());
+  EXPECT_EQ(expect_invalid("{\"jsonrpc\":\"2.0\",").error.code, kParseError);
+}
+
+TEST(JsonRpcParse, InvalidUtf8IsParseError) {
+  std::string line = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\"\xff\xfe\"}}";
+  auto e = expect_invalid(line);
+  EXPECT_EQ(e.error.code, kParseError);
+  EXPECT_TRUE(e.id.is_null());
+}
+
+TEST(JsonRpcParse, NotARequestIsInvalidRequest) {
+  struct Case { const char* line; const char* message; bool id_echoed; };
+  const Case cases[] = {
+      {R"({"id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
+      {R"({"jsonrpc":"1.0","id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
+      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
+      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
+      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
+      {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
+      {R"({"jsonrpc":"2.0","id":7,"method":42})", "Invalid Request: \"method\" must be a string", true},
+      {R"({"jsonrpc":"2.0","id":7})", "Invalid Request: missing \"method\"", true},
+      {R"({"jsonrpc":"2.0","id":7,"method":"x","params":3})", "Invalid Request: \"params\" must be an object or array", true},
+      {R"("hello")", "Invalid Request: message must be a JSON object", false},
+      {R"(42)", "Invalid Request: message must be a JSON object", false},
+  };
+  for (const auto& c : cases) {
+    auto e = expect_invalid(c.line);
+    EXPECT_EQ(e.error.code, kInvalidRequest) << c.line;
+    EXPECT_EQ(e.error.message, c.message) << c.line;
+    EXPECT_EQ(e.id.is_null(), !c.id_echoed) << c.line;
+  }
+}
+
+TEST(JsonRpcParse, IdsKeepTheirType) {
+  auto a = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":1,"method":"ping"})"));
+  auto b = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":"1","method":"ping"})"));
+  EXPECT_TRUE(a.id.is_number_integer());
+  EXPECT_TRUE(b.id.is_string());
+  EXPECT_NE(a.id, b.id);
+  EXPECT_EQ(serialize(make_result(a.id, Json::object())), R"({"id":1,"jsonrpc":"2.0","result":{}})");
+  EXPECT_EQ(serialize(make_result(b.id, Json::object())), R"({"id":"1","jsonrpc":"2.0","result":{}})");
+}
+
+TEST(JsonRpcParse, CrLfTolerated) {
+  auto m = parse_line("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\r");
+  ASSERT_TRUE(std::holds_alternative<Request>(m));
+  EXPECT_EQ(std::get<Request>(m).method, "ping");
+}
+
+TEST(JsonRpcParse, NotificationAndResponseAndBatch) {
+  EXPECT_TRUE(std::holds_alternative<Notification>(parse_line(R"({"jsonrpc":"2.0","method":"notifications/initialized"})")));
+  auto r = parse_line(R"({"jsonrpc":"2.0","id":"fini-1","result":{"action":"accept"}})");
+  ASSERT_TRUE(std::holds_alternative<Response>(r));
+  EXPECT_EQ(std::get<Response>(r).result->at("action"), "accept");
+  auto e = parse_line(R"({"jsonrpc":"2.0","id":"fini-2","error":{"code":-32601,"message":"nope"}})");
+  ASSERT_TRUE(std::holds_alternative<Response>(e));
+  EXPECT_EQ(std::get<Response>(e).error->code, -32601);
+  EXPECT_TRUE(std::holds_alternative<Batch>(parse_line(R"([{"jsonrpc":"2.0","method":"x"}])")));
+}
+
+TEST(JsonRpcSerialize, InvalidUtf8FromUpstreamDoesNotThrow) {
+  Json j{{"text", std::string("bad \xff byte")}};
+  std::string out;
+  EXPECT_NO_THROW(out = serialize(j));
+  EXPECT_EQ(out.find('\n'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fini::jsonrpc
