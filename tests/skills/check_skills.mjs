@@ -130,8 +130,8 @@ export function splitSkillFile(content) {
   if (!/^\n|^$/.test(afterClose)) throw new YamlError('closing --- must be on a line of its own');
   // skills-ref splits the file on every "---"; a second one inside the frontmatter breaks it.
   if (fm.includes('---')) throw new YamlError("frontmatter contains '---' (breaks skills-ref's parser)");
-  let body = afterClose.replace(/^\n/, '');
-  if (body.endsWith('\n')) body = body.slice(0, -1);
+  // Like skills-ref, ignore blank lines around the body when counting.
+  const body = afterClose.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
   return { frontmatter: fm, bodyLines: body === '' ? [] : body.split('\n') };
 }
 
