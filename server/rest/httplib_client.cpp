@@ -1,0 +1,398 @@
+// The cpp-httplib implementation of HttpClient: a pool of keep-alive httplib clients, each used by
+// one thread at a time. httplib stays private to this file.
+
+#include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <random>
+#include <system_error>
+
+#include "rest/encoding.hpp"
+#include "rest/http_client.hpp"
+#include "rest/redact.hpp"
+
+namespace fini::rest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// One pooled connection. `fresh_socket` is set by httplib's socket-options hook whenever it
+// creates a socket, which is how we learn whether a send() reused the kept-alive connection.
+struct Connection {
+  std::unique_ptr<httplib::ClientImpl> client;
+  httplib::SSLClient* ssl = nullptr;  // same object as client when https
+  bool fresh_socket = false;
+};
+
+std::string format_duration(milliseconds d) {
+  const auto ms = d.count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms) + " ms";
+}
+
+bool is_header_safe(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f;
+  });
+}
+
+Status check_request(const HttpRequest& req) {
+  static const char* const kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), req.method) == std::end(kMethods)) {
+    return invalid_argument("unsupported HTTP method '" + req.method.substr(0, 16) + "'");
+  }
+  const bool path_ok = !req.path.empty() && req.path.front() == '/' &&
+                       std::all_of(req.path.begin(), req.path.end(), [](char c) {
+                         const auto u = static_cast<unsigned char>(c);
+                         return u > 0x20 && u < 0x7f && c != '?' && c != '#';
+                       });
+  if (!path_ok) {
+    return invalid_argument("request path must start with '/' and be percent-encoded ASCII without '?' or '#'");
+  }
+  if (req.path.find("/../") != std::string::npos || req.path.find("/./") != std::string::npos ||
+      req.path.ends_with("/..") || req.path.ends_with("/.")) {
+    return invalid_argument("request path must not contain '.' or '..' segments");
+  }
+  // Header injection guard; the token itself is never echoed.
+  if (!is_header_safe(req.bearer_token)) return invalid_argument("the API key contains invalid characters");
+  if (!is_header_safe(req.content_type) || !is_header_safe(req.accept)) {
+    return invalid_argument("content type or accept header contains invalid characters");
+  }
+  return Status::ok_status();
+}
+
+std::string quote_param(std::string_view v) {
+  // WHATWG form-data encoding of names/filenames: '"', CR and LF are percent-escaped.
+  std::string out;
+  for (char c : v) {
+    if (c == '"') out += "%22";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+std::string make_boundary(const std::vector<MultipartPart>& parts) {
+  static constexpr char kChars[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::random_device rd;
+  std::mt19937 gen(rd());
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(kChars) - 2);
+  while (true) {
+    std::string b = "----fini-mcp-";
+    for (int i = 0; i < 24; ++i) b += kChars[pick(gen)];
+    const bool clash = std::any_of(parts.begin(), parts.end(), [&](const MultipartPart& p) {
+      return p.content.find(b) != std::string::npos;
+    });
+    if (!clash) return b;
+  }
+}
+
+std::string encode_multipart(const std::vector<MultipartPart>& parts, const std::string& boundary) {
+  std::string out;
+  for (const auto& p : parts) {
+    out += "--" + boundary + "\r\n";
+    out += "Content-Disposition: form-data; name=\"" + quote_param(p.name) + "\"";
+    if (!p.filename.empty()) out += "; filename=\"" + quote_param(p.filename) + "\"";
+    out += "\r\n";
+    std::string type = p.content_type;
+    if (type.empty() && !p.filename.empty()) type = "application/octet-stream";
+    if (!type.empty()) out += "Content-Type: " + quote_param(type) + "\r\n";
+    out += "\r\n";
+    out += p.content;
+    out += "\r\n";
+  }
+  out += "--" + boundary + "--\r\n";
+  return out;
+}
+
+// httplib reports every failed connect as Error::Connection and its non-blocking connect leaves
+// errno at EINPROGRESS, so on that (rare) path we repeat the attempt ourselves to say why:
+// unknown host, refused, unreachable, timed out.
+std::string diagnose_connect(const std::string& host, int port, milliseconds budget) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (const int rc = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    return "could not resolve host name (" + std::string(::gai_strerror(rc)) + ")";
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
+  int last_error = 0;
+  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+    const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+      last_error = errno;
+      continue;
+    }
+    int err = 0;
+    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+      err = errno;
+      if (err == EINPROGRESS) {
+        pollfd p{fd, POLLOUT, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(std::min<milliseconds::rep>(budget.count(), 2000)));
+        socklen_t len = sizeof err;
+        if (ready == 0) {
+          err = ETIMEDOUT;
+        } else if (ready < 0 || ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+          err = errno;
+        }
+      }
+    }
+    ::close(fd);
+    if (err == 0) return "connection failed";  // it works now: a transient failure
+    last_error = err;
+  }
+  std::string why = last_error != 0 ? std::generic_category().message(last_error) : "connection failed";
+  if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  return why;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool is_idempotent(const std::string& method) {
+  return method == "GET" || method == "PUT" || method == "DELETE";
+}
+
+class HttplibClient final : public HttpClient {
+ public:
+  explicit HttplibClient(ClientOptions options)
+      : options_(std::move(options)),
+        host_port_((options_.base.host.find(':') != std::string::npos ? "[" + options_.base.host + "]"
+                                                                       : options_.base.host) +
+                   ":" + std::to_string(options_.base.port)),
+        user_agent_(options_.user_agent.empty() ? "fini-mcp" : options_.user_agent),
+        max_connections_(std::max<std::size_t>(options_.max_connections, 1)) {}
+
+  Result<HttpResponse> send(const HttpRequest& req) override;
+  std::size_t connections_opened() const override { return connects_.load(); }
+
+ private:
+  // Returns a connection to the pool when the request is done, whatever the outcome.
+  class Lease {
+   public:
+    Lease(HttplibClient& owner, std::unique_ptr<Connection> conn) : owner_(owner), conn_(std::move(conn)) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { owner_.checkin(std::move(conn_)); }
+    Connection& operator*() { return *conn_; }
+
+   private:
+    HttplibClient& owner_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  std::unique_ptr<Connection> checkout();
+  void checkin(std::unique_ptr<Connection> conn);
+  std::unique_ptr<Connection> make_connection();
+  httplib::Request build(const HttpRequest& req) const;
+  Status describe_failure(httplib::Error err, const Connection& conn, milliseconds elapsed,
+                          milliseconds read_timeout) const;
+
+  const ClientOptions options_;
+  const std::string host_port_;
+  const std::string user_agent_;
+  const std::size_t max_connections_;
+  std::atomic<std::size_t> connects_{0};
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // LIFO: the warmest connection first
+  std::size_t created_ = 0;
+};
+
+std::unique_ptr<Connection> HttplibClient::checkout() {
+  {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || created_ < max_connections_; });
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++created_;
+  }
+  return make_connection();  // outside the lock: creating an SSL context is not free
+}
+
+void HttplibClient::checkin(std::unique_ptr<Connection> conn) {
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(conn));
+  }
+  available_.notify_one();
+}
+
+std::unique_ptr<Connection> HttplibClient::make_connection() {
+  auto conn = std::make_unique<Connection>();
+  const BaseUrl& base = options_.base;
+  if (base.scheme == "https") {
+    auto ssl = std::make_unique<httplib::SSLClient>(base.host, base.port);
+    conn->ssl = ssl.get();
+    if (!options_.ca_file.empty()) ssl->set_ca_cert_path(options_.ca_file);
+    ssl->enable_server_certificate_verification(true);  // also turns on host name checks
+    conn->client = std::move(ssl);
+  } else {
+    conn->client = std::make_unique<httplib::ClientImpl>(base.host, base.port);
+  }
+  httplib::ClientImpl& c = *conn->client;
+  c.set_keep_alive(true);
+  c.set_follow_location(false);  // a redirect must never carry the key elsewhere
+  c.set_url_encode(false);       // paths arrive encoded; re-encoding would corrupt them
+  c.set_tcp_nodelay(true);       // headers and body go out in separate writes
+  c.set_connection_timeout(options_.connect_timeout);
+  c.set_read_timeout(options_.read_timeout);
+  c.set_write_timeout(options_.write_timeout);
+  Connection* raw = conn.get();
+  c.set_socket_options([raw](int /*sock*/) { raw->fresh_socket = true; });
+  return conn;
+}
+
+httplib::Request HttplibClient::build(const HttpRequest& req) const {
+  httplib::Request out;
+  out.method = req.method;
+  out.path = options_.base.prefix + req.path;
+  const std::string query = encode_query_string(req.query);
+  if (!query.empty()) out.path += "?" + query;
+  out.headers.emplace("Accept", req.accept);
+  out.headers.emplace("User-Agent", user_agent_);
+  if (!req.bearer_token.empty()) out.headers.emplace("Authorization", "Bearer " + req.bearer_token);
+  if (!req.multipart.empty()) {
+    const std::string boundary = make_boundary(req.multipart);
+    out.body = encode_multipart(req.multipart, boundary);
+    out.headers.emplace("Content-Type", "multipart/form-data; boundary=" + boundary);
+  } else if (req.body) {
+    out.body = *req.body;
+    out.headers.emplace("Content-Type", req.content_type.empty() ? "application/json" : req.content_type);
+  }
+  return out;
+}
+
+Status HttplibClient::describe_failure(httplib::Error err, const Connection& conn, milliseconds elapsed,
+                                       milliseconds read_timeout) const {
+  switch (err) {
+    case httplib::Error::Connection:
+      return unavailable("could not connect to " + host_port_ + ": " +
+                         diagnose_connect(options_.base.host, options_.base.port, options_.connect_timeout));
+    case httplib::Error::ConnectionTimeout:
+      return unavailable("could not connect to " + host_port_ + ": no answer within " +
+                         format_duration(options_.connect_timeout));
+    case httplib::Error::Read:
+      // httplib reports a read timeout and a peer close alike; the clock tells them apart.
+      if (elapsed >= read_timeout * 9 / 10) {
+        return {Code::kDeadlineExceeded,
+                "no response within " + format_duration(read_timeout) + " from " + host_port_};
+      }
+      return unavailable("connection to " + host_port_ + " closed before a response");
+    case httplib::Error::Write:
+      return unavailable("connection to " + host_port_ + " closed while sending the request");
+    case httplib::Error::SSLLoadingCerts:
+      return failed_precondition("could not load CA certificates from " +
+                                 (options_.ca_file.empty() ? std::string("the system store")
+                                                           : "'" + options_.ca_file + "'"));
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLServerVerification: {
+      std::string why;
+      const long verify = conn.ssl != nullptr ? conn.ssl->get_openssl_verify_result() : X509_V_OK;
+      if (verify != X509_V_OK) {
+        why = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+      } else if (err == httplib::Error::SSLServerVerification) {
+        why = "certificate verify failed: certificate is not valid for host " + options_.base.host;
+      } else if (const unsigned long e = ERR_peek_last_error(); e != 0 && ERR_reason_error_string(e) != nullptr) {
+        why = ERR_reason_error_string(e);
+      } else {
+        why = "the server did not complete the handshake";
+      }
+      return unavailable("TLS handshake with " + host_port_ + " failed: " + why);
+    }
+    default:
+      return unavailable("request to " + host_port_ + " failed: " + httplib::to_string(err));
+  }
+}
+
+Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
+  if (Status s = check_request(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
+  if (options_.read_only_guard && req.method != "GET" && !req.allow_in_read_only) {
+    return Status(Code::kPermissionDenied,
+                  redact("read-only mode: refusing " + req.method + " " + req.path, req.bearer_token));
+  }
+  const httplib::Request hreq = build(req);
+  const milliseconds read_timeout = req.read_timeout.value_or(options_.read_timeout);
+
+  Lease lease(*this, checkout());
+  Connection& conn = *lease;
+  conn.client->set_read_timeout(read_timeout);
+
+  for (int attempt = 0;; ++attempt) {
+    conn.fresh_socket = false;
+    ERR_clear_error();
+    const auto start = Clock::now();
+    httplib::Result res = conn.client->send(hreq);
+    const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    const httplib::Error err = res.error();
+    if (conn.fresh_socket && err != httplib::Error::Connection && err != httplib::Error::ConnectionTimeout) {
+      connects_.fetch_add(1);
+    }
+
+    if (res) {
+      HttpResponse out;
+      out.status = res->status;
+      out.body = std::move(res->body);
+      for (const auto& [name, value] : res->headers) out.headers.emplace(lower(name), value);
+      out.content_type = res->get_header_value("Content-Type");
+      if (res->has_header("Retry-After")) out.retry_after = res->get_header_value("Retry-After");
+      spdlog::debug("rest: {} {} -> {} in {} ms", req.method, req.path, out.status, elapsed.count());
+      return out;
+    }
+
+    Status failure = describe_failure(err, conn, elapsed, read_timeout);
+    ERR_clear_error();
+    // A kept-alive connection the server dropped while idle fails on first use; that says
+    // nothing about the request, so idempotent ones go again once on a fresh connection.
+    const bool stale = !conn.fresh_socket && failure.code() == Code::kUnavailable &&
+                       (err == httplib::Error::Read || err == httplib::Error::Write);
+    if (attempt == 0 && stale && is_idempotent(req.method)) {
+      spdlog::debug("rest: {} {}: stale keep-alive connection, retrying once", req.method, req.path);
+      continue;
+    }
+    spdlog::debug("rest: {} {} failed: {}", req.method, req.path, failure.message());
+    return Status(failure.code(), redact(failure.message(), req.bearer_token));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<HttpClient> make_http_client(const ClientOptions& options) {
+  // A peer closing mid-write must surface as a write error, not kill the process with SIGPIPE
+  // (httplib on Linux writes without MSG_NOSIGNAL). Only a default disposition is changed.
+  static std::once_flag sigpipe_once;
+  std::call_once(sigpipe_once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+      std::signal(SIGPIPE, SIG_IGN);
+    }
+  });
+  return std::make_unique<HttplibClient>(options);
+}
+
+}  // namespace fini::rest

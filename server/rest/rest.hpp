@@ -1,0 +1,7 @@
+#pragma once
+// Umbrella header of the REST transport module (fini::rest). See each header for its contract.
+
+#include "rest/base_url.hpp"
+#include "rest/encoding.hpp"
+#include "rest/http_client.hpp"
+#include "rest/redact.hpp"
