@@ -1,0 +1,108 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/paths.hpp"
+#include "cli/serve.hpp"
+#include "common/logging.hpp"
+#include "common/version.hpp"
+#include "tools/manifest.hpp"
+
+namespace fini::cli {
+
+namespace {
+
+int run_check(const std::string& dir_arg) {
+  std::filesystem::path dir = dir_arg;
+  if (dir.empty()) {
+    auto found = find_data_dir("manifests");
+    if (!found) {
+      std::cerr << "fini-mcp check: no manifests directory found; pass one: fini-mcp check DIR\n";
+      return 2;
+    }
+    dir = *found;
+  }
+  auto loaded = tools::load_manifests(dir);
+  for (const auto& issue : loaded.issues) std::cerr << tools::format_issue(issue) << "\n";
+  if (!loaded.issues.empty()) {
+    std::cerr << "fini-mcp check: " << loaded.issues.size() << " problem(s) in " << dir.string() << "\n";
+    return 2;
+  }
+  std::cout << "fini-mcp check: " << loaded.manifests.size() << " manifests OK in " << dir.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"fini-mcp: the Fini AI support platform as MCP tools for Claude"};
+  app.set_version_flag("--version", std::string(kVersion));
+  app.require_subcommand(0, 1);
+
+  ServeOptions serve;
+  std::string log_level = "warning";
+  std::string log_file;
+  app.add_option("--log-level", log_level, "stderr log level (debug, info, warning, error, off)")->capture_default_str();
+  app.add_option("--log-file", log_file, "write logs to this file instead of stderr");
+
+  auto add_serve_options = [&](CLI::App* cmd) {
+    cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
+    cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
+    cmd->add_option("--ca-file", serve.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
+    cmd->add_option("--api-key-file", serve.api_key_file, "read the Fini API key from this file (mode 0600)");
+    cmd->add_option("--profile", serve.profile, "stored key profile (env FINI_PROFILE; default 'default')");
+    cmd->add_option("--toolsets", serve.toolsets, "only these toolsets (comma-separated)")->delimiter(',');
+    cmd->add_option("--tools", serve.tools, "only these tools (comma-separated)")->delimiter(',');
+    cmd->add_option("--exclude-tools", serve.exclude, "hide these tools (comma-separated)")->delimiter(',');
+    cmd->add_flag("--read-only", serve.read_only, "hide write tools and refuse non-read requests");
+    cmd->add_flag("--show-all-tools", serve.show_all, "list write tools even for a read-only key");
+    cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed)");
+    cmd->add_option("--workers", serve.workers, "concurrent tool calls")->capture_default_str();
+    cmd->add_option("--page-size", serve.page_size, "list page size (0: everything in one page)")->capture_default_str();
+    cmd->add_option("--max-line-bytes", serve.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
+    cmd->add_option("--connect-timeout-ms", serve.connect_timeout_ms, "HTTP connect timeout")->capture_default_str();
+    cmd->add_option("--read-timeout-ms", serve.read_timeout_ms, "HTTP read timeout (manifests may override)")->capture_default_str();
+  };
+  auto* serve_cmd = app.add_subcommand("serve", "run the MCP server on stdio (the default)");
+  add_serve_options(serve_cmd);
+
+  std::string check_dir;
+  auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
+  check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);  // help/version → 0 on stdout; usage errors → stderr
+  }
+
+  try {
+    setup_logging(LogOptions{log_level, log_file});
+  } catch (const std::exception& e) {
+    std::cerr << "fini-mcp: cannot open the log: " << e.what() << "\n";
+    return 2;
+  }
+
+  if (*check_cmd) return run_check(check_dir);
+  if (*serve_cmd || app.get_subcommands().empty()) {
+    if (app.get_subcommands().empty() && isatty(STDIN_FILENO)) {
+      std::cerr << "fini-mcp is an MCP server: it speaks JSON-RPC on stdin/stdout and is started by an MCP "
+                   "client (Claude Desktop, Claude Code, …).\nTry `fini-mcp --help`, `fini-mcp login`, or "
+                   "`fini-mcp serve` to force serving on a terminal.\n";
+      return 2;
+    }
+    return run_serve(serve);
+  }
+  return 0;
+}
+
+}  // namespace fini::cli

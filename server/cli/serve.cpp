@@ -1,0 +1,161 @@
+#include "cli/serve.hpp"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli/paths.hpp"
+#include "common/version.hpp"
+#include "credentials/credentials.hpp"
+#include "mcp/session.hpp"
+#include "rest/base_url.hpp"
+#include "rest/http_client.hpp"
+#include "tools/fini_tools.hpp"
+#include "tools/manifest.hpp"
+
+namespace fini::cli {
+
+namespace {
+
+constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
+
+constexpr const char* kInstructions =
+    "Tools for the Fini AI support platform (conversations = hc-interactions, agents = bots, sources = "
+    "documents, articles, folders, rules, tags, prompts). Conversation windows are epoch milliseconds "
+    "(default last 7 days, at most 90); direction=next pages to OLDER items. Knowledge written through the "
+    "API lands as drafts in Review and Approvals unless published. Confirm destructive calls with the user.";
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+Result<std::optional<std::string>> read_key_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status(Code::kFailedPrecondition, "cannot read --api-key-file " + path);
+  if ((st.st_mode & 077) != 0) {
+    return Status(Code::kFailedPrecondition,
+                  "refusing to read " + path + ": it is readable by group or others; run `chmod 600 " + path + "`");
+  }
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string key = ss.str();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
+  return std::optional<std::string>(key);
+}
+
+std::set<std::string> to_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+}  // namespace
+
+int run_serve(const ServeOptions& options) {
+  // Block termination signals in every thread; one thread waits for them (no async handlers).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::filesystem::path manifests_dir = options.manifests_dir;
+  if (manifests_dir.empty()) {
+    auto found = find_data_dir("manifests");
+    if (!found) {
+      std::cerr << "fini-mcp: no manifests directory found next to the binary; pass --manifests DIR\n";
+      return 2;
+    }
+    manifests_dir = *found;
+  }
+  auto loaded = tools::load_manifests(manifests_dir);
+  if (!loaded.issues.empty()) {
+    for (const auto& issue : loaded.issues) std::cerr << "fini-mcp: invalid manifest: " << tools::format_issue(issue) << "\n";
+    return 2;
+  }
+  tools::SurfaceOptions surface{to_set(options.toolsets), to_set(options.tools), to_set(options.exclude),
+                                options.read_only, options.show_all};
+  auto selected = tools::select_tools(std::move(loaded.manifests), surface);
+  if (!selected.ok()) {
+    std::cerr << "fini-mcp: " << selected.status().message() << "\n";
+    return 2;
+  }
+
+  const std::string base_text = options.base_url.empty() ? env_or("FINI_BASE_URL", kDefaultBaseUrl) : options.base_url;
+  auto base = rest::parse_base_url(base_text);
+  if (!base.ok()) {
+    std::cerr << "fini-mcp: " << base.status().message() << "\n";
+    return 2;
+  }
+
+  std::optional<std::string> key;
+  if (!options.api_key_file.empty()) {
+    auto from_file = read_key_file(options.api_key_file);
+    if (!from_file.ok()) {
+      std::cerr << "fini-mcp: " << from_file.status().message() << "\n";
+      return 2;
+    }
+    key = *from_file;
+  } else if (const char* env = std::getenv("FINI_API_KEY"); env != nullptr && *env != '\0') {
+    key = std::string(env);
+  }
+  credentials::StaticCredentials credentials(key);
+
+  rest::ClientOptions client_options;
+  client_options.base = *base;
+  client_options.ca_file = options.ca_file;
+  client_options.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
+  client_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  client_options.user_agent = std::string("fini-mcp/") + kVersion;
+  client_options.max_connections = options.workers;
+  client_options.read_only_guard = options.read_only;
+  auto http = rest::make_http_client(client_options);
+
+  tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string());
+
+  mcp::SessionOptions session_options;
+  session_options.instructions = kInstructions;
+  session_options.workers = options.workers;
+  session_options.page_size = options.page_size;
+  session_options.max_line_bytes = options.max_line_bytes;
+  std::ios::sync_with_stdio(false);
+  mcp::Session session(session_options, std::cin, std::cout);
+  session.set_tools(&tool_provider);
+  tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
+
+  // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0.
+  std::thread signal_thread([signals, &session]() mutable {
+    int sig = 0;
+    if (sigwait(&signals, &sig) == 0 && sig != 0) {
+      spdlog::info("signal {}: shutting down", sig);
+      session.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::fflush(stdout);
+      std::cout.flush();
+      std::_Exit(0);
+    }
+  });
+  signal_thread.detach();
+
+  const bool drained = session.run();
+  std::cout.flush();
+  if (!drained) {
+    // Work still running past the grace period (e.g. a slow upstream call): leave now rather
+    // than make the client wait; there is nobody left to answer.
+    spdlog::warn("exiting with requests still in flight");
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
+  return 0;
+}
+
+}  // namespace fini::cli

@@ -1,0 +1,30 @@
+#pragma once
+// `fini-mcp serve`: wires manifests, credentials, the REST client and the MCP session on
+// stdio, and runs until stdin closes or SIGTERM/SIGINT. Returns the process exit code.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace fini::cli {
+
+struct ServeOptions {
+  std::string manifests_dir;
+  std::string base_url;
+  std::string ca_file;
+  std::string api_key_file;
+  std::string profile;
+  std::vector<std::string> toolsets, tools, exclude;
+  bool read_only = false;
+  bool show_all = false;
+  bool sandbox = false;
+  std::size_t workers = 8;
+  std::size_t page_size = 0;
+  std::size_t max_line_bytes = 16u * 1024u * 1024u;
+  int connect_timeout_ms = 10000;
+  int read_timeout_ms = 60000;
+};
+
+int run_serve(const ServeOptions& options);
+
+}  // namespace fini::cli

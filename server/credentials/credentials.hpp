@@ -1,0 +1,43 @@
+#pragma once
+// Credentials: the one component that knows the Fini API key. Tool handlers ask it for the key
+// of the current call and report what the API said about it (401/403), so it can forget a
+// revoked key or re-learn scopes. Thread-safe. Never throws; the key never appears in any
+// Status message it returns.
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include "common/status.hpp"
+#include "mcp/providers.hpp"
+
+namespace fini::credentials {
+
+class Credentials {
+ public:
+  virtual ~Credentials() = default;
+  // The key for this call. May ask the user (through ctx) when none is known yet.
+  // kUnauthenticated: no key; the message tells the user how to provide one.
+  virtual Result<std::string> key(mcp::CallContext& ctx) = 0;
+  // What the API answered to a request made with `key` (401 → the key is invalid; 403 → scopes).
+  virtual void observe(const std::string& key, int http_status, const std::string& scope) = 0;
+  // Scopes known for the active key; nullopt: not known (show every tool).
+  virtual std::optional<std::set<std::string>> scopes() const { return std::nullopt; }
+};
+
+// A fixed key from --api-key-file or FINI_API_KEY (the headless path); nothing is asked.
+class StaticCredentials final : public Credentials {
+ public:
+  explicit StaticCredentials(std::optional<std::string> key) : key_(std::move(key)) {}
+  Result<std::string> key(mcp::CallContext& ctx) override;
+  void observe(const std::string&, int, const std::string&) override {}
+
+ private:
+  std::optional<std::string> key_;
+};
+
+// Recognizes values that are not keys at all: an unexpanded ${user_config.api_key}
+// placeholder or an encrypted blob (__encrypted__:…) from a client's config.
+std::optional<std::string> config_problem(const std::string& value);
+
+}  // namespace fini::credentials

@@ -1,0 +1,140 @@
+#include "tools/fini_tools.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "rest/redact.hpp"
+#include "tools/request_mapper.hpp"
+#include "tools/result_shaper.hpp"
+
+namespace fini::tools {
+
+using nlohmann::json;
+
+nlohmann::json tool_definition(const Manifest& m) {
+  json def{{"name", m.name}, {"title", m.title}, {"description", m.description}, {"inputSchema", m.input_schema}};
+  if (!m.output_schema.is_null()) def["outputSchema"] = m.output_schema;
+  def["annotations"] = m.annotations;
+  return def;
+}
+
+Result<std::vector<Manifest>> select_tools(std::vector<Manifest> all, const SurfaceOptions& options) {
+  std::set<std::string> known_toolsets, known_tools;
+  for (const auto& m : all) {
+    known_toolsets.insert(m.toolset);
+    known_tools.insert(m.name);
+  }
+  auto check = [](const std::set<std::string>& wanted, const std::set<std::string>& known, const char* what) -> Status {
+    for (const auto& w : wanted) {
+      if (!known.count(w)) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        return invalid_argument(std::string("unknown ") + what + " '" + w + "' (known: " + list + ")");
+      }
+    }
+    return {};
+  };
+  if (auto s = check(options.toolsets, known_toolsets, "toolset"); !s.ok()) return s;
+  if (auto s = check(options.tools, known_tools, "tool"); !s.ok()) return s;
+  if (auto s = check(options.exclude, known_tools, "tool"); !s.ok()) return s;
+  std::vector<Manifest> out;
+  for (auto& m : all) {
+    if (!options.toolsets.empty() && !options.toolsets.count(m.toolset)) continue;
+    if (!options.tools.empty() && !options.tools.count(m.name)) continue;
+    if (options.exclude.count(m.name)) continue;
+    if (options.read_only && !m.read_only()) continue;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptions options, rest::HttpClient& http,
+                                   credentials::Credentials& credentials, std::string base_url)
+    : manifests_(std::move(manifests)),
+      options_(std::move(options)),
+      http_(http),
+      credentials_(credentials),
+      base_url_(std::move(base_url)) {
+  for (std::size_t i = 0; i < manifests_.size(); ++i) {
+    by_name_[manifests_[i].name] = i;
+    definitions_.push_back(tool_definition(manifests_[i]));
+  }
+}
+
+bool FiniToolProvider::visible(const Manifest& m) const {
+  if (options_.show_all || m.scope != "write") return true;
+  auto scopes = credentials_.scopes();
+  // Unknown scopes: show everything; a key known to lack write hides write tools.
+  return !scopes || scopes->count("write") > 0;
+}
+
+std::vector<json> FiniToolProvider::list_tools() const {
+  std::vector<json> out;
+  std::string surface;
+  for (std::size_t i = 0; i < manifests_.size(); ++i) {
+    if (!visible(manifests_[i])) continue;
+    out.push_back(definitions_[i]);
+    surface += manifests_[i].name + ",";
+  }
+  std::lock_guard lock(surface_mutex_);
+  last_surface_ = surface;
+  return out;
+}
+
+void FiniToolProvider::check_surface_change() {
+  std::string surface;
+  for (const auto& m : manifests_) {
+    if (visible(m)) surface += m.name + ",";
+  }
+  bool changed = false;
+  {
+    std::lock_guard lock(surface_mutex_);
+    changed = !last_surface_.empty() && surface != last_surface_;
+    if (changed) last_surface_ = surface;
+  }
+  if (changed && list_changed_) list_changed_();
+}
+
+Result<json> FiniToolProvider::call_tool(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return Status(Code::kNotFound, "Unknown tool: " + name);
+  const Manifest& m = manifests_[it->second];
+
+  if (auto errors = m.validator->validate(arguments); !errors.empty()) {
+    std::string text = "Invalid arguments for " + name + ":";
+    for (const auto& e : errors) text += "\n- " + schema::describe(e);
+    text += "\nFix these and call again (the input schema lists every field).";
+    return tool_error(text);
+  }
+  auto request = map_request(m, arguments);
+  if (!request.ok()) return tool_error("Invalid arguments for " + name + ": " + request.status().message());
+
+  auto key = credentials_.key(ctx);
+  if (!key.ok()) return tool_error(key.status().message());
+  if (ctx.cancelled()) return tool_error("Cancelled before the request was sent.");
+  request->bearer_token = *key;
+
+  ctx.progress(0, 1, "calling Fini: " + m.request.method + " " + m.request.path);
+  spdlog::debug("tool {} → {} {}", name, m.request.method, request->path);
+  auto response = http_.send(*request);
+  ctx.progress(1, 1, "Fini answered");
+
+  json result;
+  if (!response.ok()) {
+    result = shape_transport_error(m, response.status(), base_url_);
+  } else {
+    credentials_.observe(*key, response->status, m.scope);
+    result = shape_response(m, *response, base_url_);
+    if (response->status == 401 || response->status == 403) check_surface_change();
+  }
+  // Belt and braces: no text we return may carry the key, whatever upstream echoed.
+  if (result.contains("content")) {
+    for (auto& block : result["content"]) {
+      if (block.contains("text") && block["text"].is_string()) {
+        block["text"] = rest::redact(block["text"].get<std::string>(), *key);
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace fini::tools

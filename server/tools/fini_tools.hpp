@@ -1,0 +1,65 @@
+#pragma once
+// The Fini tools: every manifest becomes an MCP tool served by one generic handler that
+// validates arguments, asks Credentials for the key, maps the call to HTTP, sends it through
+// the shared HttpClient and shapes the answer. The manifest set is immutable after
+// construction, so calls need no lock. Thread-safe; never throws on the call path.
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "credentials/credentials.hpp"
+#include "mcp/providers.hpp"
+#include "rest/http_client.hpp"
+#include "tools/manifest.hpp"
+
+namespace fini::tools {
+
+struct SurfaceOptions {
+  std::set<std::string> toolsets;  // empty: all
+  std::set<std::string> tools;     // empty: all
+  std::set<std::string> exclude;
+  bool read_only = false;          // --read-only: hide and refuse write tools
+  bool show_all = false;           // --show-all-tools: ignore learned scopes
+};
+
+// Manifests selected by the surface options (independent of key scopes). Unknown names in
+// toolsets/tools are reported as kInvalidArgument so typos do not silently empty the surface.
+Result<std::vector<Manifest>> select_tools(std::vector<Manifest> all, const SurfaceOptions& options);
+
+// The published MCP tool definition of a manifest.
+nlohmann::json tool_definition(const Manifest& manifest);
+
+class FiniToolProvider final : public mcp::ToolProvider {
+ public:
+  FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptions options, rest::HttpClient& http,
+                   credentials::Credentials& credentials, std::string base_url);
+
+  std::vector<nlohmann::json> list_tools() const override;
+  Result<nlohmann::json> call_tool(const std::string& name, const nlohmann::json& arguments,
+                                   mcp::CallContext& ctx) override;
+
+  // Called (from a worker thread) when the visible tool set changes, e.g. after learning that
+  // the key is read-only; wire it to Session::notify_tools_changed.
+  void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }
+
+ private:
+  bool visible(const Manifest& m) const;
+  void check_surface_change();
+
+  std::vector<Manifest> manifests_;
+  std::map<std::string, std::size_t> by_name_;
+  std::vector<nlohmann::json> definitions_;
+  SurfaceOptions options_;
+  rest::HttpClient& http_;
+  credentials::Credentials& credentials_;
+  std::string base_url_;
+  std::function<void()> list_changed_;
+  mutable std::mutex surface_mutex_;
+  mutable std::string last_surface_;
+};
+
+}  // namespace fini::tools

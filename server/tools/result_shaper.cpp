@@ -1,0 +1,148 @@
+#include "tools/result_shaper.hpp"
+
+#include <algorithm>
+
+namespace fini::tools {
+
+using nlohmann::json;
+
+json tool_error(const std::string& text) {
+  return json{{"content", json::array({json{{"type", "text"}, {"text", text}}})}, {"isError", true}};
+}
+
+namespace {
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 406: return "Not Acceptable";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "HTTP error";
+  }
+}
+
+std::string path_ids(const Manifest& m) {
+  std::string ids;
+  for (const auto& p : m.params) {
+    if (p.location == ParamLocation::kPath) ids += (ids.empty() ? "" : ", ") + p.name;
+  }
+  return ids;
+}
+
+std::string next_step(const Manifest& m, int status, const std::optional<std::string>& retry_after) {
+  switch (status) {
+    case 400: return "The API rejected the arguments; correct them as the message says and call again.";
+    case 401:
+      return "The Fini API key was rejected (missing, malformed, revoked or invalid). Replace it: run "
+             "`fini-mcp login`, or set FINI_API_KEY to a key from the Fini dashboard (Deploy → API Keys), "
+             "then call again.";
+    case 403:
+      return "The key lacks the '" + m.scope + "' scope this tool needs, or the ids belong to another "
+             "workspace. Use a key with '" + m.scope + "' scope (Deploy → API Keys) or check the ids.";
+    case 404:
+      return path_ids(m).empty() ? "The resource does not exist." :
+             "Nothing exists with that id (" + path_ids(m) + "); list the resources to find a valid one.";
+    case 406:
+      return "The API refused the target: usually an agent or ids from another workspace, or a move "
+             "the folder tree does not allow.";
+    case 413: return "The request is too large; send less data per call.";
+    case 429:
+      return "Rate limited: this is retryable" + (retry_after ? " after " + *retry_after + " s." : " after a short wait.");
+    default: break;
+  }
+  if (status >= 500) {
+    return "Fini answered with a server error; this is retryable. (Some Fini routes also answer 500 for "
+           "an unknown id: if it repeats, check the id.)" +
+           (retry_after ? " Retry after " + *retry_after + " s." : std::string());
+  }
+  return "The API did not accept the request.";
+}
+
+std::string snippet(const std::string& body) {
+  std::string s = body.substr(0, 200);
+  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return s;
+}
+
+}  // namespace
+
+json shape_response(const Manifest& m, const rest::HttpResponse& r, const std::string& base_url) {
+  if (r.status < 200 || r.status >= 300) {
+    std::string message;
+    json envelope = json::parse(r.body, nullptr, false);
+    if (envelope.is_object() && envelope.contains("message")) {
+      const auto& msg = envelope["message"];
+      message = msg.is_string() ? msg.get<std::string>() : msg.dump();
+    } else if (!r.body.empty()) {
+      message = snippet(r.body);
+    }
+    std::string text = "Fini API error " + std::to_string(r.status) + " " + reason_phrase(r.status) + " (" +
+                       m.request.method + " " + m.request.path + ")";
+    if (!message.empty()) text += ": " + message;
+    text += ". " + next_step(m, r.status, r.retry_after);
+    (void)base_url;
+    return tool_error(text);
+  }
+
+  if (m.request.file_response) {
+    const std::string mime = r.content_type.empty() ? "application/octet-stream" : r.content_type;
+    const std::string uri = "fini://files/" + m.name;
+    json text_block{{"type", "text"},
+                    {"text", "The API returned a file (" + mime + ", " + std::to_string(r.body.size()) +
+                                 " bytes); its content follows as an embedded resource.\n\n" + r.body}};
+    json resource{{"type", "resource"}, {"resource", {{"uri", uri}, {"mimeType", mime}, {"text", r.body}}}};
+    return json{{"content", json::array({text_block, resource})}};
+  }
+
+  json body;
+  if (r.body.empty()) {
+    body = nullptr;
+  } else {
+    body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded()) {
+      return tool_error("Fini answered " + std::to_string(r.status) +
+                        " but the body is not valid JSON (first bytes: \"" + snippet(r.body) +
+                        "\"). This is retryable; if it persists, the API is misbehaving.");
+    }
+  }
+  json structured;
+  if (!m.request.wrap.empty()) {
+    structured = json{{m.request.wrap, body}};
+  } else if (body.is_object()) {
+    structured = body;
+  } else {
+    structured = json{{"result", body}};
+  }
+  json result{{"content", json::array({json{{"type", "text"},
+                                            {"text", structured.dump(-1, ' ', false, json::error_handler_t::replace)}}})}};
+  result["structuredContent"] = std::move(structured);
+  return result;
+}
+
+json shape_transport_error(const Manifest& m, const Status& status, const std::string& base_url) {
+  switch (status.code()) {
+    case Code::kDeadlineExceeded:
+      return tool_error("Fini did not answer " + m.request.method + " " + m.request.path + " in time (" +
+                        status.message() + "). This is retryable; the request may still have been applied, "
+                        "so check before repeating a write.");
+    case Code::kUnavailable:
+      return tool_error("Could not reach the Fini API at " + base_url + ": " + status.message() +
+                        ". This is retryable; check the network or --base-url.");
+    case Code::kPermissionDenied:
+      return tool_error(status.message() + ". fini-mcp runs in read-only mode (--read-only).");
+    default:
+      return tool_error("The request could not be sent: " + status.message());
+  }
+}
+
+}  // namespace fini::tools
