@@ -65,7 +65,8 @@ class HttpClient {
   // Errors: kInvalidArgument (malformed request: bad method, path, header characters),
   // kPermissionDenied (read-only guard), kUnavailable (could not connect, connection closed,
   // TLS failure), kDeadlineExceeded (no response within the read timeout),
-  // kFailedPrecondition (CA file unusable). Messages never contain the bearer token.
+  // kFailedPrecondition (CA file unusable; plain http to a non-loopback host in hand-built
+  // options). Messages never contain the bearer token.
   // Idempotent methods (GET PUT DELETE) are retried once on a fresh connection when a reused
   // keep-alive connection turns out to be dead; POST and PATCH never are.
   virtual Result<HttpResponse> send(const HttpRequest& req) = 0;

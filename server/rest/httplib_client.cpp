@@ -331,6 +331,13 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
 }
 
 Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
+  // Options may be built by hand rather than through parse_base_url: hold the key policy here too.
+  const BaseUrl& base = options_.base;
+  if (base.scheme != "https" && !(base.scheme == "http" && base.is_loopback())) {
+    return failed_precondition(base.scheme == "http"
+                                   ? "refusing to send the API key over plain http to host " + base.host + "; use https"
+                                   : "unsupported URL scheme '" + base.scheme + "'");
+  }
   if (Status s = check_request(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
   if (options_.read_only_guard && req.method != "GET" && !req.allow_in_read_only) {
     return Status(Code::kPermissionDenied,

@@ -273,6 +273,18 @@ TEST_F(HttpClientTest, RejectsMalformedRequestsBeforeSending) {
   EXPECT_TRUE(seen().empty());
 }
 
+TEST(HttpClientFailures, HandBuiltOptionsStillRefusePlainHttpToRemoteHosts) {
+  ClientOptions o;
+  o.base = BaseUrl{"http", "api-prod.usefini.com", 80, ""};
+  auto client = make_http_client(o);
+  auto res = client->send(get("/v2/bots/public"));
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(res.status().message(),
+            "refusing to send the API key over plain http to host api-prod.usefini.com; use https");
+  EXPECT_EQ(client->connections_opened(), 0u);
+}
+
 TEST(HttpClientFailures, ConnectionRefusedIsUnavailable) {
   const int port = closed_port();
   auto client = make_http_client(options_for(port));
