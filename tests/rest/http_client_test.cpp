@@ -132,6 +132,20 @@ TEST_F(HttpClientTest, PrefixIsPrependedAndEmptyBodySendsNoContentType) {
   EXPECT_EQ(all[0].headers.count("Content-Type"), 0u);
 }
 
+TEST_F(HttpClientTest, DeleteCanCarryAJsonBody) {  // bulk conversation delete, delete sources
+  auto client = make_http_client(options_for(server_->port()));
+  HttpRequest req = get("/v2/hc-interactions/public");
+  req.method = "DELETE";
+  req.body = R"({"interactionIds":["a","b"]})";
+  auto res = client->send(req);
+  ASSERT_TRUE(res.ok()) << res.status().to_string();
+  const auto all = seen();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].method, "DELETE");
+  EXPECT_EQ(all[0].body, R"({"interactionIds":["a","b"]})");
+  EXPECT_EQ(all[0].headers.find("Content-Type")->second, "application/json");
+}
+
 TEST_F(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
   auto client = make_http_client(options_for(server_->port()));
   for (int status : {400, 401, 403, 404, 429, 500, 503}) {
