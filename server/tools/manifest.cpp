@@ -1,0 +1,219 @@
+#include "tools/manifest.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+#include "tools/manifest_lint.hpp"
+
+namespace fini::tools {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kSchemaFileName = "manifest.schema.json";
+
+bool read_file(const std::filesystem::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  out = buf.str();
+  return !in.bad();
+}
+
+// Parses a file we ship (not wire input): the loader is the control plane, and nlohmann only
+// reports line/column through the exception, which never leaves this function.
+bool parse_json(const std::string& text, json& out, std::string& error) {
+  try {
+    out = json::parse(text);
+    return true;
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " id prefix.
+    if (auto close = what.find("] "); !what.empty() && what.front() == '[' && close != std::string::npos) {
+      what.erase(0, close + 2);
+    }
+    error = "invalid JSON: " + what;
+    return false;
+  }
+}
+
+// Removes private keywords from every schema position. Misplaced ones are lint issues, but a
+// published schema must never carry them either way.
+void strip_private(json& schema) {
+  if (!schema.is_object()) return;
+  for (auto kw : kPrivateKeywords) schema.erase(std::string(kw));
+  if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) {
+    for (auto& p : it->items()) strip_private(p.value());
+  }
+  if (auto it = schema.find("additionalProperties"); it != schema.end()) strip_private(*it);
+  if (auto it = schema.find("items"); it != schema.end()) strip_private(*it);
+}
+
+Manifest build_manifest(const json& doc, const std::string& file, schema::Validator validator) {
+  Manifest m;
+  m.name = doc["name"].get<std::string>();
+  m.title = doc["title"].get<std::string>();
+  m.description = doc["description"].get<std::string>();
+  m.toolset = doc["toolset"].get<std::string>();
+  m.scope = doc["scope"].get<std::string>();
+  m.file = file;
+  const json& req = doc["request"];
+  m.request.method = req["method"].get<std::string>();
+  m.request.path = req["path"].get<std::string>();
+  if (req.contains("timeoutMs")) m.request.timeout_ms = req["timeoutMs"].get<int>();
+  m.request.file_response = req.value("response", "json") == "file";
+  m.request.wrap = req.value("wrap", "");
+  m.params = extract_params(doc["input"]);
+  m.input_schema = publish_input_schema(doc["input"]);
+  m.output_schema = doc.contains("output") ? doc["output"] : json();
+  m.annotations = doc["annotations"];
+  m.validator = std::make_shared<const schema::Validator>(std::move(validator));
+  return m;
+}
+
+}  // namespace
+
+bool Manifest::read_only() const {
+  auto it = annotations.find("readOnlyHint");
+  return it != annotations.end() && it->is_boolean() && it->get<bool>();
+}
+
+std::string format_issue(const LintIssue& issue) {
+  if (issue.pointer.empty()) return issue.file + ": " + issue.reason;
+  return issue.file + ": " + issue.pointer + ": " + issue.reason;
+}
+
+std::string_view location_name(ParamLocation location) {
+  switch (location) {
+    case ParamLocation::kPath: return "path";
+    case ParamLocation::kQuery: return "query";
+    case ParamLocation::kBody: return "body";
+    case ParamLocation::kForm: return "form";
+  }
+  return "query";
+}
+
+json publish_input_schema(const json& input) {
+  json out = input;
+  strip_private(out);
+  return out;
+}
+
+std::vector<ParamSpec> extract_params(const json& input) {
+  std::vector<ParamSpec> out;
+  if (!input.is_object()) return out;
+  auto props = input.find("properties");
+  if (props == input.end() || !props->is_object()) return out;
+  for (auto it = props->begin(); it != props->end(); ++it) {
+    const json& p = it.value();
+    ParamSpec spec;
+    spec.name = it.key();
+    spec.wire_name = spec.name;
+    if (!p.is_object()) {
+      out.push_back(std::move(spec));
+      continue;
+    }
+    if (auto w = p.find("wireName"); w != p.end() && w->is_string()) spec.wire_name = w->get<std::string>();
+    const std::string in = p.value("in", "query");
+    if (in == "path") {
+      spec.location = ParamLocation::kPath;
+    } else if (in == "body") {
+      spec.location = ParamLocation::kBody;
+    } else if (in == "form") {
+      spec.location = ParamLocation::kForm;
+    } else {
+      spec.location = ParamLocation::kQuery;
+      spec.style = p.value("style", "repeat");
+    }
+    if (auto f = p.find("formFile"); spec.location == ParamLocation::kForm && f != p.end() && f->is_object()) {
+      spec.form_file = FormFile{f->value("filename", ""), f->value("contentType", "")};
+    }
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+LoadResult load_manifests(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  LoadResult result;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    result.issues.push_back({dir.generic_string(), "", "not a directory"});
+    return result;
+  }
+
+  std::vector<fs::path> files;  // relative to dir
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path().lexically_relative(dir));
+  }
+  if (ec) result.issues.push_back({dir.generic_string(), "", "cannot list directory: " + ec.message()});
+  std::sort(files.begin(), files.end());
+  if (std::none_of(files.begin(), files.end(), [](const fs::path& f) { return f != fs::path(kSchemaFileName); })) {
+    result.issues.push_back({dir.generic_string(), "", "no manifest files found"});
+  }
+
+  // Optional second opinion: the published manifest.schema.json, compiled with our validator.
+  std::optional<schema::Validator> schema_file;
+  const std::string schema_path = (dir / kSchemaFileName).generic_string();
+  if (fs::exists(dir / kSchemaFileName, ec)) {
+    std::string text, error;
+    json doc;
+    if (!read_file(dir / kSchemaFileName, text)) {
+      result.issues.push_back({schema_path, "", "cannot read file"});
+    } else if (!parse_json(text, doc, error)) {
+      result.issues.push_back({schema_path, "", error});
+    } else {
+      for (const auto& e : schema::Validator::check(doc)) {
+        result.issues.push_back({schema_path, e.pointer, "not usable by the server's validator: " + e.message});
+      }
+      if (auto compiled = schema::Validator::compile(doc); compiled.ok()) schema_file = std::move(compiled).value();
+    }
+  }
+
+  std::map<std::string, std::string> seen;  // tool name -> file
+  for (const auto& rel : files) {
+    if (rel == fs::path(kSchemaFileName)) continue;
+    const std::string file = (dir / rel).generic_string();
+    if (std::distance(rel.begin(), rel.end()) != 2) {
+      result.issues.push_back({file, "", "manifest files must be at <toolset>/<tool_name>.json"});
+      continue;
+    }
+    std::string text, error;
+    json doc;
+    if (!read_file(dir / rel, text)) {
+      result.issues.push_back({file, "", "cannot read file"});
+      continue;
+    }
+    if (!parse_json(text, doc, error)) {
+      result.issues.push_back({file, "", error});
+      continue;
+    }
+    auto issues = lint_manifest(doc, {file, rel.stem().string(), rel.parent_path().filename().string()});
+    if (issues.empty() && schema_file) issues = lint_against_schema_file(doc, *schema_file, file);
+    if (issues.empty()) {
+      const std::string name = doc["name"].get<std::string>();
+      if (auto [owner, inserted] = seen.emplace(name, file); !inserted) {
+        issues.push_back({file, "/name", "duplicate tool name '" + name + "' (also in " + owner->second + ")"});
+      }
+    }
+    if (issues.empty()) {
+      auto compiled = schema::Validator::compile(publish_input_schema(doc["input"]));
+      if (compiled.ok()) {
+        result.manifests.push_back(build_manifest(doc, file, std::move(compiled).value()));
+      } else {  // unreachable once lint passed; kept so a linter gap cannot crash start-up
+        issues.push_back({file, "/input", compiled.status().message()});
+      }
+    }
+    result.issues.insert(result.issues.end(), issues.begin(), issues.end());
+  }
+  std::sort(result.manifests.begin(), result.manifests.end(),
+            [](const Manifest& a, const Manifest& b) { return a.name < b.name; });
+  return result;
+}
+
+}  // namespace fini::tools

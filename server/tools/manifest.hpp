@@ -1,0 +1,86 @@
+#pragma once
+// Tool manifests: one JSON file per tool under manifests/<toolset>/<name>.json (DESIGN.md §3).
+// load_manifests() reads and lints a whole directory; a Manifest is an immutable value once
+// loaded (safe to share across threads). Nothing here throws except std::bad_alloc.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "schema/validator.hpp"
+
+namespace fini::tools {
+
+enum class ParamLocation { kPath, kQuery, kBody, kForm };
+
+struct FormFile {
+  std::string filename;
+  std::string content_type;
+};
+
+// One top-level input property and where it goes on the wire.
+struct ParamSpec {
+  std::string name;       // argument name (key of input.properties)
+  std::string wire_name;  // "wireName", defaults to name
+  ParamLocation location = ParamLocation::kQuery;
+  std::string style;      // query only: "repeat" (default) or "csv"; empty elsewhere
+  std::optional<FormFile> form_file;
+};
+
+struct RequestSpec {
+  std::string method;  // GET POST PUT PATCH DELETE
+  std::string path;    // with {placeholders}
+  std::optional<int> timeout_ms;
+  bool file_response = false;  // "response": "file"
+  std::string wrap;            // empty = body published as-is (must be an object)
+};
+
+struct Manifest {
+  std::string name, title, description, toolset, scope;
+  std::string file;  // path it came from
+  RequestSpec request;
+  std::vector<ParamSpec> params;  // sorted by name
+  nlohmann::json input_schema;    // published: private keywords stripped
+  nlohmann::json output_schema;   // published, or null when the manifest has none
+  nlohmann::json annotations;
+  std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
+  bool read_only() const;  // annotations.readOnlyHint
+};
+
+// pointer is a JSON Pointer into the manifest file ("" = the whole file).
+struct LintIssue {
+  std::string file;
+  std::string pointer;
+  std::string reason;
+};
+// "manifests/x/y.json: /input/properties/id/in: must be one of path, query, body, form";
+// an issue about the whole file has no pointer part.
+std::string format_issue(const LintIssue& issue);
+
+struct LoadResult {
+  std::vector<Manifest> manifests;  // only manifests without issues, sorted by name
+  std::vector<LintIssue> issues;    // empty = OK
+};
+
+// Reads <dir>/<toolset>/<name>.json (sorted by path), lints each file and, when
+// <dir>/manifest.schema.json exists, also validates each otherwise-clean manifest against it.
+// Issue files are named dir / relative path, as given. Never throws.
+LoadResult load_manifests(const std::filesystem::path& dir);
+
+// The keywords only allowed directly on a property of input.properties.
+inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style", "formFile"};
+
+// input with private keywords removed from every schema position (what tools/list publishes).
+nlohmann::json publish_input_schema(const nlohmann::json& input);
+// ParamSpecs for the top-level input properties (assumes a linted manifest; unknown "in"
+// values fall back to query).
+std::vector<ParamSpec> extract_params(const nlohmann::json& input);
+
+std::string_view location_name(ParamLocation location);  // "path", "query", "body", "form"
+
+}  // namespace fini::tools

@@ -1,0 +1,443 @@
+#include "tools/manifest_lint.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace fini::tools {
+
+using nlohmann::json;
+using schema::escape_pointer_token;
+
+namespace {
+
+constexpr std::string_view kTopLevelKeys[] = {"$comment", "$schema", "annotations", "description", "input",
+                                              "name", "output", "request", "scope", "title", "toolset"};
+constexpr std::string_view kRequestKeys[] = {"method", "path", "response", "timeoutMs", "wrap"};
+constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
+constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint",
+                                                "readOnlyHint", "title"};
+
+template <std::size_t N>
+bool one_of(std::string_view value, const std::string_view (&set)[N]) {
+  return std::find(std::begin(set), std::end(set), value) != std::end(set);
+}
+
+template <std::size_t N>
+std::string join(const std::string_view (&set)[N], std::string_view sep = ", ") {
+  std::string out;
+  for (auto s : set) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
+std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + escape_pointer_token(key); }
+
+bool valid_name(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool valid_placeholder(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool declares_array(const json& schema) {
+  if (!schema.is_object() || !schema.contains("type")) return false;
+  const json& t = schema["type"];
+  if (t.is_string()) return t == "array";
+  if (t.is_array()) return std::find(t.begin(), t.end(), json("array")) != t.end();
+  return false;
+}
+
+// Visits every schema position below (and including) `schema`: properties/*,
+// additionalProperties and items when they are schema objects. `top` marks the direct
+// properties of the input root, the only place private keywords are allowed.
+using SchemaVisitor = std::function<void(const json& node, const std::string& ptr, bool top)>;
+void visit_schemas(const json& schema, const std::string& ptr, bool is_input_root, const SchemaVisitor& fn,
+                   bool top = false) {
+  if (!schema.is_object()) return;
+  fn(schema, ptr, top);
+  if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) {
+    for (auto p = it->begin(); p != it->end(); ++p) {
+      visit_schemas(p.value(), child(child(ptr, "properties"), p.key()), false, fn, is_input_root);
+    }
+  }
+  if (auto it = schema.find("additionalProperties"); it != schema.end()) {
+    visit_schemas(*it, child(ptr, "additionalProperties"), false, fn);
+  }
+  if (auto it = schema.find("items"); it != schema.end()) visit_schemas(*it, child(ptr, "items"), false, fn);
+}
+
+class Linter {
+ public:
+  explicit Linter(const LintContext& context) : ctx_(context) {}
+
+  std::vector<LintIssue> run(const json& doc) {
+    if (!doc.is_object()) {
+      add("", std::string("a manifest must be a JSON object, got ") + doc.type_name());
+      return std::move(issues_);
+    }
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      if (!one_of(it.key(), kTopLevelKeys)) {
+        add(child("", it.key()), "unknown key (allowed: " + join(kTopLevelKeys) + ")");
+      }
+    }
+    check_name(doc);
+    if (const json* title = string_field(doc, "", "title"); title && title->get_ref<const std::string&>().empty()) {
+      add("/title", "must not be empty");
+    }
+    check_description(doc);
+    check_toolset(doc);
+    const json* scope = string_field(doc, "", "scope");
+    if (scope && *scope != "read" && *scope != "write") add("/scope", "must be one of read, write");
+    check_request(doc);
+    check_input(doc);
+    check_output(doc);
+    check_annotations(doc, scope);
+    return std::move(issues_);
+  }
+
+ private:
+  void add(std::string ptr, std::string reason) { issues_.push_back({ctx_.file, std::move(ptr), std::move(reason)}); }
+
+  // The member `key` of `obj` if it is a string; an issue (and nullptr) when missing/wrong.
+  const json* string_field(const json& obj, const std::string& ptr, std::string_view key, bool required = true) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required) add(child(ptr, key), "is required");
+      return nullptr;
+    }
+    if (!it->is_string()) {
+      add(child(ptr, key), "must be a string");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  const json* object_field(const json& obj, const std::string& ptr, std::string_view key, bool required = true) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required) add(child(ptr, key), "is required");
+      return nullptr;
+    }
+    if (!it->is_object()) {
+      add(child(ptr, key), "must be an object");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void check_name(const json& doc) {
+    const json* name = string_field(doc, "", "name");
+    if (name == nullptr) return;
+    const auto& s = name->get_ref<const std::string&>();
+    if (!valid_name(s)) add("/name", "must match ^[a-z0-9_]+$ (got \"" + s + "\")");
+    if (s.size() > kMaxToolNameLength) {
+      add("/name", "must be at most " + std::to_string(kMaxToolNameLength) + " characters (got " +
+                       std::to_string(s.size()) + ")");
+    }
+    if (s != ctx_.stem) add("/name", "must equal the file name '" + ctx_.stem + "' (got '" + s + "')");
+  }
+
+  void check_description(const json& doc) {
+    const json* d = string_field(doc, "", "description");
+    if (d == nullptr) return;
+    const std::size_t n = schema::code_points(d->get_ref<const std::string&>());
+    if (n == 0) {
+      add("/description", "must not be empty");
+    } else if (n > kMaxDescriptionLength) {
+      add("/description", "must be at most " + std::to_string(kMaxDescriptionLength) + " characters (got " +
+                              std::to_string(n) + ")");
+    }
+  }
+
+  void check_toolset(const json& doc) {
+    const json* t = string_field(doc, "", "toolset");
+    if (t == nullptr) return;
+    const auto& s = t->get_ref<const std::string&>();
+    if (s != ctx_.folder) {
+      add("/toolset", "must equal the folder name '" + ctx_.folder + "' (got '" + s + "')");
+    } else if (!one_of(s, kToolsets)) {
+      add("/toolset", "unknown toolset '" + s + "' (known: " + join(kToolsets) + ")");
+    }
+  }
+
+  void check_request(const json& doc) {
+    const json* req = object_field(doc, "", "request");
+    if (req == nullptr) return;
+    for (auto it = req->begin(); it != req->end(); ++it) {
+      if (!one_of(it.key(), kRequestKeys)) {
+        add(child("/request", it.key()), "unknown key (allowed: " + join(kRequestKeys) + ")");
+      }
+    }
+    if (const json* m = string_field(*req, "/request", "method"); m && !one_of(m->get<std::string>(), kMethods)) {
+      add("/request/method", "must be one of " + join(kMethods));
+    }
+    if (const json* p = string_field(*req, "/request", "path")) parse_path(p->get<std::string>());
+    if (auto it = req->find("timeoutMs"); it != req->end()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxTimeoutMs) {
+        add("/request/timeoutMs", "must be an integer between 1 and " + std::to_string(kMaxTimeoutMs));
+      }
+    }
+    if (const json* r = string_field(*req, "/request", "response", false); r && *r != "json" && *r != "file") {
+      add("/request/response", "must be one of json, file");
+    }
+    if (auto it = req->find("wrap"); it != req->end()) {
+      if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+        add("/request/wrap", "must be a non-empty string");
+      } else {
+        wrap_ = it->get<std::string>();
+      }
+    }
+  }
+
+  void parse_path(const std::string& path) {
+    path_parsed_ = true;
+    if (path.empty() || path.front() != '/') add("/request/path", "must start with /");
+    if (path.find('?') != std::string::npos || path.find('#') != std::string::npos) {
+      add("/request/path", "must not contain a query string or fragment (use \"in\": \"query\" properties)");
+    }
+    std::size_t pos = 0;
+    while (pos < path.size()) {
+      const std::size_t open = path.find_first_of("{}", pos);
+      if (open == std::string::npos) break;
+      const std::size_t close = path[open] == '{' ? path.find_first_of("{}", open + 1) : std::string::npos;
+      if (close == std::string::npos || path[close] != '}') {
+        add("/request/path", "unbalanced { or } at offset " + std::to_string(open));
+        return;
+      }
+      std::string name = path.substr(open + 1, close - open - 1);
+      if (!valid_placeholder(name)) {
+        add("/request/path", "placeholder {" + name + "} must be a non-empty [A-Za-z0-9_] name");
+      } else if (std::find(placeholders_.begin(), placeholders_.end(), name) != placeholders_.end()) {
+        add("/request/path", "placeholder {" + name + "} appears more than once");
+      } else {
+        placeholders_.push_back(std::move(name));
+      }
+      pos = close + 1;
+    }
+  }
+
+  void check_input(const json& doc) {
+    const json* input = object_field(doc, "", "input");
+    if (input == nullptr) return;
+    if (input->value("type", json()) != "object") add("/input/type", "must be \"object\"");
+
+    std::set<std::string> required;
+    if (auto it = input->find("required"); it != input->end() && it->is_array()) {
+      for (const auto& r : *it) {
+        if (r.is_string()) required.insert(r.get<std::string>());
+      }
+    }
+    // placeholder -> the path properties that claim it
+    std::map<std::string, std::vector<std::string>> claims;
+    std::map<std::pair<std::string, std::string>, std::string> wire_owner;  // (in, wire) -> property
+    std::string first_body, first_form;
+    if (auto props = input->find("properties"); props != input->end() && props->is_object()) {
+      for (auto it = props->begin(); it != props->end(); ++it) {
+        const std::string ptr = child("/input/properties", it.key());
+        check_param(it.key(), it.value(), ptr, required, claims, wire_owner, first_body, first_form);
+      }
+    }
+    if (path_parsed_) {
+      for (const auto& name : placeholders_) {
+        auto c = claims.find(name);
+        if (c == claims.end()) {
+          // A property with a missing/invalid "in" already has an issue; do not repeat it here.
+          if (unplaced_wires_.count(name) != 0) continue;
+          add("/request/path", "placeholder {" + name + "} has no matching \"in\": \"path\" property");
+        } else if (c->second.size() > 1) {
+          std::string list;
+          for (const auto& p : c->second) list += (list.empty() ? "" : ", ") + p;
+          add("/request/path", "placeholder {" + name + "} is matched by " + std::to_string(c->second.size()) +
+                                   " path properties: " + list);
+        }
+      }
+    }
+    check_schema_tree(*input, "/input", /*is_input=*/true);
+    const json published = publish_input_schema(*input);
+    for (const auto& e : schema::Validator::check(published)) add("/input" + e.pointer, e.message);
+  }
+
+  void check_param(const std::string& name, const json& prop, const std::string& ptr,
+                   const std::set<std::string>& required, std::map<std::string, std::vector<std::string>>& claims,
+                   std::map<std::pair<std::string, std::string>, std::string>& wire_owner, std::string& first_body,
+                   std::string& first_form) {
+    if (!prop.is_object()) {
+      add(ptr, "must be a schema object with \"in\"");
+      return;
+    }
+    std::string wire = name;
+    if (auto w = prop.find("wireName"); w != prop.end()) {
+      if (!w->is_string() || w->get_ref<const std::string&>().empty()) {
+        add(ptr + "/wireName", "must be a non-empty string");
+      } else {
+        wire = w->get<std::string>();
+      }
+    }
+    std::string in;
+    if (auto i = prop.find("in"); i == prop.end()) {
+      add(ptr + "/in", "is required (one of " + join(kLocations) + ")");
+    } else if (!i->is_string() || !one_of(i->get<std::string>(), kLocations)) {
+      add(ptr + "/in", "must be one of " + join(kLocations));
+    } else {
+      in = i->get<std::string>();
+    }
+    if (auto s = prop.find("style"); s != prop.end()) {
+      if (in != "query") {
+        add(ptr + "/style", "only allowed on \"in\": \"query\" properties");
+      } else if (!declares_array(prop)) {
+        add(ptr + "/style", "only allowed on array properties");
+      } else if (*s != "repeat" && *s != "csv") {
+        add(ptr + "/style", "must be one of repeat, csv");
+      }
+    }
+    if (auto f = prop.find("formFile"); f != prop.end()) {
+      if (in != "form") {
+        add(ptr + "/formFile", "only allowed on \"in\": \"form\" properties");
+      } else {
+        check_form_file(*f, ptr + "/formFile");
+      }
+    }
+    if (in.empty()) {
+      unplaced_wires_.insert(wire);
+      return;
+    }
+    if (in == "path") {
+      if (path_parsed_ && std::find(placeholders_.begin(), placeholders_.end(), wire) == placeholders_.end()) {
+        add(ptr + "/in", "no {" + wire + "} placeholder in /request/path for this path property");
+      }
+      claims[wire].push_back(name);
+      if (required.count(name) == 0) add("/input/required", "path property '" + name + "' must be required");
+    } else {
+      auto [owner, inserted] = wire_owner.emplace(std::make_pair(in, wire), name);
+      if (!inserted) {
+        add(ptr + (prop.contains("wireName") ? "/wireName" : ""),
+            "wire name '" + wire + "' is already used by " + in + " property '" + owner->second + "'");
+      }
+    }
+    if (in == "body" && first_body.empty()) first_body = name;
+    if (in == "form" && first_form.empty()) first_form = name;
+    if ((in == "body" && !first_form.empty()) || (in == "form" && !first_body.empty())) {
+      if (!mixed_reported_) {
+        add(ptr + "/in", "cannot mix \"body\" and \"form\" properties in one tool (see '" +
+                             (in == "body" ? first_form : first_body) + "')");
+        mixed_reported_ = true;
+      }
+    }
+  }
+
+  void check_form_file(const json& f, const std::string& ptr) {
+    if (!f.is_object()) {
+      add(ptr, "must be an object with filename and contentType");
+      return;
+    }
+    for (auto it = f.begin(); it != f.end(); ++it) {
+      if (it.key() != "filename" && it.key() != "contentType") {
+        add(child(ptr, it.key()), "unknown key (allowed: contentType, filename)");
+      }
+    }
+    for (std::string_view key : {"filename", "contentType"}) {
+      auto it = f.find(key);
+      if (it == f.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
+        add(child(ptr, key), "must be a non-empty string");
+      }
+    }
+  }
+
+  // Rules on every schema position: private keywords only where allowed, arrays with items,
+  // required names declared.
+  void check_schema_tree(const json& root, const std::string& root_ptr, bool is_input) {
+    visit_schemas(root, root_ptr, is_input, [&](const json& node, const std::string& ptr, bool top) {
+      for (auto kw : kPrivateKeywords) {
+        if (!top && node.contains(kw)) {
+          add(child(ptr, kw), "private keyword '" + std::string(kw) +
+                                  "' is only allowed directly on a property of input.properties");
+        }
+      }
+      if (declares_array(node) && !node.contains("items")) add(ptr, "array schema must declare \"items\"");
+      auto req = node.find("required");
+      if (req != node.end() && req->is_array()) {
+        const json* props = node.contains("properties") ? &node["properties"] : nullptr;
+        for (std::size_t i = 0; i < req->size(); ++i) {
+          const json& r = (*req)[i];
+          if (r.is_string() && (props == nullptr || !props->is_object() || !props->contains(r.get<std::string>()))) {
+            add(ptr + "/required/" + std::to_string(i), "'" + r.get<std::string>() + "' is not a declared property");
+          }
+        }
+      }
+    });
+  }
+
+  void check_output(const json& doc) {
+    const json* out = object_field(doc, "", "output", /*required=*/false);
+    if (out == nullptr) return;
+    if (out->value("type", json()) != "object") add("/output/type", "must be \"object\"");
+    check_schema_tree(*out, "/output", /*is_input=*/false);
+    // Private keywords were reported above; compile without them so they are not reported twice.
+    for (const auto& e : schema::Validator::check(publish_input_schema(*out))) add("/output" + e.pointer, e.message);
+    if (!wrap_.empty()) {
+      auto props = out->find("properties");
+      if (props != out->end() && props->is_object() && !props->contains(wrap_)) {
+        add("/output/properties", "must declare the wrapped property '" + wrap_ + "' (request.wrap)");
+      }
+    }
+  }
+
+  void check_annotations(const json& doc, const json* scope) {
+    const json* ann = object_field(doc, "", "annotations");
+    if (ann == nullptr) return;
+    for (auto it = ann->begin(); it != ann->end(); ++it) {
+      if (!one_of(it.key(), kAnnotationKeys)) {
+        add(child("/annotations", it.key()), "unknown annotation (allowed: " + join(kAnnotationKeys) + ")");
+      } else if (it.key() == "title" ? !it->is_string() : !it->is_boolean()) {
+        add(child("/annotations", it.key()), it.key() == "title" ? "must be a string" : "must be a boolean");
+      }
+    }
+    auto ro = ann->find("readOnlyHint");
+    if (ro == ann->end()) {
+      add("/annotations/readOnlyHint", "is required");
+    } else if (ro->is_boolean()) {
+      const bool read_only = ro->get<bool>();
+      if (read_only && scope != nullptr && *scope == "write") {
+        add("/annotations/readOnlyHint", "must be false for a tool with scope 'write'");
+      }
+      if (!read_only) {
+        for (const char* key : {"destructiveHint", "idempotentHint"}) {
+          if (!ann->contains(key)) add(child("/annotations", key), "is required when readOnlyHint is false");
+        }
+      }
+    }
+    if (!ann->contains("openWorldHint")) add("/annotations/openWorldHint", "is required");
+  }
+
+  const LintContext& ctx_;
+  std::vector<LintIssue> issues_;
+  std::vector<std::string> placeholders_;
+  std::set<std::string> unplaced_wires_;  // wire names of properties without a valid "in"
+  bool path_parsed_ = false;
+  bool mixed_reported_ = false;
+  std::string wrap_;
+};
+
+}  // namespace
+
+std::vector<LintIssue> lint_manifest(const json& doc, const LintContext& context) { return Linter(context).run(doc); }
+
+std::vector<LintIssue> lint_against_schema_file(const json& doc, const schema::Validator& validator,
+                                                const std::string& file) {
+  std::vector<LintIssue> out;
+  for (const auto& e : validator.validate(doc)) out.push_back({file, e.pointer, "manifest.schema.json: " + e.message});
+  return out;
+}
+
+}  // namespace fini::tools
