@@ -6,7 +6,10 @@ function(fini_set_warnings target)
 endfunction()
 
 function(fini_enable_sanitizers target)
-  if(FINI_SANITIZE)
+  if(FINI_FUZZ)  # coverage instrumentation for libFuzzer in every library it links
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(FINI_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
