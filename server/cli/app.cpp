@@ -56,6 +56,7 @@ int run(int argc, char** argv) {
 
   auto add_serve_options = [&](CLI::App* cmd) {
     cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
+    cmd->add_option("--skills", serve.skills_dir, "skills directory served as prompts/resources (default: installed skills)");
     cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
     cmd->add_option("--ca-file", serve.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
     cmd->add_option("--api-key-file", serve.api_key_file, "read the Fini API key from this file (mode 0600)");

@@ -20,6 +20,7 @@
 #include "mcp/session.hpp"
 #include "rest/base_url.hpp"
 #include "rest/http_client.hpp"
+#include "skills/skill_library.hpp"
 #include "tools/fini_tools.hpp"
 #include "tools/manifest.hpp"
 
@@ -122,6 +123,18 @@ int run_serve(const ServeOptions& options) {
 
   tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string());
 
+  // Skills are optional data: without the folder the server still serves every tool.
+  std::optional<skills::SkillLibrary> skill_library;
+  std::filesystem::path skills_dir = options.skills_dir;
+  if (skills_dir.empty()) {
+    if (auto found = find_data_dir("skills")) skills_dir = *found;
+  }
+  if (!skills_dir.empty()) {
+    std::vector<std::string> problems;
+    skill_library = skills::SkillLibrary::load(skills_dir, &problems);
+    for (const auto& p : problems) spdlog::warn("skipping skill: {}", p);
+  }
+
   mcp::SessionOptions session_options;
   session_options.instructions = kInstructions;
   session_options.workers = options.workers;
@@ -130,6 +143,10 @@ int run_serve(const ServeOptions& options) {
   std::ios::sync_with_stdio(false);
   mcp::Session session(session_options, std::cin, std::cout);
   session.set_tools(&tool_provider);
+  if (skill_library && !skill_library->skills().empty()) {
+    session.set_prompts(&*skill_library);
+    session.set_resources(&*skill_library);
+  }
   tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
 
   // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0.

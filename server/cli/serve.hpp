@@ -10,6 +10,7 @@ namespace fini::cli {
 
 struct ServeOptions {
   std::string manifests_dir;
+  std::string skills_dir;
   std::string base_url;
   std::string ca_file;
   std::string api_key_file;

@@ -1,0 +1,80 @@
+# fini-mcp: the two README commands (`make demo`, `make test`) and their helpers.
+# Every target installs what it needs (apt-get, npm ci), builds and runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
+ASAN_DIR := build/asan
+REL_DIR := build/release
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 25
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
+  nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
+  libssl-dev json-schema-test-suite openssl curl ca-certificates
+
+.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short bench demo install bundle plugin clean
+
+help:
+	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
+	@echo "make test   - install, build (ASan+UBSan, warnings as errors) and run every test tier"
+	@echo "make bench | fuzz | bundle | install PREFIX=... | clean"
+
+# Quick no-op when everything is present.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v node >/dev/null || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+node-deps: deps
+	@cd tests/e2e && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+configure: deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DFINI_SANITIZE=ON -DFINI_WERROR=ON >/dev/null
+
+build: configure
+	@cmake --build $(ASAN_DIR) -j$(JOBS)
+
+release: deps
+	@cmake -S . -B $(REL_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_WERROR=ON -DFINI_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(REL_DIR) -j$(JOBS) --target fini-mcp fini-sim
+
+unit: build
+	@cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS)
+
+e2e: build node-deps
+	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim tests/e2e/run.sh
+
+fuzz-short: deps
+	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFINI_FUZZ=ON -DFINI_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_session
+	@mkdir -p $(FUZZ_DIR)/corpus && cp -n tests/fuzz/corpus/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	@$(FUZZ_DIR)/tests/fuzz/fuzz_session -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 $(FUZZ_DIR)/corpus 2>$(FUZZ_DIR)/fuzz.log \
+	  && echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(FUZZ_DIR)/fuzz.log))" \
+	  || { tail -40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: 0 passed, 1 failed"; exit 1; }
+
+fuzz: FUZZ_SECONDS=300
+fuzz: fuzz-short
+
+test: build unit e2e fuzz-short
+	@echo "make test: all tiers passed"
+
+bench: release
+	@bench/run.sh $(REL_DIR)
+
+demo: release node-deps
+	@tests/e2e/node_modules/.bin/node --version >/dev/null 2>&1 || true
+	@node demo/demo.mjs --mcp $(REL_DIR)/server/fini-mcp --sim $(REL_DIR)/sim/fini-sim $(DEMO_FLAGS)
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fini-mcp
+	install -m 0755 $(REL_DIR)/server/fini-mcp $(REL_DIR)/sim/fini-sim $(DESTDIR)$(PREFIX)/bin/
+	cp -r manifests skills $(DESTDIR)$(PREFIX)/share/fini-mcp/
+
+clean:
+	rm -rf build dist
