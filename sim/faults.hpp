@@ -1,0 +1,62 @@
+#pragma once
+// Fault injection for the sandbox: latency, injected error statuses, a token-bucket rate limit
+// (429 + Retry-After), dropped connections and malformed 200 bodies. All off by default.
+// The per-request X-Sim-Fault header is honoured only when allow_header is set.
+// Thread-safety: FaultInjector is safe for concurrent use (one internal mutex). Never throws.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/status.hpp"
+#include "sim/util.hpp"
+
+namespace fini::sim {
+
+struct FaultOptions {
+  double latency_mean_ms = 0;    // --latency-ms
+  double latency_jitter_ms = 0;  // --latency-jitter-ms: uniform +/- around the mean
+  double error_rate = 0;         // --error-rate P[:STATUS]
+  int error_status = 500;
+  double rate_limit_rps = 0;     // --rate-limit RPS[:BURST]; 0 = off
+  double rate_limit_burst = 0;   // 0 = max(1, RPS)
+  double drop_rate = 0;          // --drop-rate
+  double malformed_rate = 0;     // --malformed-rate
+  uint64_t seed = 1;             // --fault-seed
+  bool allow_header = false;     // --allow-fault-header
+};
+
+// Parses "P" or "P:STATUS" (error rate) and "RPS" or "RPS:BURST" (rate limit).
+Status parse_error_rate(const std::string& spec, FaultOptions& out);
+Status parse_rate_limit(const std::string& spec, FaultOptions& out);
+
+struct FaultDecision {
+  int64_t delay_ms = 0;
+  bool drop = false;
+  bool malformed = false;
+  int status = 0;                 // 0 = none; else answer with this status's envelope
+  std::optional<int> retry_after;  // seconds, sent as Retry-After
+  std::string reason;             // for the request log
+};
+
+class FaultInjector {
+ public:
+  FaultInjector(FaultOptions options, int64_t start_ms);
+
+  // header: the X-Sim-Fault value when present. An unparsable header gives InvalidArgument.
+  Result<FaultDecision> decide(const std::string* header, int64_t now_ms);
+  const FaultOptions& options() const { return options_; }
+
+ private:
+  FaultOptions options_;
+  std::mutex mu_;
+  Prng rng_;
+  double tokens_;
+  int64_t last_refill_ms_;
+};
+
+// Parses an X-Sim-Fault value ("status=503;delay=2000;drop;malformed;retry-after=3").
+Result<FaultDecision> parse_fault_header(const std::string& value);
+
+}  // namespace fini::sim
