@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <regex>
@@ -176,8 +177,10 @@ class Compiler {
       fail(ptr, "must be a non-negative integer");
       return std::nullopt;
     }
-    return v.is_number_unsigned() ? static_cast<std::size_t>(v.get<std::uint64_t>())
-                                  : static_cast<std::size_t>(v.get<double>());
+    if (v.is_number_integer()) return static_cast<std::size_t>(v.get<std::uint64_t>());  // >= 0 here
+    // An integral float such as 2.0 or 1e300: clamp before converting (out of range would be UB).
+    const double d = v.get<double>();
+    return d >= 1e18 ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(d);
   }
 
   std::optional<json> number(const json& v, const std::string& ptr) {

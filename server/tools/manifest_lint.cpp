@@ -13,8 +13,8 @@ using schema::escape_pointer_token;
 
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"$comment", "$schema", "annotations", "description", "input",
-                                              "name", "output", "request", "scope", "title", "toolset"};
+constexpr std::string_view kTopLevelKeys[] = {"annotations", "description", "input", "name", "output",
+                                              "request",     "scope",       "title", "toolset"};
 constexpr std::string_view kRequestKeys[] = {"method", "path", "response", "timeoutMs", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
@@ -184,8 +184,10 @@ class Linter {
     }
     if (const json* p = string_field(*req, "/request", "path")) parse_path(p->get<std::string>());
     if (auto it = req->find("timeoutMs"); it != req->end()) {
-      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxTimeoutMs) {
-        add("/request/timeoutMs", "must be an integer between 1 and " + std::to_string(kMaxTimeoutMs));
+      if (!it->is_number_integer() || it->get<std::int64_t>() < kMinTimeoutMs ||
+          it->get<std::int64_t>() > kMaxTimeoutMs) {
+        add("/request/timeoutMs", "must be an integer between " + std::to_string(kMinTimeoutMs) + " and " +
+                                      std::to_string(kMaxTimeoutMs) + " (milliseconds)");
       }
     }
     if (const json* r = string_field(*req, "/request", "response", false); r && *r != "json" && *r != "file") {

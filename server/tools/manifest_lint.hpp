@@ -16,6 +16,7 @@ namespace fini::tools {
 
 inline constexpr std::size_t kMaxToolNameLength = 41;  // "mcp__plugin_fini_fini__" + name <= 64
 inline constexpr std::size_t kMaxDescriptionLength = 1500;
+inline constexpr int kMinTimeoutMs = 1000;  // below 1 s is almost surely seconds-vs-ms
 inline constexpr int kMaxTimeoutMs = 600000;
 // The toolsets of tests/contract/endpoints.json (agents includes the prompt tools).
 inline constexpr std::string_view kToolsets[] = {"agents", "articles", "conversations", "folders",

@@ -142,6 +142,14 @@ TEST(ValidatorMessages, TypeFailureSkipsOtherKeywords) {
   EXPECT_EQ(errors({{"type", "string"}, {"enum", {"a"}}, {"minLength", 3}}, 5), Lines{"expected string, got integer"});
 }
 
+TEST(ValidatorCompile, CountsAcceptIntegralFloatsAndHugeValues) {
+  EXPECT_TRUE(make({{"maxLength", 2.0}}).accepts("ab"));
+  EXPECT_FALSE(make({{"maxLength", 2.0}}).accepts("abc"));
+  EXPECT_TRUE(make({{"maxItems", 1e300}}).accepts({1, 2, 3}));
+  EXPECT_FALSE(make({{"minItems", 1e300}}).accepts({1, 2, 3}));
+  EXPECT_FALSE(Validator::compile({{"minItems", 1.5}}).ok());
+}
+
 TEST(ValidatorCompile, AnnotationsAreIgnored) {
   const json schema = json::parse(R"({"title":"t","description":"d","default":3,"examples":[1],"format":"uuid",
       "$schema":"https://json-schema.org/draft/2020-12/schema","$id":"x","$comment":"c","readOnly":true,

@@ -36,8 +36,7 @@ const std::vector<BrokenCase> kCases = {
      "expected '[', '{', or a literal"},
     {"not_an_object", kGet, "", "a manifest must be a JSON object, got array"},
     {"unknown_key", kGet, "/summary",
-     "unknown key (allowed: $comment, $schema, annotations, description, input, name, output, request, scope, "
-     "title, toolset)"},
+     "unknown key (allowed: annotations, description, input, name, output, request, scope, title, toolset)"},
     {"missing_name", kGet, "/name", "is required"},
     {"bad_name_pattern", "conversations/Get-Conversation.json", "/name",
      "must match ^[a-z0-9_]+$ (got \"Get-Conversation\")"},
@@ -53,7 +52,7 @@ const std::vector<BrokenCase> kCases = {
     // 1501 x U+00E9: 3002 bytes, so this also proves the limit counts code points.
     {"long_description", kGet, "/description", "must be at most 1500 characters (got 1501)"},
     {"bad_method", kGet, "/request/method", "must be one of GET, POST, PUT, PATCH, DELETE"},
-    {"bad_timeout", kGet, "/request/timeoutMs", "must be an integer between 1 and 600000"},
+    {"bad_timeout", kGet, "/request/timeoutMs", "must be an integer between 1000 and 600000 (milliseconds)"},
     {"bad_response", kGet, "/request/response", "must be one of json, file"},
     {"path_query_string", kGet, "/request/path",
      "must not contain a query string or fragment (use \"in\": \"query\" properties)"},
