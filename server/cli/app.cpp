@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
 #include "common/logging.hpp"
@@ -72,6 +73,10 @@ int run(int argc, char** argv) {
     cmd->add_option("--max-line-bytes", serve.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
     cmd->add_option("--connect-timeout-ms", serve.connect_timeout_ms, "HTTP connect timeout")->capture_default_str();
     cmd->add_option("--read-timeout-ms", serve.read_timeout_ms, "HTTP read timeout (manifests may override)")->capture_default_str();
+    // Test knobs (hidden: empty group): how long the one-time key page link and the
+    // elicitation wait last.
+    cmd->add_option("--key-page-ttl-ms", serve.key_page_ttl_ms)->group("");
+    cmd->add_option("--elicitation-timeout-ms", serve.elicitation_timeout_ms)->group("");
   };
   auto* serve_cmd = app.add_subcommand("serve", "run the MCP server on stdio (the default)");
   add_serve_options(serve_cmd);
@@ -79,6 +84,17 @@ int run(int argc, char** argv) {
   std::string check_dir;
   auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
   check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
+
+  LoginOptions login;
+  auto* login_cmd = app.add_subcommand("login", "store a Fini API key (read with echo off, or from a pipe) after checking it");
+  login_cmd->add_option("--profile", login.profile, "profile name (env FINI_PROFILE; default 'default')");
+  login_cmd->add_option("--base-url", login.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
+  login_cmd->add_option("--ca-file", login.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
+  std::string logout_profile, whoami_profile;
+  auto* logout_cmd = app.add_subcommand("logout", "remove a stored key");
+  logout_cmd->add_option("--profile", logout_profile, "profile name (env FINI_PROFILE; default 'default')");
+  auto* whoami_cmd = app.add_subcommand("whoami", "show the stored profile: base URL, masked key, scopes");
+  whoami_cmd->add_option("--profile", whoami_profile, "profile name (env FINI_PROFILE; default 'default')");
 
   try {
     app.parse(argc, argv);
@@ -94,6 +110,9 @@ int run(int argc, char** argv) {
   }
 
   if (*check_cmd) return run_check(check_dir);
+  if (*login_cmd) return run_login(login);
+  if (*logout_cmd) return run_logout(logout_profile);
+  if (*whoami_cmd) return run_whoami(whoami_profile);
   if (*serve_cmd || app.get_subcommands().empty()) {
     if (app.get_subcommands().empty() && isatty(STDIN_FILENO)) {
       std::cerr << "fini-mcp is an MCP server: it speaks JSON-RPC on stdin/stdout and is started by an MCP "

@@ -16,7 +16,8 @@
 
 #include "cli/paths.hpp"
 #include "common/version.hpp"
-#include "credentials/credentials.hpp"
+#include "credentials/session_credentials.hpp"
+#include "credentials/store.hpp"
 #include "mcp/session.hpp"
 #include "rest/base_url.hpp"
 #include "rest/http_client.hpp"
@@ -52,8 +53,7 @@ Result<std::optional<std::string>> read_key_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   std::string key = ss.str();
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) key.pop_back();
-  return std::optional<std::string>(key);
+  return std::optional<std::string>(credentials::trim(key));
 }
 
 std::set<std::string> to_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
@@ -91,25 +91,49 @@ int run_serve(const ServeOptions& options) {
     return 2;
   }
 
-  const std::string base_text = options.base_url.empty() ? env_or("FINI_BASE_URL", kDefaultBaseUrl) : options.base_url;
-  auto base = rest::parse_base_url(base_text);
-  if (!base.ok()) {
-    std::cerr << "fini-mcp: " << base.status().message() << "\n";
-    return 2;
-  }
-
-  std::optional<std::string> key;
+  // Key resolution (DESIGN.md §5): --api-key-file → FINI_API_KEY → stored profile → ask.
+  credentials::SessionCredentialsOptions cred;
   if (!options.api_key_file.empty()) {
     auto from_file = read_key_file(options.api_key_file);
     if (!from_file.ok()) {
       std::cerr << "fini-mcp: " << from_file.status().message() << "\n";
       return 2;
     }
-    key = *from_file;
+    cred.fixed_key = *from_file;
+    cred.fixed_source = "--api-key-file " + options.api_key_file;
   } else if (const char* env = std::getenv("FINI_API_KEY"); env != nullptr && *env != '\0') {
-    key = std::string(env);
+    cred.fixed_key = std::string(env);
+    cred.fixed_source = "FINI_API_KEY";
   }
-  credentials::StaticCredentials credentials(key);
+  cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", "default") : options.profile;
+  if (auto s = credentials::check_profile_name(cred.profile); !s.ok()) {
+    std::cerr << "fini-mcp: " << s.message() << "\n";
+    return 2;
+  }
+  if (auto store = credentials::ProfileStore::open_default(); store.ok()) {
+    cred.store = *store;
+  } else {
+    spdlog::warn("{}; keys pasted in this session will not be stored", store.status().message());
+  }
+
+  // Base URL: --base-url → FINI_BASE_URL → the stored profile's → production.
+  std::string base_text = options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
+  if (base_text.empty() && !cred.fixed_key && cred.store) {
+    if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) {
+      base_text = (*stored)->base_url;
+    }
+  }
+  if (base_text.empty()) base_text = kDefaultBaseUrl;
+  auto base = rest::parse_base_url(base_text);
+  if (!base.ok()) {
+    std::cerr << "fini-mcp: " << base.status().message() << "\n";
+    return 2;
+  }
+  cred.base_url = base->to_string();
+  if (options.key_page_ttl_ms > 0) cred.page.ttl = std::chrono::milliseconds(options.key_page_ttl_ms);
+  if (options.elicitation_timeout_ms > 0) {
+    cred.elicitation_timeout = std::chrono::milliseconds(options.elicitation_timeout_ms);
+  }
 
   rest::ClientOptions client_options;
   client_options.base = *base;
@@ -121,6 +145,7 @@ int run_serve(const ServeOptions& options) {
   client_options.read_only_guard = options.read_only;
   auto http = rest::make_http_client(client_options);
 
+  credentials::SessionCredentials credentials(std::move(cred), *http);
   tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string());
 
   // Skills are optional data: without the folder the server still serves every tool.

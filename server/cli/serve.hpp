@@ -24,6 +24,9 @@ struct ServeOptions {
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   int connect_timeout_ms = 10000;
   int read_timeout_ms = 60000;
+  // Hidden test knobs for the one-time key page (0: defaults of 10 minutes).
+  long key_page_ttl_ms = 0;
+  long elicitation_timeout_ms = 0;
 };
 
 int run_serve(const ServeOptions& options);

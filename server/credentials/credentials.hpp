@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "credentials/key_format.hpp"
 #include "mcp/providers.hpp"
 
 namespace fini::credentials {
@@ -17,15 +18,18 @@ class Credentials {
  public:
   virtual ~Credentials() = default;
   // The key for this call. May ask the user (through ctx) when none is known yet.
-  // kUnauthenticated: no key; the message tells the user how to provide one.
+  // Errors carry a message for the user saying how to provide a key.
   virtual Result<std::string> key(mcp::CallContext& ctx) = 0;
-  // What the API answered to a request made with `key` (401 → the key is invalid; 403 → scopes).
+  // What the API answered to a request made with `key` for a tool needing `scope`
+  // (401 → the key is invalid; 403 → re-learn scopes; 2xx → the key has `scope`).
   virtual void observe(const std::string& key, int http_status, const std::string& scope) = 0;
   // Scopes known for the active key; nullopt: not known (show every tool).
   virtual std::optional<std::set<std::string>> scopes() const { return std::nullopt; }
+  // Appended to a 401 result: what became of the key and what the next call will do.
+  virtual std::string rejection_note() const { return {}; }
 };
 
-// A fixed key from --api-key-file or FINI_API_KEY (the headless path); nothing is asked.
+// A fixed key and nothing else (tests and embedders); nothing is asked.
 class StaticCredentials final : public Credentials {
  public:
   explicit StaticCredentials(std::optional<std::string> key) : key_(std::move(key)) {}
@@ -35,9 +39,5 @@ class StaticCredentials final : public Credentials {
  private:
   std::optional<std::string> key_;
 };
-
-// Recognizes values that are not keys at all: an unexpanded ${user_config.api_key}
-// placeholder or an encrypted blob (__encrypted__:…) from a client's config.
-std::optional<std::string> config_problem(const std::string& value);
 
 }  // namespace fini::credentials

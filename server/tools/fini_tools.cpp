@@ -63,7 +63,8 @@ FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptio
 bool FiniToolProvider::visible(const Manifest& m) const {
   if (options_.show_all || m.scope != "write") return true;
   auto scopes = credentials_.scopes();
-  // Unknown scopes: show everything; a key known to lack write hides write tools.
+  // Unknown scopes: show everything; a key known to lack write hides write tools. (Read tools
+  // stay: a key that cannot read is rare, and hiding everything would leave nothing to explain.)
   return !scopes || scopes->count("write") > 0;
 }
 
@@ -109,6 +110,8 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   if (!request.ok()) return tool_error("Invalid arguments for " + name + ": " + request.status().message());
 
   auto key = credentials_.key(ctx);
+  // Getting a key may have taught us its scopes (a key pasted just now, a first probe).
+  check_surface_change();
   if (!key.ok()) return tool_error(key.status().message());
   if (ctx.cancelled()) return tool_error("Cancelled before the request was sent.");
   request->bearer_token = *key;
@@ -124,6 +127,12 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   } else {
     credentials_.observe(*key, response->status, m.scope);
     result = shape_response(m, *response, base_url_);
+    if (response->status == 401) {
+      if (const std::string note = credentials_.rejection_note(); !note.empty() && result.contains("content") &&
+          !result["content"].empty() && result["content"][0].contains("text")) {
+        result["content"][0]["text"] = result["content"][0]["text"].get<std::string>() + "\n" + note;
+      }
+    }
     if (response->status == 401 || response->status == 403) check_surface_change();
   }
   // Belt and braces: no text we return may carry the key, whatever upstream echoed.

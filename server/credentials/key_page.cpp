@@ -1,0 +1,323 @@
+#include "credentials/key_page.hpp"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace fini::credentials {
+
+namespace {
+
+constexpr std::size_t kTokenBytes = 32;
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// application/x-www-form-urlencoded → name/value pairs (first occurrence wins).
+std::map<std::string, std::string> parse_form(std::string_view body) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    std::size_t amp = body.find('&', pos);
+    if (amp == std::string_view::npos) amp = body.size();
+    const std::string_view pair = body.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      std::string name = url_decode(pair.substr(0, eq));
+      std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+      out.emplace(std::move(name), std::move(value));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+bool equal_tokens(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+constexpr const char* kStyle =
+    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d1d1f}"
+    "h1{font-size:1.4rem}input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}"
+    "button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#b00020;font-weight:600}"
+    ".ok{color:#0a7d32;font-weight:600}code{background:#f2f2f2;padding:0 .2rem}";
+
+std::string page(const std::string& title, const std::string& body) {
+  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+         "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
+         html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
+         "</h1>\n" + body + "\n</body></html>\n";
+}
+
+std::string form_page(const std::string& id, const std::string& csrf, const std::string& error) {
+  std::string body;
+  if (!error.empty()) body += "<p class=\"error\" id=\"error\">" + html_escape(error) + "</p>\n";
+  body +=
+      "<p>fini-mcp (the Fini tools for Claude, running on this computer) needs your Fini API key. Create or "
+      "copy one in the Fini dashboard under <b>Deploy → API Keys</b> and paste it here. It is checked with "
+      "Fini, then stored only on this computer (mode 0600) and never shown to Claude.</p>\n"
+      "<form method=\"post\" action=\"/key/" + id + "\" autocomplete=\"off\">\n"
+      "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">\n"
+      "<label for=\"key\">Fini API key</label><br>\n"
+      "<input type=\"password\" id=\"key\" name=\"key\" required autofocus spellcheck=\"false\" "
+      "autocomplete=\"off\" placeholder=\"fini_…\">\n"
+      "<br><button type=\"submit\">Save key</button>\n</form>\n"
+      "<p>Prefer a terminal? Run <code>fini-mcp login</code> instead, or set <code>FINI_API_KEY</code>.</p>";
+  return page("Connect fini-mcp to Fini", body);
+}
+
+void set_html(httplib::Response& res, int status, const std::string& html) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Pragma", "no-cache");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+                 "base-uri 'none'");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void set_text(httplib::Response& res, int status, const std::string& text) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(text, "text/plain; charset=utf-8");
+}
+
+}  // namespace
+
+Result<std::string> random_token() {
+  std::array<unsigned char, kTokenBytes> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    return internal_error("the system random generator failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+KeyPage::KeyPage(KeySubmitHandler handler, KeyPageOptions options)
+    : handler_(std::move(handler)), options_(std::move(options)) {}
+
+KeyPage::~KeyPage() {
+  if (server_) {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+}
+
+std::chrono::steady_clock::time_point KeyPage::now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
+Status KeyPage::start() {
+  std::lock_guard lock(mutex_);
+  if (server_) return {};
+  auto server = std::make_unique<httplib::Server>();
+  server->set_payload_max_length(16 * 1024);
+  server->set_keep_alive_max_count(1);  // two requests per user: no reason to hold sockets open
+  server->set_read_timeout(10, 0);
+  server->Get(R"(/key/([0-9a-f]{64}))",
+              [this](const httplib::Request& req, httplib::Response& res) { handle_get(req, res); });
+  server->Post(R"(/key/([0-9a-f]{64}))",
+               [this](const httplib::Request& req, httplib::Response& res) { handle_post(req, res); });
+  const int port = server->bind_to_any_port("127.0.0.1");
+  if (port <= 0) return unavailable("cannot open a port on 127.0.0.1 for the key page");
+  port_ = port;
+  httplib::Server* raw = server.get();
+  thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!raw->is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 0.11.4 has no wait_until_ready
+  }
+  server_ = std::move(server);
+  spdlog::info("key page listening on 127.0.0.1:{}", port_);
+  return {};
+}
+
+Result<KeyPage::Link> KeyPage::open_link() {
+  auto id = random_token();
+  if (!id.ok()) return id.status();
+  auto csrf = random_token();
+  if (!csrf.ok()) return csrf.status();
+  std::lock_guard lock(mutex_);
+  if (!server_) return failed_precondition("the key page is not running");
+  const auto t = now();
+  for (auto it = links_.begin(); it != links_.end();) {  // forget long-dead links
+    it = (it->second.expires + options_.ttl < t) ? links_.erase(it) : std::next(it);
+  }
+  links_[*id] = Entry{*csrf, t + options_.ttl, false, 0};
+  return Link{*id, "http://127.0.0.1:" + std::to_string(port_) + "/key/" + *id};
+}
+
+KeyPage::LinkState KeyPage::state_locked(const std::string& id) const {
+  auto it = links_.find(id);
+  if (it == links_.end()) return LinkState::kUnknown;
+  if (it->second.used) return LinkState::kUsed;
+  if (now() >= it->second.expires || it->second.attempts >= options_.max_attempts) return LinkState::kExpired;
+  return LinkState::kOpen;
+}
+
+KeyPage::LinkState KeyPage::state(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  return state_locked(id);
+}
+
+std::chrono::milliseconds KeyPage::remaining(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  if (state_locked(id) != LinkState::kOpen) return std::chrono::milliseconds(0);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(links_.at(id).expires - now());
+}
+
+// A page that answers any Host could be read by a web page that rebinds its own DNS name to
+// 127.0.0.1; checking Host (and Origin, which browsers send on POST) closes that door.
+bool KeyPage::origin_ok(const httplib::Request& req, httplib::Response& res) const {
+  const std::string port = std::to_string(port_);
+  const std::string host = req.get_header_value("Host");
+  if (host != "127.0.0.1:" + port && host != "localhost:" + port) {
+    set_text(res, 403, "Forbidden: this page only answers at http://127.0.0.1:" + port + "/.\n");
+    return false;
+  }
+  if (req.has_header("Origin")) {
+    const std::string origin = req.get_header_value("Origin");
+    if (origin != "http://127.0.0.1:" + port && origin != "http://localhost:" + port) {
+      set_text(res, 403, "Forbidden: cross-origin requests are not accepted.\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+void KeyPage::send_closed_link(LinkState state, httplib::Response& res) const {
+  switch (state) {
+    case LinkState::kUsed:
+      set_html(res, 410, page("This link was already used",
+                              "<p>A key was already saved through this link. You can close this tab.</p>"));
+      return;
+    case LinkState::kExpired:
+      set_html(res, 410, page("This link has expired",
+                              "<p>Links to this page work for a limited time and a limited number of tries. "
+                              "Go back to Claude and call a Fini tool again for a new link, or run "
+                              "<code>fini-mcp login</code> in a terminal.</p>"));
+      return;
+    default:
+      set_html(res, 404, page("Unknown link",
+                              "<p>This link is not valid. Go back to Claude and call a Fini tool again for a "
+                              "new link, or run <code>fini-mcp login</code> in a terminal.</p>"));
+  }
+}
+
+void KeyPage::handle_get(const httplib::Request& req, httplib::Response& res) {
+  if (!origin_ok(req, res)) return;
+  const std::string id = req.matches[1];
+  std::string csrf;
+  {
+    std::lock_guard lock(mutex_);
+    const LinkState st = state_locked(id);
+    if (st != LinkState::kOpen) {
+      send_closed_link(st, res);
+      return;
+    }
+    csrf = links_.at(id).csrf;
+  }
+  set_html(res, 200, form_page(id, csrf, ""));
+}
+
+void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
+  if (!origin_ok(req, res)) return;
+  const std::string id = req.matches[1];
+  // One submission at a time: a second paste waits for the first verdict instead of racing it.
+  std::lock_guard submit(submit_mutex_);
+  std::string csrf;
+  {
+    std::lock_guard lock(mutex_);
+    const LinkState st = state_locked(id);
+    if (st != LinkState::kOpen) {
+      send_closed_link(st, res);
+      return;
+    }
+    csrf = links_.at(id).csrf;
+  }
+  const auto form = parse_form(req.body);
+  auto token = form.find("csrf");
+  if (token == form.end() || !equal_tokens(token->second, csrf)) {
+    set_html(res, 403, page("Form expired",
+                            "<p class=\"error\">The form token did not match. Reload this page from the link "
+                            "Claude showed you and paste the key again.</p>"));
+    return;
+  }
+  auto key = form.find("key");
+  const std::string pasted = key == form.end() ? std::string() : key->second;
+  auto verdict = handler_(pasted);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = links_.find(id);
+    if (it != links_.end()) {
+      if (verdict.ok()) {
+        it->second.used = true;
+      } else {
+        ++it->second.attempts;
+      }
+    }
+  }
+  if (verdict.ok()) {
+    set_html(res, 200, page("Key saved",
+                            "<p class=\"ok\" id=\"ok\">" + html_escape(*verdict) +
+                                "</p>\n<p>You can close this tab and go back to Claude.</p>"));
+    return;
+  }
+  const Code code = verdict.status().code();
+  const int status = (code == Code::kUnavailable || code == Code::kDeadlineExceeded) ? 502 : 400;
+  if (state(id) != LinkState::kOpen) {
+    send_closed_link(LinkState::kExpired, res);
+    return;
+  }
+  set_html(res, status, form_page(id, csrf, verdict.status().message()));
+}
+
+}  // namespace fini::credentials
