@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every benchmark against a Release build and prints one line per figure.
+# Figures are medians/ratios measured in this one run; nothing here is asserted by tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build/release}
+MCP=$PWD/$BUILD/server/fini-mcp
+SIM=$PWD/$BUILD/sim/fini-sim
+BENCH=$PWD/$BUILD/bench/fini-bench
+echo "== start-up to the initialize response (fixture tools, then all 56 manifests)"
+"$BENCH" startup --mcp "$MCP" --manifests tests/fixtures/manifests/valid --runs 60
+"$BENCH" startup --mcp "$MCP" --runs 60
+echo "== tools/list size"
+"$BENCH" listsize --mcp "$MCP"
+echo "== tools/call added latency over a direct keep-alive request (same endpoint, same run)"
+LOG=$(mktemp)
+"$SIM" --port 0 >"$LOG" 2>/dev/null &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
+for _ in $(seq 100); do grep -q url "$LOG" && break; sleep 0.05; done
+URL=$(head -1 "$LOG" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+"$BENCH" latency --mcp "$MCP" --sim-url "$URL" --key fini_sandbox_acme_rw_1d9a7e3c52 --calls 500
+if [ -x "$PWD/$BUILD/bench/bench_sim_keepalive" ] || [ -x "$PWD/$BUILD/sim/bench_sim_keepalive" ]; then
+  echo "== sandbox keep-alive throughput"
+  B=$(ls "$PWD/$BUILD"/{bench,sim}/bench_sim_keepalive 2>/dev/null | head -1)
+  "$B"
+fi
