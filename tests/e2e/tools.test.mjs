@@ -1,0 +1,391 @@
+// Issue 4 e2e: every one of the 56 tools called through the built binary with the official SDK
+// client, against fini-sim over HTTPS (a test CA made now, passed with --ca-file), each call
+// checked against the sandbox's request log (method, path, query, body, operation). Ids come
+// from list calls against the seeded sandbox; whatever a test creates, it deletes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONTRACT_ENDPOINTS, KEYS, TOOL_COUNT, readJson, scratchDir, sleep } from './lib/env.mjs';
+import { connect, listAllTools, resultText } from './lib/mcp.mjs';
+import { startSim } from './lib/sim.mjs';
+import { makePki } from './lib/tls.mjs';
+
+const dir = scratchDir('tools');
+const operationOf = new Map(readJson(CONTRACT_ENDPOINTS).endpoints.map((e) => [e.tool, e.operationId]));
+const called = new Set();
+const ids = {};
+let pki, sim, s;
+
+before(async () => {
+  pki = makePki(dir);
+  sim = await startSim({ dir, pki, args: ['--job-step-ms', '40'] });
+  assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'the sandbox serves HTTPS');
+  s = await connect({ dir, args: ['--base-url', sim.url, '--ca-file', pki.caFile], env: { FINI_API_KEY: KEYS.rw } });
+});
+after(async () => {
+  await s?.close();
+  await sim?.stop();
+});
+
+// structuredContent, else the JSON text, else null (file results such as the tree CSV are text).
+function payload(r) {
+  if (r.structuredContent) return r.structuredContent;
+  try { return JSON.parse(resultText(r)); } catch { return null; }
+}
+
+// Calls a tool, expects success and exactly one logged request matching `expect`
+// ({method, path, query (default {}), body (when given)}); returns the result payload.
+async function call(name, args, expect) {
+  const mark = sim.mark();
+  const r = await s.client.callTool({ name, arguments: args });
+  called.add(name);
+  assert.notEqual(r.isError, true, `${name} failed: ${resultText(r)}`);
+  const recs = await sim.since(mark, { min: 1 });
+  assert.equal(recs.length, 1, `${name}: one request expected, the sandbox logged ${JSON.stringify(recs)}`);
+  const rec = recs[0];
+  const where = `${name}: logged ${JSON.stringify(rec)}`;
+  assert.equal(rec.method, expect.method, where);
+  assert.equal(rec.path, expect.path, where);
+  assert.equal(rec.operationId, operationOf.get(name), where);
+  assert.deepEqual(rec.query, expect.query ?? {}, where);
+  if ('body' in expect) assert.deepEqual(rec.body, expect.body, where);
+  assert.ok(rec.status >= 200 && rec.status < 300, where);
+  return { r, data: payload(r), rec };
+}
+
+const article = (tag) => ({
+  title: `E2E article ${tag}`,
+  mainKnowledge: `Orders placed before noon ship the same day (${tag}).`,
+  agentInstruction: 'Quote the cut-off time.',
+  questions: ['When does my order ship?'],
+  keywords: ['shipping', 'cut-off'],
+  escalation: false,
+});
+
+describe('agents', () => {
+  test('list_agents', async () => {
+    const { data } = await call('list_agents', {}, { method: 'GET', path: '/v2/bots/public', body: null });
+    assert.ok(Array.isArray(data.agents) && data.agents.length >= 1);
+    ids.agent = data.agents.find((a) => a.name === 'Support Agent')?.id ?? data.agents[0].id;
+    ids.agents = data.agents.map((a) => a.id);
+  });
+  test('get_agent_prompts', async () => {
+    const { data } = await call('get_agent_prompts', { agentId: ids.agent }, { method: 'GET', path: `/v2/bots/${ids.agent}/hc-prompt/public` });
+    for (const k of ['hcPlanningPrompt', 'hcGuidelinePrompt', 'hcChannelPrompt']) assert.ok(Array.isArray(data[k]), `${k} in ${JSON.stringify(data)}`);
+    ids.prompts = { hcPlanningPrompt: data.hcPlanningPrompt, hcGuidelinePrompt: data.hcGuidelinePrompt, hcChannelPrompt: data.hcChannelPrompt };
+  });
+  test('get_agent_prompt_history', async () => {
+    const { data } = await call('get_agent_prompt_history', { agentId: ids.agent }, { method: 'GET', path: `/v2/bots/${ids.agent}/hc-prompt/history/public` });
+    assert.ok(Array.isArray(data.versions));
+  });
+  test('update_agent_prompts (no /public suffix)', async () => {
+    const body = structuredClone(ids.prompts);
+    body.hcGuidelinePrompt = [...body.hcGuidelinePrompt, { key: 'e2e', title: 'E2E', content: 'Be brief.' }];
+    await call('update_agent_prompts', { agentId: ids.agent, ...body }, { method: 'POST', path: `/v2/bots/${ids.agent}/hc-prompt`, body });
+  });
+});
+
+describe('conversations', () => {
+  test('list_conversations: two pages via nextCursor (direction=next → older)', async () => {
+    const p1 = await call('list_conversations', { limit: 3 }, { method: 'GET', path: '/v2/hc-interactions/public', query: { limit: '3' } });
+    assert.equal(p1.data.interactions.length, 3);
+    assert.equal(p1.data.hasMore, true);
+    assert.equal(typeof p1.data.nextCursor, 'string');
+    const p2 = await call('list_conversations', { limit: 3, cursor: p1.data.nextCursor, direction: 'next' },
+      { method: 'GET', path: '/v2/hc-interactions/public', query: { limit: '3', cursor: p1.data.nextCursor, direction: 'next' } });
+    assert.equal(p2.data.interactions.length, 3);
+    const first = new Set(p1.data.interactions.map((i) => i.id));
+    for (const i of p2.data.interactions) assert.ok(!first.has(i.id), 'page 2 repeats page 1');
+    assert.ok(p2.data.interactions[0].createdAt <= p1.data.interactions[2].createdAt, 'page 2 is older');
+    ids.conversation = p1.data.interactions[0].id;
+  });
+  test('list_conversations: window and repeated array filters', async () => {
+    const until = Date.now();
+    const since = until - 30 * 86400000;
+    await call('list_conversations', { since, until, limit: 2, source: ['widget', 'api'], channel: ['chat'] }, {
+      method: 'GET', path: '/v2/hc-interactions/public',
+      query: { since: String(since), until: String(until), limit: '2', source: ['widget', 'api'], channel: 'chat' },
+    });
+  });
+  test('get_conversation', async () => {
+    const { data } = await call('get_conversation', { conversationId: ids.conversation }, { method: 'GET', path: `/v2/hc-interactions/${ids.conversation}/public` });
+    assert.equal(data.id, ids.conversation);
+  });
+  test('generate_answer (botId, then interactionId)', async () => {
+    const marker = `e2e-${Date.now()}`;
+    const content = `Where is my order? ${marker}`;
+    const a = await call('generate_answer', { content, botId: ids.agent }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content, botId: ids.agent } });
+    assert.ok(Array.isArray(a.data.events) && a.data.events.length >= 1, JSON.stringify(a.data));
+    assert.ok(a.data.events.some((e) => e.role === 'finibot'), 'a user message gets an AI reply');
+    // Find the two conversations this test makes (newest first), for the delete tools.
+    const content2 = `Do you ship abroad? ${marker}`;
+    await call('generate_answer', { content: content2, botId: ids.agent, role: 'user' }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: content2, botId: ids.agent, role: 'user' } });
+    const r = await s.client.callTool({ name: 'list_conversations', arguments: { limit: 10 } });
+    const mine = payload(r).interactions.filter((i) => i.events.some((e) => String(e.message ?? e.content ?? '').includes(marker)));
+    assert.equal(mine.length, 2, 'both generated conversations are listed');
+    [ids.conv1, ids.conv2] = mine.map((i) => i.id);
+    const follow = 'Thanks!';
+    await call('generate_answer', { content: follow, interactionId: ids.conv1 }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: follow, interactionId: ids.conv1 } });
+  });
+  test('delete_conversation', async () => {
+    const { data } = await call('delete_conversation', { conversationId: ids.conv1 }, { method: 'DELETE', path: `/v2/hc-interactions/${ids.conv1}/public`, body: null });
+    assert.equal(data.success, true);
+  });
+  test('bulk_delete_conversations (DELETE with a JSON body)', async () => {
+    await call('bulk_delete_conversations', { ids: [ids.conv2] }, { method: 'DELETE', path: '/v2/hc-interactions/public', body: { ids: [ids.conv2] } });
+  });
+});
+
+describe('sources', () => {
+  test('list_sources', async () => {
+    const { data } = await call('list_sources', { limit: 5, source: 'web' }, { method: 'GET', path: '/v2/documents/public', query: { limit: '5', source: 'web' } });
+    assert.ok(data.documents.length >= 1);
+    ids.source = data.documents[0].id;
+  });
+  test('get_source', async () => {
+    const { data } = await call('get_source', { sourceId: ids.source }, { method: 'GET', path: `/v2/documents/public/${ids.source}` });
+    assert.equal(data.id, ids.source);
+  });
+  test('crawl_links', async () => {
+    const body = { links: ['https://help.acme.test/'], limit: 5 };
+    const { data } = await call('crawl_links', body, { method: 'POST', path: '/v2/documents/public/deep-crawl/links', body });
+    assert.ok(Array.isArray(data.data));
+  });
+  test('ingest_sources, then get_source until linkedJobStatus COMPLETED', async () => {
+    const body = { source: 'web', documentIdsToAdd: [`https://help.acme.test/e2e-${Date.now()}`] };
+    const { data } = await call('ingest_sources', body, { method: 'POST', path: '/v2/documents/public', body });
+    assert.equal(data.addedDocumentIds.length, 1);
+    ids.ingested = data.addedDocumentIds[0];
+    const seen = [];
+    for (let i = 0; i < 100; i++) {
+      const g = await call('get_source', { sourceId: ids.ingested }, { method: 'GET', path: `/v2/documents/public/${ids.ingested}` });
+      seen.push(g.data.linkedJobStatus);
+      if (g.data.linkedJobStatus === 'COMPLETED' || g.data.linkedJobStatus === 'FAILED') break;
+      await sleep(25);
+    }
+    assert.equal(seen.at(-1), 'COMPLETED', `statuses seen: ${seen.join(' → ')}`);
+  });
+  test('refresh_sources', async () => {
+    const { data } = await call('refresh_sources', { documentIds: [ids.ingested] }, { method: 'POST', path: '/v2/documents/public/refresh', body: { documentIds: [ids.ingested] } });
+    assert.ok(Array.isArray(data.documentIds));
+  });
+  test('list_provider_resources', async () => {
+    const { data } = await call('list_provider_resources', { provider: 'notion' }, { method: 'GET', path: '/v2/documents/public/resources/notion' });
+    assert.ok(data.resources.length >= 1);
+    ids.resource = data.resources[0];
+  });
+  test('register_provider_resources', async () => {
+    const { originalUrl, title, externalId, mimeType } = ids.resource;
+    const body = { resources: [{ originalUrl, title, externalId, mimeType }] };
+    const { data } = await call('register_provider_resources', { provider: 'notion', ...body }, { method: 'POST', path: '/v2/documents/public/resources/notion', body });
+    ids.registered = [...(data.addedDocumentIds ?? []), ...(data.updatedDocumentIds ?? [])];
+    assert.equal(ids.registered.length, 1);
+  });
+  test('delete_sources (DELETE with a JSON body)', async () => {
+    const body = { documentIds: [ids.ingested, ...ids.registered], deleteArticles: false };
+    await call('delete_sources', body, { method: 'DELETE', path: '/v2/documents/public', body });
+  });
+});
+
+describe('knowledge', () => {
+  test('generate_knowledge', async () => {
+    const body = { candidateKnowledge: 'Orders placed before noon ship the same day.', origin: 'generated', botId: ids.agent };
+    const { data } = await call('generate_knowledge', body, { method: 'POST', path: '/v2/knowledge/public', body });
+    assert.equal(typeof data.backgroundJobId, 'string');
+    ids.job = data.backgroundJobId;
+  });
+  test('bulk_generate_knowledge', async () => {
+    const body = { documentIds: [ids.source], origin: 'sources', isDraft: true };
+    const { data } = await call('bulk_generate_knowledge', body, { method: 'POST', path: '/v2/knowledge/public/bulk', body });
+    assert.equal(data.jobs.length, 1);
+  });
+  test('check_knowledge_jobs (read-scope POST)', async () => {
+    const { data } = await call('check_knowledge_jobs', { jobIds: [ids.job] }, { method: 'POST', path: '/v2/knowledge/public/jobs/status', body: { jobIds: [ids.job] } });
+    assert.equal(data.jobs[0].id, ids.job);
+  });
+  test('initialize_knowledge_tree: the CSV as text plus an embedded resource', async () => {
+    const body = { initPrompt: 'Organise by customer journey.' };
+    const { r } = await call('initialize_knowledge_tree', body, { method: 'POST', path: '/v2/knowledge/public/tree/initialize', body });
+    assert.match(resultText(r), /folderId,folderPath/, resultText(r).slice(0, 300));
+    const res = r.content.find((c) => c.type === 'resource');
+    assert.ok(res, `an embedded resource in ${JSON.stringify(r.content.map((c) => c.type))}`);
+    assert.match(res.resource.mimeType ?? '', /csv/);
+    ids.treeCsv = res.resource.text ?? resultText(r).slice(resultText(r).indexOf('folderId,'));
+  });
+  test('persist_knowledge_tree (multipart field "file")', async () => {
+    const { rec } = await call('persist_knowledge_tree', { file: ids.treeCsv }, { method: 'POST', path: '/v2/knowledge/public/tree/persist' });
+    assert.match(rec.contentType, /^multipart\/form-data/);
+    assert.equal(rec.body.multipart.length, 1);
+    assert.equal(rec.body.multipart[0].name, 'file');
+    assert.equal(rec.body.multipart[0].size, Buffer.byteLength(ids.treeCsv));
+  });
+});
+
+describe('folders', () => {
+  test('get_knowledge_folders', async () => {
+    const { data } = await call('get_knowledge_folders', { botId: ids.agent }, { method: 'GET', path: '/v2/hc-folders/public', query: { botId: ids.agent } });
+    const all = JSON.stringify(data);
+    ids.folder = all.match(/"id":"(ac0f[0-9a-f-]+)"/)?.[1];
+    assert.ok(ids.folder, `a seeded folder id in ${all.slice(0, 300)}`);
+  });
+  test('create_knowledge_folder', async () => {
+    const body = { title: 'E2E folder', description: '' };
+    const { data } = await call('create_knowledge_folder', body, { method: 'POST', path: '/v2/hc-folders/public', body });
+    ids.newFolder = data.id;
+    assert.equal(typeof ids.newFolder, 'string');
+  });
+  test('update_knowledge_folder', async () => {
+    const body = { title: 'E2E folder (renamed)', description: 'made by the e2e suite', active: true };
+    await call('update_knowledge_folder', { folderId: ids.newFolder, ...body }, { method: 'PUT', path: `/v2/hc-folders/${ids.newFolder}/public`, body });
+  });
+  test('move_knowledge_folder', async () => {
+    await call('move_knowledge_folder', { folderId: ids.newFolder, parentFolderId: ids.folder }, { method: 'PUT', path: `/v2/hc-folders/${ids.newFolder}/move/public`, body: { parentFolderId: ids.folder } });
+  });
+  test('assign_knowledge_to_agents', async () => {
+    const body = { junctions: [{ folderId: ids.newFolder, botId: ids.agent, action: 'ADD' }] };
+    await call('assign_knowledge_to_agents', body, { method: 'POST', path: '/v2/hc-bot-folder-junctions/public', body });
+  });
+});
+
+describe('articles', () => {
+  test('list_articles', async () => {
+    const { data } = await call('list_articles', { type: 'live' }, { method: 'GET', path: '/v2/hc-articles/public', query: { type: 'live' } });
+    assert.ok(data.articles.length >= 1);
+    ids.article = data.articles[0].id;
+  });
+  test('get_articles_by_ids (read-scope POST)', async () => {
+    const { data } = await call('get_articles_by_ids', { articleIds: [ids.article] }, { method: 'POST', path: '/v2/hc-articles/ids/public', body: { articleIds: [ids.article] } });
+    assert.equal(data.articles[0].id, ids.article);
+  });
+  test('create_article', async () => {
+    const body = { ...article('new'), parentFolderId: ids.newFolder, isDraft: false };
+    const { data } = await call('create_article', body, { method: 'POST', path: '/v2/hc-articles/public', body });
+    ids.newArticle = data.id;
+    assert.equal(typeof ids.newArticle, 'string');
+  });
+  test('update_article', async () => {
+    const body = article('updated');
+    await call('update_article', { articleId: ids.newArticle, ...body }, { method: 'PUT', path: `/v2/hc-articles/${ids.newArticle}/public`, body });
+  });
+  test('create_article_draft', async () => {
+    const body = article('draft');
+    const { data } = await call('create_article_draft', { articleId: ids.newArticle, ...body }, { method: 'POST', path: `/v2/hc-articles/${ids.newArticle}/draft/public`, body });
+    ids.draftArticle = data.draft?.id;
+    assert.equal(typeof ids.draftArticle, 'string', JSON.stringify(data));
+  });
+  test('publish_article_draft', async () => {
+    const body = article('published');
+    await call('publish_article_draft', { articleId: ids.draftArticle, ...body }, { method: 'POST', path: `/v2/hc-articles/${ids.draftArticle}/publish/public`, body });
+  });
+  test('move_article', async () => {
+    await call('move_article', { articleId: ids.newArticle, parentFolderId: ids.folder }, { method: 'PUT', path: `/v2/hc-articles/${ids.newArticle}/move/public`, body: { parentFolderId: ids.folder } });
+  });
+  test('delete_article', async () => {
+    await call('delete_article', { articleId: ids.newArticle }, { method: 'DELETE', path: `/v2/hc-articles/${ids.newArticle}/public`, body: null });
+  });
+  test('delete_knowledge_folder (the folder made above, now empty)', async () => {
+    await call('delete_knowledge_folder', { folderId: ids.newFolder }, { method: 'DELETE', path: `/v2/hc-folders/${ids.newFolder}/public`, body: null });
+  });
+});
+
+describe('rules', () => {
+  test('list_rules', async () => {
+    const { data } = await call('list_rules', { type: 'intent', isDraft: false }, { method: 'GET', path: '/v2/hc-rules/public', query: { type: 'intent', isDraft: 'false' } });
+    assert.ok(data.rules.length >= 1);
+    ids.rule = data.rules[0].id;
+  });
+  test('get_rule', async () => {
+    const { data } = await call('get_rule', { ruleId: ids.rule }, { method: 'GET', path: `/v2/hc-rules/${ids.rule}/public` });
+    assert.equal(data.id, ids.rule);
+  });
+  test('create_rule', async () => {
+    const body = { name: 'E2E rule', description: 'Runs when the customer asks about the e2e suite.', type: 'intent', botIds: [ids.agent] };
+    const { data } = await call('create_rule', body, { method: 'POST', path: '/v2/hc-rules/public', body });
+    ids.newRule = data.id;
+    assert.equal(typeof ids.newRule, 'string');
+  });
+  test('update_rule (PATCH)', async () => {
+    await call('update_rule', { ruleId: ids.newRule, description: 'Updated by e2e.' }, { method: 'PATCH', path: `/v2/hc-rules/${ids.newRule}/public`, body: { description: 'Updated by e2e.' } });
+  });
+  test('create_rule_draft', async () => {
+    const body = { behaviorInstructions: 'When a customer asks for a refund, collect the order number and escalate.' };
+    const { data } = await call('create_rule_draft', body, { method: 'POST', path: '/v2/hc-rules/draft/public', body });
+    ids.draftRule = data.id;
+    assert.equal(data.isDraft, true);
+  });
+  test('refine_rule_draft', async () => {
+    const body = { refinementInstructions: 'Also ask for the purchase date.' };
+    await call('refine_rule_draft', { ruleId: ids.draftRule, ...body }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/refine/public`, body });
+  });
+  test('publish_rule_draft', async () => {
+    await call('publish_rule_draft', { ruleId: ids.draftRule, botIds: [ids.agent] }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/publish/public`, body: { botIds: [ids.agent] } });
+  });
+  test('delete_rule (both made above)', async () => {
+    for (const id of [ids.newRule, ids.draftRule]) {
+      await call('delete_rule', { ruleId: id }, { method: 'DELETE', path: `/v2/hc-rules/${id}/public`, body: null });
+    }
+  });
+});
+
+describe('tags', () => {
+  test('list_tag_groups', async () => {
+    const { data } = await call('list_tag_groups', {}, { method: 'GET', path: '/v2/tag-groups/public' });
+    ids.groups = data.tagGroups.map((g) => g.id);
+    ids.group = data.tagGroups.find((g) => g.companyId)?.id ?? ids.groups[0];
+    assert.ok(ids.groups.length >= 2);
+  });
+  test('get_tag_group', async () => {
+    const { data } = await call('get_tag_group', { tagGroupId: ids.group }, { method: 'GET', path: `/v2/tag-groups/${ids.group}/public` });
+    assert.equal(data.id, ids.group);
+  });
+  test('list_tags_in_group', async () => {
+    const { data } = await call('list_tags_in_group', { tagGroupId: ids.group }, { method: 'GET', path: `/v2/tag-groups/${ids.group}/tags/public` });
+    ids.tag = data.tags[0].id;
+  });
+  test('list_tags_across_groups (repeated tagGroupIds=)', async () => {
+    const two = ids.groups.slice(0, 2);
+    await call('list_tags_across_groups', { tagGroupIds: two }, { method: 'GET', path: '/v2/tag-groups/tags/public', query: { tagGroupIds: two } });
+  });
+  test('get_tag', async () => {
+    const { data } = await call('get_tag', { tagId: ids.tag }, { method: 'GET', path: `/v2/tags/${ids.tag}/public` });
+    assert.equal(data.tag.id, ids.tag);
+  });
+  test('create_tag_group', async () => {
+    const body = { title: 'E2E group', prompt: 'Pick the e2e tag.', multiselect: false };
+    const { data } = await call('create_tag_group', body, { method: 'POST', path: '/v2/tag-groups/public', body });
+    ids.newGroup = data.id;
+  });
+  test('update_tag_group', async () => {
+    await call('update_tag_group', { tagGroupId: ids.newGroup, description: 'made by e2e' }, { method: 'PUT', path: `/v2/tag-groups/${ids.newGroup}/public`, body: { description: 'made by e2e' } });
+  });
+  test('create_tag', async () => {
+    const body = { tagName: 'E2E tag', tagDescription: 'Only for tests.' };
+    const { data } = await call('create_tag', { tagGroupId: ids.newGroup, ...body }, { method: 'POST', path: `/v2/tag-groups/${ids.newGroup}/tags/public`, body });
+    ids.newTag = data.id;
+  });
+  test('update_tag (the {id} is the TAG id)', async () => {
+    await call('update_tag', { tagId: ids.newTag, tagName: 'E2E tag 2' }, { method: 'PUT', path: `/v2/tag-groups/${ids.newTag}/tags/public`, body: { tagName: 'E2E tag 2' } });
+  });
+  test('delete_tag', async () => {
+    await call('delete_tag', { tagId: ids.newTag }, { method: 'DELETE', path: `/v2/tag-groups/${ids.newTag}/tags/public`, body: null });
+  });
+  test('delete_tag_group', async () => {
+    await call('delete_tag_group', { tagGroupId: ids.newGroup }, { method: 'DELETE', path: `/v2/tag-groups/${ids.newGroup}/public`, body: null });
+  });
+});
+
+// Last on purpose: it crashed the sandbox (see the report), and a dead sandbox fails everything after it.
+describe('rules: duplicate', () => {
+  test('duplicate_rule, then delete the copy', async () => {
+    const { data } = await call('duplicate_rule', { ruleId: ids.rule, name: 'E2E rule copy' }, { method: 'POST', path: `/v2/hc-rules/${ids.rule}/duplicate/public`, body: { name: 'E2E rule copy' } });
+    assert.equal(typeof data.id, 'string');
+    await call('delete_rule', { ruleId: data.id }, { method: 'DELETE', path: `/v2/hc-rules/${data.id}/public`, body: null });
+  });
+});
+
+test(`coverage: all ${TOOL_COUNT} listed tools were called`, async () => {
+  const { tools } = await listAllTools(s.client);
+  assert.equal(tools.length, TOOL_COUNT);
+  const missing = tools.map((t) => t.name).filter((n) => !called.has(n));
+  assert.deepEqual(missing, []);
+  assert.deepEqual(s.errors, [], 'no transport/protocol errors in the whole session');
+});
