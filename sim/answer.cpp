@@ -45,11 +45,11 @@ Answer compose_answer(const Workspace& ws, const std::string& question, int64_t 
         for (auto& w : keywords_of(k.get<std::string>())) kw.push_back(w);
       }
     }
-    std::string body = a.value("mainKnowledge", "");
+    std::string body = str_or(a, "mainKnowledge");
     for (const auto& qq : a.value("questions", json::array())) {
       if (qq.is_string()) body += " " + qq.get<std::string>();
     }
-    size_t score = 3 * overlap(q, kw) + 2 * overlap(q, keywords_of(a.value("title", ""))) + overlap(q, keywords_of(body));
+    size_t score = 3 * overlap(q, kw) + 2 * overlap(q, keywords_of(str_or(a, "title"))) + overlap(q, keywords_of(body));
     // Strictly greater: ties keep the lowest id (map order), so replies are deterministic.
     if (score > best_score) {
       best_score = score;
@@ -64,7 +64,7 @@ Answer compose_answer(const Workspace& ws, const std::string& question, int64_t 
   }
   std::string pick;
   size_t pick_score = 0;
-  for (const auto& s : sentences(best->value("mainKnowledge", ""))) {
+  for (const auto& s : sentences(str_or(*best, "mainKnowledge"))) {
     size_t sc = overlap(q, keywords_of(s));
     if (pick.empty() || sc > pick_score) {
       pick = s;
@@ -72,10 +72,10 @@ Answer compose_answer(const Workspace& ws, const std::string& question, int64_t 
     }
   }
   ans.text = pick;
-  ans.used_articles.push_back({{"id", best->value("id", "")}, {"title", best->value("title", "")}, {"documentUrl", nullptr}});
-  auto folder = ws.folders.find(best->value("parentFolderId", ""));
+  ans.used_articles.push_back({{"id", str_or(*best, "id")}, {"title", str_or(*best, "title")}, {"documentUrl", nullptr}});
+  auto folder = ws.folders.find(str_or(*best, "parentFolderId"));
   if (folder != ws.folders.end()) {
-    ans.used_subfolders.push_back({{"id", folder->first}, {"title", folder->second.value("title", "")}});
+    ans.used_subfolders.push_back({{"id", folder->first}, {"title", str_or(folder->second, "title")}});
   }
   if (best->value("escalation", false)) {
     ans.text += " I am handing you over to a human agent.";

@@ -16,7 +16,7 @@ Reply list_agents(Env& env, const Call& call) {
   std::vector<const json*> rows;
   for (const auto& [id, a] : ws.agents) rows.push_back(&a);
   std::sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
-    return a->value("createdAt", "") > b->value("createdAt", "");
+    return str_or(*a, "createdAt") > str_or(*b, "createdAt");
   });
   json out = json::array();
   for (const json* a : rows) out.push_back(public_view(*a));
@@ -43,7 +43,7 @@ json merged(const Workspace& ws, const json& version, const std::string& bot_id)
       if (!sec.is_object()) continue;
       json def = nullptr;
       for (const auto& t : tmpl) {
-        if (t.is_object() && t.value("key", "") == sec.value("key", "") && t.contains("content")) def = t["content"];
+        if (t.is_object() && str_or(t, "key") == str_or(sec, "key") && t.contains("content")) def = t["content"];
       }
       sec["defaultPrompt"] = def;
       sec["custom"] = def.is_null() || !sec.contains("content") || sec["content"] != def;

@@ -87,9 +87,9 @@ Reply list_conversations(Env& env, const Call& call) {
   for (const auto& [id, c] : ws.conversations) {
     int64_t last = c.value("_lastMs", int64_t{0});
     if (last < since_ms || last > until_ms) continue;
-    if (agent && c.value("_botId", "") != *agent) continue;
-    if (!sources.empty() && !sources.count(c.value("source", ""))) continue;
-    if (!channels.empty() && !channels.count(c.value("channel", ""))) continue;
+    if (agent && str_or(c, "_botId") != *agent) continue;
+    if (!sources.empty() && !sources.count(str_or(c, "source"))) continue;
+    if (!channels.empty() && !channels.count(str_or(c, "channel"))) continue;
     rows.push_back({ConvKey{last, id}, &c});
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return newer(a.first, b.first); });
@@ -169,7 +169,7 @@ json new_event(int64_t at, const std::string& role, const std::string& message, 
 
 void merge_refs(json& into, const json& refs) {
   for (const auto& r : refs) {
-    bool present = std::any_of(into.begin(), into.end(), [&](const json& x) { return x.value("id", "") == r.value("id", ""); });
+    bool present = std::any_of(into.begin(), into.end(), [&](const json& x) { return str_or(x, "id") == str_or(r, "id"); });
     if (!present) into.push_back(r);
   }
 }
@@ -225,7 +225,8 @@ Reply generate_answer(Env& env, const Call& call) {
   created.push_back(new_event(env.now_ms, role, content, json::array()));
   if (role == "user") {
     Answer ans = compose_answer(ws, content, env.now_ms);
-    created.push_back(new_event(env.now_ms + 1, "finibot", ans.text, ans.used_articles));
+    // Same instant as the user turn: a frozen or pinned clock must never put events in the future.
+    created.push_back(new_event(env.now_ms, "finibot", ans.text, ans.used_articles));
     merge_refs((*conv)["usedArticles"], ans.used_articles);
     merge_refs((*conv)["usedSubfolders"], ans.used_subfolders);
     (*conv)["status"] = ans.escalated ? "Escalated to Human Agent" : "Resolved by AI";

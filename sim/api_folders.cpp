@@ -52,7 +52,7 @@ bool is_descendant_or_self(const Workspace& ws, const std::string& candidate, co
 std::vector<std::string> children_of(const Workspace& ws, const json& parent) {
   std::vector<std::pair<std::string, std::string>> kids;
   for (const auto& [id, f] : ws.folders) {
-    if (f["parentFolderId"] == parent) kids.push_back({f.value("title", ""), id});
+    if (f["parentFolderId"] == parent) kids.push_back({str_or(f, "title"), id});
   }
   std::sort(kids.begin(), kids.end());
   std::vector<std::string> out;
@@ -217,7 +217,7 @@ std::string folder_path(const Workspace& ws, const std::string& id) {
   for (int guard = 0; cur && guard < 64; ++guard) {
     auto it = ws.folders.find(*cur);
     if (it == ws.folders.end()) break;
-    parts.push_back(it->second.value("title", ""));
+    parts.push_back(str_or(it->second, "title"));
     cur = parent_of(ws, *cur);
   }
   std::string out;
@@ -234,10 +234,10 @@ Reply initialize_knowledge_folders(Env& env, const Call& call) {
   std::function<void(const std::string&)> emit = [&](const std::string& id) {
     const json& fo = ws.folders.at(id);
     std::string path = folder_path(ws, id);
-    csv += csv_escape(id) + "," + csv_escape(path) + "," + csv_escape(fo.value("description", "")) + ",,\n";
+    csv += csv_escape(id) + "," + csv_escape(path) + "," + csv_escape(str_or(fo, "description")) + ",,\n";
     for (const auto& [aid, a] : ws.articles) {
       if (a["parentFolderId"] == id && !a.value("isDraft", false) && article_visible(a, env.now_ms)) {
-        csv += csv_escape(id) + "," + csv_escape(path) + ",," + csv_escape(aid) + "," + csv_escape(a.value("title", "")) + "\n";
+        csv += csv_escape(id) + "," + csv_escape(path) + ",," + csv_escape(aid) + "," + csv_escape(str_or(a, "title")) + "\n";
       }
     }
     for (const auto& cid : children_of(ws, id)) emit(cid);
@@ -290,7 +290,7 @@ Reply persist_knowledge_folders(Env& env, const Call& call) {
     for (size_t i = 0; i < n; ++i) {
       std::optional<std::string> found;
       for (const auto& cid : children_of(ws, cur ? json(*cur) : json(nullptr))) {
-        if (ws.folders[cid].value("title", "") == segs[i]) found = cid;
+        if (str_or(ws.folders[cid], "title") == segs[i]) found = cid;
       }
       if (!found) {
         json fo = new_folder(env, segs[i], i + 1 == n ? description : std::string(), cur ? json(*cur) : json(nullptr));
@@ -340,7 +340,7 @@ Reply persist_knowledge_folders(Env& env, const Call& call) {
       existing->second["parentFolderId"] = want;
       ++moved;
     }
-    if (existing->second.value("title", "") != segs.back()) {
+    if (str_or(existing->second, "title") != segs.back()) {
       existing->second["title"] = segs.back();
       ++renamed;
     }

@@ -49,7 +49,7 @@ json enqueue_job(Env& env, Workspace& ws, const JobInput& in, bool fail, const s
   json* doc = nullptr;
   if (in.document_id) {
     doc = &ws.documents[*in.document_id];
-    auto art = ws.articles.find(doc->value("linkedKnowledgeId", ""));
+    auto art = ws.articles.find(str_or(*doc, "linkedKnowledgeId"));
     if (art != ws.articles.end() && !art->second.value("isDraft", false)) linked = &art->second;
   }
   std::string op;
@@ -66,14 +66,14 @@ json enqueue_job(Env& env, Workspace& ws, const JobInput& in, bool fail, const s
   }
   if (!fail && op != "DO_NOTHING") {
     std::string article_id = random_uuid();
-    std::string title = linked ? linked->value("title", "") : derive_title(in.candidate);
+    std::string title = linked ? str_or(*linked, "title") : derive_title(in.candidate);
     std::vector<std::string> kws;
     for (auto& w : keywords_of(in.candidate)) {
       if (std::find(kws.begin(), kws.end(), w) == kws.end()) kws.push_back(w);
       if (kws.size() == 5) break;
     }
     if (kws.empty()) kws.push_back("general");
-    std::string folder = linked ? linked->value("parentFolderId", ws.default_folder_id) : ws.default_folder_id;
+    std::string folder = linked ? str_or(*linked, "parentFolderId", ws.default_folder_id) : ws.default_folder_id;
     bool update = op == "UPDATE_ARTICLE";
     json a = {{"id", article_id},
               {"title", title},
@@ -87,7 +87,7 @@ json enqueue_job(Env& env, Workspace& ws, const JobInput& in, bool fail, const s
               {"active", true},
               {"public", true},
               {"origin", in.origin},
-              {"originalArticleId", update ? json(linked->value("id", "")) : json(nullptr)},
+              {"originalArticleId", update ? json(str_or(*linked, "id")) : json(nullptr)},
               {"originalArticleVersion", update ? json(linked->value("version", 1)) : json(nullptr)},
               {"isDraftPublished", (update || in.is_draft) ? json(false) : json(nullptr)},
               {"version", 1},
@@ -143,7 +143,7 @@ Reply generate_knowledge(Env& env, const Call& call) {
     if (!event_id) return error(400, "hcEventId is required when origin is inbox");
     bool found = false;
     for (const auto& [id, c] : ws.conversations) {
-      for (const auto& e : c.value("events", json::array())) found = found || e.value("id", "") == *event_id;
+      for (const auto& e : c.value("events", json::array())) found = found || str_or(e, "id") == *event_id;
       if (found) break;
     }
     if (!found) return error(400, "hcEventId does not match an event in this workspace");

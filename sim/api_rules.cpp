@@ -62,7 +62,7 @@ Reply list_rules(Env& env, const Call& call) {
     rows.push_back(&r);
   }
   std::sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
-    return a->value("createdAt", "") > b->value("createdAt", "");
+    return str_or(*a, "createdAt") > str_or(*b, "createdAt");
   });
   json out = json::array();
   for (const json* r : rows) out.push_back(summary(*r));
@@ -185,7 +185,7 @@ Reply duplicate_rule(Env& env, const Call& call) {
   std::string id = random_uuid();
   std::string now = iso_from_ms(env.now_ms);
   copy["id"] = id;
-  copy["name"] = name.value_or(it->second.value("name", "") + " (copy)");
+  copy["name"] = name.value_or(str_or(it->second, "name") + " (copy)");
   if (description) copy["description"] = *description;
   // Documented: intent rules copy as drafts (unassigned), business rules as non-drafts.
   bool intent = copy.value("type", "intent") == "intent";

@@ -36,13 +36,13 @@ Reply check_provider(const Workspace& ws, const std::string& provider) {
 
 // Sort key: updatedAt desc, then externalId desc, then id desc (total order for stable paging).
 bool before(const json& a, const json& b) {
-  auto ua = a.value("updatedAt", "");
-  auto ub = b.value("updatedAt", "");
+  auto ua = str_or(a, "updatedAt");
+  auto ub = str_or(b, "updatedAt");
   if (ua != ub) return ua > ub;
-  auto ea = a.value("externalId", "");
-  auto eb = b.value("externalId", "");
+  auto ea = str_or(a, "externalId");
+  auto eb = str_or(b, "externalId");
   if (ea != eb) return ea > eb;
-  return a.value("id", "") > b.value("id", "");
+  return str_or(a, "id") > str_or(b, "id");
 }
 
 Reply list_sources(Env& env, const Call& call) {
@@ -85,7 +85,7 @@ Reply list_sources(Env& env, const Call& call) {
   std::vector<json> rows;
   for (const auto& [id, d] : ws.documents) {
     json r = render_document(d, env.now_ms, env.job_step_ms);
-    if (source && r.value("source", "") != *source) continue;
+    if (source && str_or(r, "source") != *source) continue;
     if (english && r.value("english", true) != *english) continue;
     if (changed && r.value("changed", false) != *changed) continue;
     rows.push_back(std::move(r));
@@ -129,7 +129,7 @@ Reply get_source(Env& env, const Call& call) {
 std::set<std::string> imported_ids(const Workspace& ws, const std::string& provider) {
   std::set<std::string> out;
   for (const auto& [id, d] : ws.documents) {
-    if (d.value("source", "") == provider) out.insert(d.value("externalId", ""));
+    if (str_or(d, "source") == provider) out.insert(str_or(d, "externalId"));
   }
   return out;
 }
@@ -142,7 +142,7 @@ Reply list_provider_resources(Env& env, const Call& call) {
   auto done = imported_ids(ws, provider);
   json catalogue = ws.provider_resources.value(provider, json::array());
   json out = json::array();
-  auto fresh = [&](const json& r) { return !done.count(r.value("externalId", "")); };
+  auto fresh = [&](const json& r) { return !done.count(str_or(r, "externalId")); };
   if (provider == "notion") {
     for (const auto& r : catalogue) {
       if (fresh(r)) out.push_back(r);
@@ -202,7 +202,7 @@ Reply register_provider_resources(Env& env, const Call& call) {
     std::string ext = r["externalId"].get<std::string>();
     json* existing = nullptr;
     for (auto& [id, d] : ws.documents) {
-      if (d.value("source", "") == provider && d.value("externalId", "") == ext) existing = &d;
+      if (str_or(d, "source") == provider && str_or(d, "externalId") == ext) existing = &d;
     }
     if (existing) {
       (*existing)["originalUrl"] = r["originalUrl"];
@@ -245,8 +245,8 @@ void queue_ingestion(Env& env, json& doc, std::optional<bool> english, std::opti
   json current = render_document(doc, env.now_ms, env.job_step_ms);
   json prev = current.value("linkedJobStatus", json()) == "COMPLETED" ? current["paragraphs"] : json::array();
   int revision = doc.value("_revision", 0) + 1;
-  std::string title = doc.value("title", "");
-  std::string url = doc.value("originalUrl", "");
+  std::string title = str_or(doc, "title");
+  std::string url = str_or(doc, "originalUrl");
   json next = json::array({title + ": content fetched from " + url + ".",
                            "Revision " + std::to_string(revision) + " of " + title + "."});
   doc["_revision"] = revision;
@@ -303,7 +303,7 @@ Reply ingest_sources(Env& env, const Call& call) {
   std::vector<std::string> new_urls;
   auto find_web = [&](const std::string& url) -> json* {
     for (auto& [id, d] : ws.documents) {
-      if (d.value("source", "") == "web" && d.value("originalUrl", "") == url) return &d;
+      if (str_or(d, "source") == "web" && str_or(d, "originalUrl") == url) return &d;
     }
     return nullptr;
   };
@@ -333,8 +333,8 @@ Reply ingest_sources(Env& env, const Call& call) {
       }
       auto it = ws.documents.find(v);
       if (it == ws.documents.end()) return error(400, std::string(field) + " contains an unknown source ID: " + v);
-      if (it->second.value("source", "") != source) {
-        return error(400, "source " + v + " is a " + it->second.value("source", "") + " source, not " + source);
+      if (str_or(it->second, "source") != source) {
+        return error(400, "source " + v + " is a " + str_or(it->second, "source") + " source, not " + source);
       }
       (pass == 0 ? add_docs : refresh_docs).push_back(&it->second);
     }
@@ -428,7 +428,7 @@ Reply refresh_sources(Env& env, const Call& call) {
   if (bad.status != 200) return bad;
   Workspace& ws = workspace_of(env, call);
   for (const auto& id : ids) {
-    if (ws.documents[id].value("source", "") == "files") {
+    if (str_or(ws.documents[id], "source") == "files") {
       return error(400, "Raw-file sources cannot be refreshed (delete and re-upload instead): " + id);
     }
   }
@@ -454,7 +454,7 @@ Reply delete_sources(Env& env, const Call& call) {
     auto it = ws.documents.find(id);
     if (it == ws.documents.end()) continue;  // duplicate id in the request
     if (delete_articles) {
-      auto a = ws.articles.find(it->second.value("linkedKnowledgeId", ""));
+      auto a = ws.articles.find(str_or(it->second, "linkedKnowledgeId"));
       if (a != ws.articles.end()) {
         arts.push_back({{"id", a->first}, {"title", a->second["title"]}, {"parentFolderId", a->second["parentFolderId"]}});
         ws.articles.erase(a);

@@ -12,9 +12,9 @@ namespace fini::sim {
 namespace {
 
 bool newest_first(const json* a, const json* b) {
-  auto ca = a->value("createdAt", "");
-  auto cb = b->value("createdAt", "");
-  return ca != cb ? ca > cb : a->value("id", "") > b->value("id", "");
+  auto ca = str_or(*a, "createdAt");
+  auto cb = str_or(*b, "createdAt");
+  return ca != cb ? ca > cb : str_or(*a, "id") > str_or(*b, "id");
 }
 
 json sorted_tags(const Workspace& ws, const std::function<bool(const json&)>& keep) {
@@ -90,7 +90,7 @@ Reply list_tags_in_group(Env& env, const Call& call) {
   Workspace& ws = workspace_of(env, call);
   const std::string& gid = call.params[0];
   if (!ws.tag_groups.count(gid)) return error(500, "Internal Server Error");
-  return ok(sorted_tags(ws, [&](const json& t) { return t.value("tagGroupId", "") == gid; }));
+  return ok(sorted_tags(ws, [&](const json& t) { return str_or(t, "tagGroupId") == gid; }));
 }
 
 Reply create_tag(Env& env, const Call& call) {
@@ -121,7 +121,7 @@ Reply update_tag(Env& env, const Call& call) {
   // Here {id} is the TAG id (documented quirk of the route).
   auto it = ws.tags.find(call.params[0]);
   if (it == ws.tags.end()) return error(500, "Internal Server Error");
-  auto g = ws.tag_groups.find(it->second.value("tagGroupId", ""));
+  auto g = ws.tag_groups.find(str_or(it->second, "tagGroupId"));
   if (g != ws.tag_groups.end() && g->second.value("_managed", false)) return error(500, "Internal Server Error");
   if (name) it->second["tagName"] = *name;
   if (description) it->second["tagDescription"] = *description;
@@ -146,7 +146,7 @@ Reply list_tags_across_groups(Env& env, const Call& call) {
   }
   Workspace& ws = workspace_of(env, call);
   return ok(sorted_tags(ws, [&](const json& t) {
-    return std::find(ids.begin(), ids.end(), t.value("tagGroupId", "")) != ids.end();
+    return std::find(ids.begin(), ids.end(), str_or(t, "tagGroupId")) != ids.end();
   }));
 }
 

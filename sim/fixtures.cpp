@@ -55,12 +55,12 @@ void add_tag_groups(Workspace& ws, const json& groups, const json& company_id, b
   if (!groups.is_array()) return;
   for (const auto& g : groups) {
     json group = make_tag_group(g, company_id, managed, now_ms);
-    std::string gid = group.value("id", "");
+    std::string gid = str_or(group, "id");
     for (json t : g.value("tags", json::array())) {
       stamp(t, now_ms, false);
       t["tagGroupId"] = gid;
       if (!t.contains("tagDescription")) t["tagDescription"] = "";
-      ws.tags[t.value("id", "")] = t;
+      ws.tags[str_or(t, "id")] = t;
     }
     ws.tag_groups[gid] = std::move(group);
   }
@@ -112,14 +112,14 @@ void generate_conversations(Workspace& ws, const json& spec, int64_t now_ms) {
     if (t.contains("articleId") && t["articleId"].is_string()) {
       auto art = ws.articles.find(t["articleId"].get<std::string>());
       if (art != ws.articles.end()) {
-        used.push_back({{"id", art->first}, {"title", art->second.value("title", "")}, {"documentUrl", nullptr}});
+        used.push_back({{"id", art->first}, {"title", str_or(art->second, "title")}, {"documentUrl", nullptr}});
       }
     }
     std::string user_msg = t.value("user", "Hello");
     json events = json::array();
     events.push_back(make_event(rng, created, "user", user_msg, json::array()));
     int64_t at = created + 5000 + static_cast<int64_t>(rng.below(60000));
-    events.push_back(make_event(rng, at, "finibot", t.value("reply", ""), used));
+    events.push_back(make_event(rng, at, "finibot", str_or(t, "reply"), used));
     if (rng.below(3) == 0) {
       at += 30000 + static_cast<int64_t>(rng.below(120000));
       events.push_back(make_event(rng, at, "user", pick(rng, follow_ups, "Thanks"), json::array()));
@@ -158,9 +158,9 @@ void generate_conversations(Workspace& ws, const json& spec, int64_t now_ms) {
     if (!used.empty()) {
       auto art = ws.articles.find(used[0]["id"].get<std::string>());
       if (art != ws.articles.end()) {
-        auto folder = ws.folders.find(art->second.value("parentFolderId", ""));
+        auto folder = ws.folders.find(str_or(art->second, "parentFolderId"));
         if (folder != ws.folders.end()) {
-          conv["usedSubfolders"].push_back({{"id", folder->first}, {"title", folder->second.value("title", "")}});
+          conv["usedSubfolders"].push_back({{"id", folder->first}, {"title", str_or(folder->second, "title")}});
         }
       }
     }
@@ -170,16 +170,16 @@ void generate_conversations(Workspace& ws, const json& spec, int64_t now_ms) {
 
 Result<Workspace> seed_workspace(const json& f, const json& defaults, int64_t now_ms) {
   Workspace ws;
-  ws.slug = f.value("workspace", "");
+  ws.slug = str_or(f, "workspace");
   if (ws.slug.empty()) return invalid_argument("workspace fixture without a \"workspace\" name");
   ws.name = f.value("name", ws.slug);
-  ws.company_id = f.value("companyId", "");
-  ws.default_folder_id = f.value("defaultFolderId", "");
+  ws.company_id = str_or(f, "companyId");
+  ws.default_folder_id = str_or(f, "defaultFolderId");
   for (const auto& p : f.value("connectedProviders", json::array())) {
     if (p.is_string()) ws.connected_providers.push_back(p.get<std::string>());
   }
   ws.provider_resources = f.value("providerResources", json::object());
-  ws.snapshot_id = f.value("snapshotId", "");
+  ws.snapshot_id = str_or(f, "snapshotId");
   ws.snapshot_created_at = iso_from_ms(now_ms - 200 * kDayMs);
   ws.snapshot_updated_at = iso_from_ms(now_ms - kDayMs);
   // FNV-1a of the slug: a seed that is stable across standard libraries.
@@ -189,14 +189,14 @@ Result<Workspace> seed_workspace(const json& f, const json& defaults, int64_t no
 
   for (json a : f.value("agents", json::array())) {
     stamp(a, now_ms, false);
-    ws.agents[a.value("id", "")] = a;
+    ws.agents[str_or(a, "id")] = a;
   }
   for (json fo : f.value("folders", json::array())) {
     stamp(fo, now_ms, true);
     if (!fo.contains("parentFolderId")) fo["parentFolderId"] = nullptr;
     if (!fo.contains("botIds")) fo["botIds"] = json::array();
     if (!fo.contains("active")) fo["active"] = true;
-    ws.folders[fo.value("id", "")] = fo;
+    ws.folders[str_or(fo, "id")] = fo;
   }
   for (json a : f.value("articles", json::array())) {
     stamp(a, now_ms, true);
@@ -209,21 +209,21 @@ Result<Workspace> seed_workspace(const json& f, const json& defaults, int64_t no
     if (!a.contains("originalArticleVersion")) a["originalArticleVersion"] = nullptr;
     if (!a.contains("isDraftPublished")) a["isDraftPublished"] = draft ? json(false) : json(nullptr);
     a["version"] = 1;
-    ws.articles[a.value("id", "")] = a;
+    ws.articles[str_or(a, "id")] = a;
   }
   for (json d : f.value("sources", json::array())) {
     int64_t created = ago_ms(d, "createdAgoDays", now_ms);
     stamp(d, now_ms, true);
-    std::string id = d.value("id", "");
+    std::string id = str_or(d, "id");
     json paragraphs = d.value("paragraphs", json::array());
     bool registered_only = d.value("registeredOnly", false);
-    bool failed = d.value("jobStatus", "") == "FAILED";
+    bool failed = str_or(d, "jobStatus") == "FAILED";
     json doc = {{"id", id},
-                {"originalUrl", d.value("originalUrl", "")},
-                {"title", d.value("title", "")},
+                {"originalUrl", str_or(d, "originalUrl")},
+                {"title", str_or(d, "title")},
                 {"storageUrl", "gs://fini-sandbox/documents/" + id},
                 {"source", d.value("source", "web")},
-                {"externalId", d.value("externalId", "")},
+                {"externalId", str_or(d, "externalId")},
                 {"english", d.value("english", true)},
                 {"baser", d.value("baser", false)},
                 {"oldParagraphs", d.value("oldParagraphs", json::array())},
@@ -252,18 +252,18 @@ Result<Workspace> seed_workspace(const json& f, const json& defaults, int64_t no
       r["_behaviorInstructions"] = r["behaviorInstructions"];
       r.erase("behaviorInstructions");
     }
-    ws.rules[r.value("id", "")] = r;
+    ws.rules[str_or(r, "id")] = r;
   }
   add_tag_groups(ws, defaults.value("tagGroups", json::array()), nullptr, true, now_ms);
   add_tag_groups(ws, f.value("tagGroups", json::array()), ws.company_id, false, now_ms);
   ws.prompt_template = f.value("promptTemplate", json::object());
   for (json v : f.value("promptVersions", json::array())) {
     stamp(v, now_ms, false);
-    ws.prompt_versions[v.value("botId", "")].push_back(v);
+    ws.prompt_versions[str_or(v, "botId")].push_back(v);
   }
   for (auto& [bot, versions] : ws.prompt_versions) {
     std::sort(versions.begin(), versions.end(), [](const json& a, const json& b) {
-      return a.value("createdAt", "") < b.value("createdAt", "");
+      return str_or(a, "createdAt") < str_or(b, "createdAt");
     });
   }
   generate_conversations(ws, f.value("conversations", json::object()), now_ms);

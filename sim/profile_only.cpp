@@ -27,9 +27,9 @@ Reply list_articles(Env& env, const Call& call) {
     rows.push_back(&a);
   }
   std::sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
-    auto ua = a->value("updatedAt", "");
-    auto ub = b->value("updatedAt", "");
-    return ua != ub ? ua > ub : a->value("id", "") > b->value("id", "");
+    auto ua = str_or(*a, "updatedAt");
+    auto ub = str_or(*b, "updatedAt");
+    return ua != ub ? ua > ub : str_or(*a, "id") > str_or(*b, "id");
   });
   json out = json::array();
   for (const json* a : rows) out.push_back(public_view(*a));
@@ -99,7 +99,7 @@ Reply delete_tag_group(Env& env, const Call& call) {
   if (it == ws.tag_groups.end() || it->second.value("_managed", false)) return error(500, "Internal Server Error");
   json deleted = public_view(it->second);
   for (auto t = ws.tags.begin(); t != ws.tags.end();) {
-    t = t->second.value("tagGroupId", "") == it->first ? ws.tags.erase(t) : std::next(t);
+    t = str_or(t->second, "tagGroupId") == it->first ? ws.tags.erase(t) : std::next(t);
   }
   ws.tag_groups.erase(it);
   return ok(deleted);
@@ -112,7 +112,7 @@ Reply delete_tag(Env& env, const Call& call) {
   Workspace& ws = workspace_of(env, call);
   auto it = ws.tags.find(call.params[0]);
   if (it == ws.tags.end()) return error(500, "Internal Server Error");
-  auto g = ws.tag_groups.find(it->second.value("tagGroupId", ""));
+  auto g = ws.tag_groups.find(str_or(it->second, "tagGroupId"));
   if (g != ws.tag_groups.end() && g->second.value("_managed", false)) return error(500, "Internal Server Error");
   json deleted = public_view(it->second);
   ws.tags.erase(it);

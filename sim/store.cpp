@@ -10,6 +10,12 @@ bool Workspace::provider_connected(const std::string& provider) const {
   return std::find(connected_providers.begin(), connected_providers.end(), provider) != connected_providers.end();
 }
 
+std::string str_or(const json& obj, const char* key, const std::string& fallback) {
+  if (!obj.is_object()) return fallback;
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 json public_view(const json& entity) {
   if (!entity.is_object()) return entity;
   json out = json::object();
@@ -68,7 +74,7 @@ json render_document(const json& doc, int64_t now_ms, int64_t step_ms) {
 json render_knowledge_job(const json& job, int64_t now_ms, int64_t step_ms) {
   int64_t created = job.value("_createdMs", int64_t{0});
   JobPhase phase = job_phase(created, now_ms, step_ms);
-  json out = {{"id", job.value("id", "")}, {"createdAt", iso_from_ms(created)}, {"hcArticleId", nullptr}};
+  json out = {{"id", str_or(job, "id")}, {"createdAt", iso_from_ms(created)}, {"hcArticleId", nullptr}};
   if (phase == JobPhase::kPending) {
     out["jobStatus"] = "PENDING";
     return out;
@@ -145,8 +151,8 @@ Result<State> State::from_json(const json& j) {
     Workspace ws;
     ws.slug = it.key();
     ws.name = w.value("name", it.key());
-    ws.company_id = w.value("companyId", "");
-    ws.default_folder_id = w.value("defaultFolderId", "");
+    ws.company_id = str_or(w, "companyId");
+    ws.default_folder_id = str_or(w, "defaultFolderId");
     if (w.contains("connectedProviders") && w["connectedProviders"].is_array()) {
       for (const auto& p : w["connectedProviders"]) {
         if (p.is_string()) ws.connected_providers.push_back(p.get<std::string>());
@@ -174,9 +180,9 @@ Result<State> State::from_json(const json& j) {
     }
     ws.prompt_template = w.value("promptTemplate", json::object());
     json snap = w.value("snapshot", json::object());
-    ws.snapshot_id = snap.value("id", "");
-    ws.snapshot_created_at = snap.value("createdAt", "");
-    ws.snapshot_updated_at = snap.value("updatedAt", "");
+    ws.snapshot_id = str_or(snap, "id");
+    ws.snapshot_created_at = str_or(snap, "createdAt");
+    ws.snapshot_updated_at = str_or(snap, "updatedAt");
     st.workspaces[ws.slug] = std::move(ws);
   }
   return st;

@@ -51,6 +51,9 @@ struct State {
   static Result<State> from_json(const json& j);
 };
 
+// obj[key] when it is a string, else fallback (json::value throws on a stored null).
+std::string str_or(const json& obj, const char* key, const std::string& fallback = "");
+
 // Drops private ('_'-prefixed) keys, recursively for objects.
 json public_view(const json& entity);
 
