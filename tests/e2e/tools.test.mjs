@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { CONTRACT_ENDPOINTS, KEYS, TOOL_COUNT, readJson, scratchDir, sleep } from './lib/env.mjs';
 import { connect, listAllTools, resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
+import { startStub } from './lib/stub.mjs';
 import { makePki } from './lib/tls.mjs';
 
 const dir = scratchDir('tools');
@@ -19,8 +20,21 @@ before(async () => {
   pki = makePki(dir);
   sim = await startSim({ dir, pki, args: ['--job-step-ms', '40'] });
   assert.match(sim.url, /^https:\/\/127\.0\.0\.1:\d+$/, 'the sandbox serves HTTPS');
-  s = await connect({ dir, args: ['--base-url', sim.url, '--ca-file', pki.caFile], env: { FINI_API_KEY: KEYS.rw } });
+  s = await connectWarm(KEYS.rw);
 });
+
+// The first call of a session also probes the key's scopes (GET /v2/bots/public and an empty
+// POST /v2/hc-rules/public): make that call before any test counts requests.
+async function connectWarm(key, args = [], upstream = null) {
+  const target = upstream ?? sim;
+  const c = await connect({ dir, args: ['--base-url', target.url, '--ca-file', pki.caFile, ...args], env: { FINI_API_KEY: key } });
+  const mark = target.mark();
+  await c.client.callTool({ name: 'list_agents', arguments: {} });
+  c.warmup = await target.since(mark, { min: 1 });
+  await sleep(50);
+  c.warmup = target.entries().slice(mark);
+  return c;
+}
 after(async () => {
   await s?.close();
   await sim?.stop();
@@ -370,6 +384,207 @@ describe('tags', () => {
   });
   test('delete_tag_group', async () => {
     await call('delete_tag_group', { tagGroupId: ids.newGroup }, { method: 'DELETE', path: `/v2/tag-groups/${ids.newGroup}/public`, body: null });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Error paths. Each failing call must be a tool result with isError (never a protocol error),
+// carry the HTTP status / cause and the next step, and never the key.
+
+async function failing(client, name, args) {
+  const r = await client.callTool({ name, arguments: args });
+  assert.equal(r.isError, true, `${name} should fail: ${resultText(r)}`);
+  const text = resultText(r);
+  for (const k of Object.values(KEYS)) assert.ok(!text.includes(k), `${name}: the key leaked into the error text`);
+  return text;
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const INJECTIONS = ['../../bots/public', 'a/b?c#d', 'x\r\nX-Evil: 1'];
+
+describe('error paths against the same sandbox', () => {
+  test('401: revoked key → isError naming 401 and how to replace the key', async () => {
+    const c = await connectWarm(KEYS.revoked);
+    try {
+      const mark = sim.mark();
+      const text = await failing(c.client, 'list_agents', {});
+      assert.match(text, /401/);
+      assert.match(text, /revoked|invalid/i);
+      assert.match(text, /FINI_API_KEY|login/);
+      const recs = await sim.since(mark);
+      assert.ok(recs.length >= 1);
+      for (const r of recs) assert.equal(r.status, 401, JSON.stringify(r));
+      assert.equal(recs.at(-1).operationId, 'listAgents');
+    } finally { await c.close(); }
+  });
+
+  test('403: read-only key on a write tool → isError naming 403 and the write scope', async () => {
+    const c = await connectWarm(KEYS.read, ['--show-all-tools']);
+    try {
+      const mark = sim.mark();
+      const text = await failing(c.client, 'create_tag_group', { title: 'should not exist' });
+      assert.match(text, /403/);
+      assert.match(text, /'write' scope/);
+      const recs = await sim.since(mark);
+      const call = recs.filter((r) => r.operationId === 'createTagGroup');
+      assert.equal(call.length, 1, JSON.stringify(recs));
+      assert.equal(call[0].status, 403);
+    } finally { await c.close(); }
+  });
+
+  test('400: the sandbox rejects a 100-day window; the API message reaches the model', async () => {
+    const until = Date.now();
+    const since = until - 100 * 86400000;
+    const mark = sim.mark();
+    const text = await failing(s.client, 'list_conversations', { since, until });
+    const recs = await sim.since(mark);
+    assert.equal(recs.length, 1);
+    assert.equal(recs[0].status, 400);
+    assert.deepEqual(recs[0].query, { since: String(since), until: String(until) });
+    assert.match(text, /400/);
+    assert.match(text, /90/, 'the API message (max 90 days) is passed on');
+  });
+
+  test('argument validation: isError naming the field, and NO request reaches the sandbox', async () => {
+    const mark = sim.mark();
+    const cases = [
+      ['get_conversation', {}, /conversationId/],
+      ['list_conversations', { limit: 500 }, /limit/],
+      ['list_conversations', { direction: 'sideways' }, /direction/],
+      ['create_tag_group', { title: 'x', bogus: 1 }, /bogus/],
+      ['bulk_delete_conversations', { ids: [] }, /ids/],
+      ['list_provider_resources', { provider: 'dropbox' }, /provider/],
+      ['generate_answer', { content: 42 }, /content/],
+    ];
+    for (const [name, args, field] of cases) {
+      const text = await failing(s.client, name, args);
+      assert.match(text, field, `${name} ${JSON.stringify(args)}: ${text}`);
+      assert.match(text, /^Invalid arguments for /, text);
+    }
+    // A valid marker call: it must be the only request logged since the mark.
+    await s.client.callTool({ name: 'list_tag_groups', arguments: {} });
+    const recs = await sim.since(mark);
+    assert.deepEqual(recs.map((r) => r.operationId), ['listTagGroups']);
+  });
+
+  for (const id of INJECTIONS) {
+    test(`path injection (raw request line): conversationId ${JSON.stringify(id)} is sent as ONE percent-encoded segment`, async () => {
+      const stub = await startStub();
+      const c = await connect({ dir, args: ['--base-url', stub.url], env: { FINI_API_KEY: KEYS.rw } });
+      try {
+        await c.client.callTool({ name: 'get_conversation', arguments: { conversationId: id } });
+        const sent = stub.requests.filter((r) => r.url.startsWith('/v2/hc-interactions/'));
+        assert.equal(sent.length, 1, JSON.stringify(stub.requests));
+        const m = sent[0].url.match(/^\/v2\/hc-interactions\/([^/?#]+)\/public$/);
+        assert.ok(m, `request target ${JSON.stringify(sent[0].url)} is not /v2/hc-interactions/<one segment>/public`);
+        assert.equal(decodeURIComponent(m[1]), id);
+        assert.ok(!stub.requests.some((r) => 'x-evil' in (r.headers ?? {})), 'no injected header');
+      } finally { await c.close(); await stub.stop(); }
+    });
+  }
+
+  for (const id of INJECTIONS) {
+    test(`path injection: conversationId ${JSON.stringify(id)} stays ONE segment of the conversation route`, async () => {
+      const mark = sim.mark();
+      const r = await s.client.callTool({ name: 'get_conversation', arguments: { conversationId: id } });
+      const recs = await sim.since(mark);
+      assert.equal(recs.length, 1, `one request: ${JSON.stringify(recs)}`);
+      const rec = recs[0];
+      assert.notEqual(rec.operationId, 'listAgents', 'reached the bots route');
+      assert.equal(rec.method, 'GET');
+      assert.equal(rec.operationId, 'getConversation', `routed as the conversation route with one id segment; sandbox logged ${JSON.stringify(rec)}`);
+      assert.deepEqual(rec.query, {}, 'nothing leaked into the query');
+      assert.equal(r.isError, true, 'unknown id fails');
+    });
+  }
+});
+
+describe('error paths with a faulty or missing upstream', () => {
+  const connectTo = (url, args = [], key = KEYS.rw) =>
+    connect({ dir, args: ['--base-url', url, '--ca-file', pki.caFile, ...args], env: { FINI_API_KEY: key } });
+
+  test('5xx: --error-rate 1:503 → isError with 503, retryable', async () => {
+    const bad = await startSim({ dir, pki, args: ['--error-rate', '1:503'] });
+    const c = await connectTo(bad.url);
+    try {
+      const text = await failing(c.client, 'list_agents', {});
+      assert.match(text, /503/);
+      assert.match(text, /retryable/i);
+    } finally { await c.close(); await bad.stop(); }
+  });
+
+  test('429: --rate-limit with Retry-After → isError with 429 and the wait', async () => {
+    // Burst 3: the first call also spends two requests on the scope probe.
+    const bad = await startSim({ dir, pki, args: ['--rate-limit', '0.01:3'] });
+    const c = await connectTo(bad.url);
+    try {
+      const first = await c.client.callTool({ name: 'list_agents', arguments: {} });
+      assert.notEqual(first.isError, true, resultText(first));
+      const text = await failing(c.client, 'list_agents', {});
+      assert.match(text, /429/);
+      assert.match(text, /retryable after \d+ s/i);
+    } finally { await c.close(); await bad.stop(); }
+  });
+
+  test('timeout: --latency-ms 3000 with --read-timeout-ms 500 → isError within ~1 s', async () => {
+    const slow = await startSim({ dir, pki, args: ['--latency-ms', '3000'] });
+    const c = await connectTo(slow.url, ['--read-timeout-ms', '500']);
+    try {
+      const t0 = Date.now();
+      const text = await failing(c.client, 'list_agents', {});
+      const ms = Date.now() - t0;
+      assert.match(text, /in time|timed? ?out/i);
+      assert.ok(ms < 2500, `answered after ${ms} ms`);
+    } finally { await c.close(); await slow.stop({ force: true }); }
+  });
+
+  test('connection refused (a closed port) → isError, retryable', async () => {
+    const port = await freePort();
+    const c = await connectTo(`https://127.0.0.1:${port}`);
+    try {
+      const text = await failing(c.client, 'list_agents', {});
+      assert.match(text, /refused|connect/i);
+      assert.match(text, /retryable/i);
+    } finally { await c.close(); }
+  });
+
+  test('TLS verification is on: without --ca-file the test CA is not trusted', async () => {
+    const mark = sim.mark();
+    const c = await connect({ dir, args: ['--base-url', sim.url], env: { FINI_API_KEY: KEYS.rw } });
+    try {
+      const text = await failing(c.client, 'list_agents', {});
+      assert.match(text, /certificate|TLS|SSL|verif/i);
+      const recs = await sim.since(mark, { min: 1, timeoutMs: 300 });
+      assert.deepEqual(recs, [], 'no request got through the failed handshake');
+    } finally { await c.close(); }
+  });
+
+  test('--read-only hides every write tool and refuses them', async () => {
+    const endpoints = readJson(CONTRACT_ENDPOINTS).endpoints;
+    const readTools = endpoints.filter((e) => e.scope === 'read').map((e) => e.tool).sort();
+    const c = await connectTo(sim.url, ['--read-only']);
+    try {
+      const { tools } = await listAllTools(c.client);
+      assert.deepEqual(tools.map((t) => t.name).sort(), readTools);
+      for (const t of tools) assert.equal(t.annotations.readOnlyHint, true, t.name);
+      const mark = sim.mark();
+      let refused = false;
+      try {
+        const r = await c.client.callTool({ name: 'create_tag_group', arguments: { title: 'nope' } });
+        refused = r.isError === true;
+      } catch (e) { refused = e.code === -32602; }
+      assert.ok(refused, 'a hidden write tool cannot be called');
+      const recs = await sim.since(mark, { min: 1, timeoutMs: 300 });
+      assert.deepEqual(recs, []);
+    } finally { await c.close(); }
   });
 });
 

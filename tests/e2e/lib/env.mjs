@@ -40,8 +40,11 @@ export function requireBinary(path, what) {
 
 // The environment handed to child processes: nothing inherited except what the sanitizers and
 // PATH need, plus what the test passes explicitly (the SDK would otherwise pick its own subset).
+// HOME is a scratch folder so no stored key profile of the developer's machine takes part.
+let scratchHome;
 export function childEnv(extra = {}) {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  scratchHome ??= scratchDir('home');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratchHome, XDG_CONFIG_HOME: join(scratchHome, '.config') };
   for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) if (process.env[k]) env[k] = process.env[k];
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;

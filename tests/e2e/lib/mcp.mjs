@@ -26,12 +26,18 @@ export async function connect({ dir, args = [], pre = [], env = {}, capabilities
   const client = new Client({ name: 'fini-mcp-e2e', version: '0.0.0' }, { capabilities });
   const errors = [];
   client.onerror = (e) => errors.push(String(e?.message ?? e));
-  let exitCode;
-  transport.onclose = () => {};
+  // Every message the client parsed from the server's stdout, serialized (canary scans).
+  const messages = [];
+  const origStart = transport.start.bind(transport);
+  transport.start = async () => {
+    const handler = transport.onmessage;
+    transport.onmessage = (m, extra) => { messages.push(JSON.stringify(m)); handler?.(m, extra); };
+    return origStart();
+  };
   await client.connect(transport, { timeout });
   const pid = transport.pid;
   return {
-    client, transport, errors, stderrFile, pid,
+    client, transport, errors, messages, stderrFile, pid,
     async close() {
       const t0 = Date.now();
       await client.close().catch(() => {});
@@ -39,7 +45,6 @@ export async function connect({ dir, args = [], pre = [], env = {}, capabilities
       await new Promise((r) => stderr.end(r));
       return ms;
     },
-    get exitCode() { return exitCode; },
   };
 }
 

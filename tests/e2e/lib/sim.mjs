@@ -54,9 +54,10 @@ export async function startSim({ dir, pki = null, args = [], requestLog = true, 
         await sleep(20);
       }
     },
-    async stop() {
+    // force: SIGKILL at once (a sandbox with --latency-ms would otherwise finish its sleeps).
+    async stop({ force = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        child.kill(force ? 'SIGKILL' : 'SIGTERM');
         const t = setTimeout(() => child.kill('SIGKILL'), 3000);
         await exited;
         clearTimeout(t);

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 export async function startStub({ delayMs = 0 } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
-    requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
+    requests.push({ method: req.method, url: req.url, headers: req.headers, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
     const reply = () => {
       if (req.method === 'GET' && req.url.split('?')[0] === '/v2/bots/public') {
         res.writeHead(200, { 'content-type': 'application/json' });
