@@ -210,7 +210,6 @@ Result<std::string> SessionCredentials::ask(mcp::CallContext& ctx, std::unique_l
     auto reply = ctx.request("elicitation/create", params, timeout);
     lock.lock();
     const bool same_prompt = prompt_ && prompt_->link.id == link.id;
-    if (same_prompt) prompt_->asking = false;
     const bool arrived = generation_ != generation && key_ && !invalid_;
     std::string refusal;
     if (!arrived) {
@@ -237,6 +236,7 @@ Result<std::string> SessionCredentials::ask(mcp::CallContext& ctx, std::unique_l
     }
     if (!refusal.empty()) {
       if (same_prompt) {
+        prompt_->asking = false;
         ++prompt_->refusals;
         prompt_->refusal_text = refusal;
       }
@@ -245,8 +245,14 @@ Result<std::string> SessionCredentials::ask(mcp::CallContext& ctx, std::unique_l
     }
   }
   // Wait for the page to deliver a key (or the shared prompt to be refused, or the link to expire).
+  // The asker keeps prompt_->asking set while it waits, so later calls join this prompt instead
+  // of opening a second one; it clears the flag however the wait ends.
+  auto done_asking = [&] {
+    if (asker && prompt_ && prompt_->link.id == link.id) prompt_->asking = false;
+  };
   while (true) {
     if (generation_ != generation && key_ && !invalid_) {
+      done_asking();
       const std::string key = *key_;
       lock.unlock();
       if (asker) ctx.notify("notifications/elicitation/complete", Json{{"elicitationId", elicitation_id}});
@@ -257,11 +263,15 @@ Result<std::string> SessionCredentials::ask(mcp::CallContext& ctx, std::unique_l
       return Status(Code::kUnauthenticated, prompt_->refusal_text);
     }
     if (!same_prompt || page_->state(link.id) != KeyPage::LinkState::kOpen) {
+      done_asking();
       return Status(Code::kUnauthenticated,
                     "The key page expired before a key was saved, so the call was not made. Call the tool again "
                     "for a new link, run `" + login_command() + "`, or set FINI_API_KEY.");
     }
-    if (ctx.cancelled()) return Status(Code::kCancelled, "The call was cancelled while waiting for the API key.");
+    if (ctx.cancelled()) {
+      done_asking();
+      return Status(Code::kCancelled, "The call was cancelled while waiting for the API key.");
+    }
     cv_.wait_for(lock, kWaitSlice);
   }
 }
