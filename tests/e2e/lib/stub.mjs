@@ -1,5 +1,6 @@
 // A tiny loopback stand-in for the Fini API, for tests that need an upstream but not the sandbox
-// (core protocol tests): answers GET /v2/bots/public, optionally after a delay.
+// (core protocol tests): answers GET /v2/bots/public (and the key's write-scope probe),
+// optionally after a delay.
 import { createServer } from 'node:http';
 
 export async function startStub({ delayMs = 0 } = {}) {
@@ -7,7 +8,11 @@ export async function startStub({ delayMs = 0 } = {}) {
   const server = createServer((req, res) => {
     requests.push({ method: req.method, url: req.url, headers: req.headers, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
     const reply = () => {
-      if (req.method === 'GET' && req.url.split('?')[0] === '/v2/bots/public') {
+      if (req.method === 'POST' && req.url === '/v2/hc-rules/public') {
+        // What Fini answers to the server's write-scope probe (an empty createRule): 400.
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ statusCode: 400, message: 'name should not be empty', error: 'Bad Request' }));
+      } else if (req.method === 'GET' && req.url.split('?')[0] === '/v2/bots/public') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify([{ id: 'bot-1', name: 'Stub Agent' }]));
       } else {
