@@ -93,6 +93,7 @@ int match_template(std::string_view tmpl, const std::vector<std::string>& segs, 
 
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, bool* path_known) {
   auto segs = split(path, '/');
+  for (auto& seg : segs) seg = percent_decode(seg);
   std::optional<RouteMatch> best;
   int best_literals = -1;
   if (path_known) *path_known = false;

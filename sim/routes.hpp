@@ -23,7 +23,8 @@ struct RouteMatch {
   std::vector<std::string> params;  // values of {placeholders}, in order
 };
 
-// Finds the route for method + path. Literal segments beat placeholders (so
+// Finds the route for method + raw path (as sent, still percent-encoded): the path is split on '/'
+// first and each segment decoded after, so an encoded "a%2Fb" stays ONE placeholder value. Literal segments beat placeholders (so
 // /v2/tag-groups/tags/public is never read as /v2/tag-groups/{id}/public).
 // path_known is set when some route has this path under another method.
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, bool* path_known = nullptr);

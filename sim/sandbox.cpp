@@ -106,6 +106,15 @@ Status write_atomically(const std::string& path, const std::string& data) {
   return {};
 }
 
+// Exposes the listening socket (a protected member) so start() can raise its backlog: Debian's
+// httplib listens with CPPHTTPLIB_LISTEN_BACKLOG = 5, and bursts of connections overflow that.
+template <class Base>
+class ListenerOf : public Base {
+ public:
+  using Base::Base;
+  int listen_fd() const { return static_cast<int>(this->svr_sock_.load()); }
+};
+
 std::string truncate_malformed(const std::string& body) {
   // Valid JSON prefix cut mid-way plus garbage: parsers must reject it.
   std::string cut = body.substr(0, body.size() / 2);
@@ -154,9 +163,11 @@ void Sandbox::Impl::persist(const std::string& snapshot, uint64_t gen) {
 
 void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) {
   int64_t now = clock.now_ms();
+  // Route on the raw target: httplib's req.path has %2F already decoded into '/'.
+  const std::string raw_path = req.target.substr(0, req.target.find('?'));
   json record = {{"ts", iso_from_ms(now)},
                  {"method", req.method},
-                 {"path", req.path},
+                 {"path", raw_path},
                  {"query", query_object(req)},
                  {"contentType", req.get_header_value("Content-Type")},
                  {"scope", nullptr},
@@ -218,9 +229,9 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
   malformed = decision->malformed;
 
   // 2. Route.
-  auto match = match_route(req.method == "HEAD" ? "GET" : req.method, req.path);
+  auto match = match_route(req.method == "HEAD" ? "GET" : req.method, raw_path);
   if (!match) {
-    reply = error(404, "Cannot " + req.method + " " + req.path);
+    reply = error(404, "Cannot " + req.method + " " + raw_path);
     return finish();
   }
   const RouteInfo& route = *match->route;
@@ -351,12 +362,12 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
   }
 
   if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
-    auto ssl = std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
+    auto ssl = std::make_unique<ListenerOf<httplib::SSLServer>>(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
     if (!ssl->is_valid()) return invalid_argument("TLS: cannot load certificate/key (" + options.tls_cert_file + ", " + options.tls_key_file + ")");
     impl->server = std::move(ssl);
     impl->tls = true;
   } else {
-    impl->server = std::make_unique<httplib::Server>();
+    impl->server = std::make_unique<ListenerOf<httplib::Server>>();
   }
   httplib::Server& svr = *impl->server;
   size_t threads = static_cast<size_t>(std::max(1, options.threads));
@@ -392,6 +403,10 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
   } else if (!svr.bind_to_port(options.host, port)) {
     return unavailable("cannot bind " + options.host + ":" + std::to_string(port));
   }
+  // listen() again on a listening socket only updates its backlog (Linux).
+  int fd = impl->tls ? static_cast<ListenerOf<httplib::SSLServer>&>(svr).listen_fd()
+                     : static_cast<ListenerOf<httplib::Server>&>(svr).listen_fd();
+  if (fd >= 0) ::listen(fd, 1024);
   impl->port = port;
   impl->listener = std::thread([raw] { raw->server->listen_after_bind(); });
   for (int i = 0; i < 5000 && !svr.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -44,3 +44,19 @@ TEST(ContractTest, LiteralSegmentsWinOverPlaceholders) {
 
 }  // namespace
 }  // namespace fini::sim::testing
+
+namespace fini::sim::testing {
+namespace {
+
+TEST(ContractTest, EncodedSlashesStayInsideOneSegment) {
+  auto m = match_route("GET", "/v2/hc-interactions/a%2Fb%3Fc/public");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->route->operation_id, "getConversation");
+  EXPECT_EQ(m->params, std::vector<std::string>{"a/b?c"});
+  m = match_route("GET", "/v2/hc-interactions/..%2F..%2Fbots/public");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->route->operation_id, "getConversation");
+}
+
+}  // namespace
+}  // namespace fini::sim::testing

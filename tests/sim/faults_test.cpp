@@ -1,0 +1,120 @@
+// Fault injection: flags (latency, error rate, rate limit, drops, malformed bodies) and the
+// X-Sim-Fault header, which only counts with allow_header.
+#include <chrono>
+
+#include "sim_test_util.hpp"
+
+namespace fini::sim::testing {
+namespace {
+
+class FaultTest : public SandboxTest {
+ protected:
+  void SetUp() override {}
+  void start_with(FaultOptions f) {
+    SandboxOptions o = test_options();
+    o.faults = f;
+    start(o);
+  }
+  Resp with_fault(const std::string& value) {
+    return send("GET", "/v2/bots/public", "", kAcmeRead, {{"X-Sim-Fault", value}});
+  }
+};
+
+TEST_F(FaultTest, HeaderIsIgnoredUnlessAllowed) {
+  start_with({});
+  EXPECT_EQ(with_fault("status=503").status, 200);
+  EXPECT_EQ(with_fault("drop").status, 200);
+}
+
+TEST_F(FaultTest, HeaderDirectives) {
+  FaultOptions f;
+  f.allow_header = true;
+  start_with(f);
+  EXPECT_TRUE(is_envelope(with_fault("status=503"), 503, "Service Unavailable"));
+  auto limited = with_fault("retry-after=3");
+  EXPECT_TRUE(is_envelope(limited, 429, "Too Many Requests"));
+  EXPECT_EQ(limited.headers.find("Retry-After")->second, "3");
+  auto both = with_fault("status=503; retry-after=2");
+  EXPECT_TRUE(is_envelope(both, 503));
+  EXPECT_EQ(both.headers.find("Retry-After")->second, "2");
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(with_fault("delay=300").status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(300));
+  auto dropped = with_fault("drop");
+  EXPECT_EQ(dropped.status, 0);  // connection closed with no response
+  auto broken = with_fault("malformed");
+  EXPECT_EQ(broken.status, 200);
+  EXPECT_TRUE(broken.body.is_discarded()) << broken.raw;
+  EXPECT_TRUE(is_envelope(with_fault("explode"), 400,
+                          "X-Sim-Fault: unknown directive 'explode' (use status=N, delay=MS, drop, malformed, retry-after=S; join with ';')"));
+  EXPECT_TRUE(is_envelope(with_fault("status=abc"), 400, "X-Sim-Fault: status must be 100..599"));
+  // Faults are infrastructure-level: they hit before auth.
+  EXPECT_TRUE(is_envelope(send("GET", "/v2/bots/public", "", nullptr, {{"X-Sim-Fault", "status=502"}}), 502, "Bad Gateway"));
+  EXPECT_EQ(get("/v2/bots/public").status, 200);  // the server survived the drop
+}
+
+TEST_F(FaultTest, ErrorRateFlag) {
+  FaultOptions f;
+  ASSERT_TRUE(parse_error_rate("1:503", f).ok());
+  start_with(f);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(is_envelope(get("/v2/bots/public"), 503, "Service Unavailable"));
+  EXPECT_FALSE(parse_error_rate("2", f).ok());
+  EXPECT_FALSE(parse_error_rate("0.5:200", f).ok());
+}
+
+TEST_F(FaultTest, SeededErrorRateIsReproducible) {
+  FaultOptions f;
+  f.error_rate = 0.5;
+  f.seed = 42;
+  auto run = [&] {
+    start_with(f);
+    std::string pattern;
+    for (int i = 0; i < 30; ++i) pattern += get("/v2/bots/public").status == 200 ? '.' : 'x';
+    return pattern;
+  };
+  std::string a = run();
+  EXPECT_EQ(run(), a);
+  EXPECT_NE(a.find('x'), std::string::npos);
+  EXPECT_NE(a.find('.'), std::string::npos);
+}
+
+TEST_F(FaultTest, RateLimitTokenBucket) {
+  FaultOptions f;
+  ASSERT_TRUE(parse_rate_limit("1:2", f).ok());
+  start_with(f);  // frozen clock: tokens refill only when the test advances time
+  EXPECT_EQ(get("/v2/bots/public").status, 200);
+  EXPECT_EQ(get("/v2/bots/public").status, 200);
+  auto limited = get("/v2/bots/public");
+  EXPECT_TRUE(is_envelope(limited, 429, "Too Many Requests"));
+  EXPECT_EQ(limited.headers.find("Retry-After")->second, "1");
+  sb_->advance_clock(1000);
+  EXPECT_EQ(get("/v2/bots/public").status, 200);
+  EXPECT_EQ(get("/v2/bots/public").status, 429);
+}
+
+TEST_F(FaultTest, DropAndMalformedRates) {
+  FaultOptions f;
+  f.drop_rate = 1;
+  start_with(f);
+  EXPECT_EQ(get("/v2/bots/public").status, 0);
+  f.drop_rate = 0;
+  f.malformed_rate = 1;
+  start_with(f);
+  auto r = get("/v2/bots/public");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.is_discarded());
+  EXPECT_TRUE(is_envelope(get("/v2/bots/public", kAcmeRevoked), 401));  // errors stay well-formed
+}
+
+TEST_F(FaultTest, LatencyFlag) {
+  FaultOptions f;
+  f.latency_mean_ms = 150;
+  f.latency_jitter_ms = 50;
+  start_with(f);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(get("/v2/bots/public").status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+}
+
+}  // namespace
+}  // namespace fini::sim::testing
