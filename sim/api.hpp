@@ -71,9 +71,11 @@ std::vector<std::string> query_values(const httplib::Request& req, const std::st
 std::optional<std::string> query_value(const httplib::Request& req, const std::string& name);
 
 // Validates fields of a JSON object body; remembers the first problem as a 400 message.
+// Keeps a pointer to body: the body must outlive the Fields (never pass a temporary).
 class Fields {
  public:
   explicit Fields(const json& body);
+  explicit Fields(json&&) = delete;
 
   bool has(const char* name) const;
   std::string str(const char* name, bool required, bool non_empty = false);

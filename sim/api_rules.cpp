@@ -173,7 +173,9 @@ Reply update_rule(Env& env, const Call& call) {
 }
 
 Reply duplicate_rule(Env& env, const Call& call) {
-  Fields f(call.body.is_null() ? json::object() : call.body);
+  // The body is optional here; Fields keeps a pointer, so the fallback must outlive it.
+  const json body = call.body.is_null() ? json::object() : call.body;
+  Fields f(body);
   auto name = f.opt_str("name");
   auto description = f.opt_str("description");
   if (f.failed()) return f.reply();
