@@ -20,6 +20,7 @@
 #include "credentials/store.hpp"
 #include "mcp/session.hpp"
 #include "rest/base_url.hpp"
+#include "sim/sandbox.hpp"
 #include "rest/http_client.hpp"
 #include "skills/skill_library.hpp"
 #include "tools/fini_tools.hpp"
@@ -29,6 +30,8 @@ namespace fini::cli {
 
 namespace {
 
+// The sandbox's documented read+write key for workspace "acme" (sim/fixtures/keys.json).
+constexpr const char* kSandboxKey = "fini_sandbox_acme_rw_1d9a7e3c52";
 constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
 
 constexpr const char* kInstructions =
@@ -105,6 +108,22 @@ int run_serve(const ServeOptions& options) {
     cred.fixed_key = std::string(env);
     cred.fixed_source = "FINI_API_KEY";
   }
+  // --sandbox: an embedded Fini sandbox on a loopback port with its well-known read+write key,
+  // so the server can be tried from any client without a key or a production workspace.
+  std::unique_ptr<sim::Sandbox> sandbox;
+  if (options.sandbox) {
+    sim::SandboxOptions sandbox_options;
+    sandbox_options.job_step_ms = 1000;
+    auto started = sim::Sandbox::start(sandbox_options);
+    if (!started.ok()) {
+      std::cerr << "fini-mcp: cannot start the embedded sandbox: " << started.status().message() << "\n";
+      return 1;
+    }
+    sandbox = std::move(*started);
+    cred.fixed_key = std::string(kSandboxKey);
+    cred.fixed_source = "--sandbox";
+    spdlog::info("serving against the embedded sandbox at {}", sandbox->url());
+  }
   cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", "default") : options.profile;
   if (auto s = credentials::check_profile_name(cred.profile); !s.ok()) {
     std::cerr << "fini-mcp: " << s.message() << "\n";
@@ -117,7 +136,8 @@ int run_serve(const ServeOptions& options) {
   }
 
   // Base URL: --base-url → FINI_BASE_URL → the stored profile's → production.
-  std::string base_text = options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
+  std::string base_text = sandbox ? sandbox->url()
+                                  : options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
   if (base_text.empty() && !cred.fixed_key && cred.store) {
     if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) {
       base_text = (*stored)->base_url;
