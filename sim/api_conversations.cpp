@@ -14,7 +14,7 @@ namespace {
 constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
 std::optional<int64_t> parse_int(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
+  if (s.empty() || s.size() > 18) return std::nullopt;  // stays inside int64 without overflow
   size_t i = (s[0] == '-') ? 1 : 0;
   if (i == s.size()) return std::nullopt;
   for (size_t k = i; k < s.size(); ++k) {

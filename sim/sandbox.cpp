@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "sim/api.hpp"
@@ -29,6 +30,18 @@
 namespace fini::sim {
 
 namespace {
+
+// The process logger when fini::setup_logging configured one ("fini", stderr or a file), else a
+// private stderr logger: an embedding process's stdout (JSON-RPC in fini-mcp) is never written.
+std::shared_ptr<spdlog::logger> logger() {
+  if (auto configured = spdlog::get("fini")) return configured;
+  static const std::shared_ptr<spdlog::logger> kFallback = [] {
+    auto l = std::make_shared<spdlog::logger>("fini-sim", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    l->set_level(spdlog::level::warn);
+    return l;
+  }();
+  return kFallback;
+}
 
 int port_of(const sockaddr_storage& ss) {
   if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
@@ -76,7 +89,10 @@ Status write_atomically(const std::string& path, const std::string& data) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  // Built with append: GCC 12 -O2 flags "." + s + "..." with a false -Wrestrict positive.
+  std::string name = ".";
+  name.append(target.filename().string()).append(".tmp-XXXXXX");
+  std::string tmp = (dir / name).string();
   std::vector<char> tmpl(tmp.begin(), tmp.end());
   tmpl.push_back('\0');
   int fd = mkstemp(tmpl.data());
@@ -134,6 +150,7 @@ struct Sandbox::Impl {
   RequestLog log;
   std::mutex persist_mu;
   std::atomic<uint64_t> snapshot_gen{0};
+  std::atomic<uint64_t> internal_errors{0};
   uint64_t written_gen = 0;  // guarded by persist_mu
   std::unique_ptr<httplib::Server> server;
   std::thread listener;
@@ -155,7 +172,7 @@ void Sandbox::Impl::persist(const std::string& snapshot, uint64_t gen) {
   if (gen <= written_gen) return;
   Status s = write_atomically(options.state_file, snapshot);
   if (!s.ok()) {
-    spdlog::error("sandbox: {}", s.message());
+    logger()->error("sandbox: {}", s.message());
     return;
   }
   written_gen = gen;
@@ -306,7 +323,8 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
     }
   } catch (const std::exception& e) {
     // Handlers validate input, so this is a sandbox bug; answer like the real API would.
-    spdlog::error("sandbox: {} {} failed: {}", req.method, req.path, e.what());
+    internal_errors.fetch_add(1);
+    logger()->error("sandbox: {} {} failed: {}", req.method, raw_path, e.what());
     reply = error(500, "Internal Server Error");
   }
   if (gen != 0) persist(snapshot, gen);
@@ -415,7 +433,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
     impl->listener.join();
     return unavailable("sandbox listener did not start");
   }
-  spdlog::info("sandbox: listening on {}:{} ({})", options.host, port, impl->tls ? "https" : "http");
+  logger()->info("sandbox: listening on {}:{} ({})", options.host, port, impl->tls ? "https" : "http");
   return std::unique_ptr<Sandbox>(new Sandbox(std::move(impl)));
 }
 
@@ -469,6 +487,8 @@ Status Sandbox::revoke_key(const std::string& key) {
 int64_t Sandbox::now_ms() const { return impl_->clock.now_ms(); }
 
 void Sandbox::advance_clock(int64_t ms) { impl_->clock.advance(ms); }
+
+uint64_t Sandbox::internal_errors() const { return impl_->internal_errors.load(); }
 
 const std::vector<RouteInfo>& Sandbox::routes() { return route_table(); }
 

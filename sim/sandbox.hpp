@@ -53,6 +53,9 @@ class Sandbox {
   int64_t now_ms() const;
   void advance_clock(int64_t ms);
 
+  // Requests whose handler threw (answered 500). Always 0 unless the sandbox has a bug; tests assert it.
+  uint64_t internal_errors() const;
+
   // The route table (method + path template + scope + operationId) served by every Sandbox.
   static const std::vector<RouteInfo>& routes();
 

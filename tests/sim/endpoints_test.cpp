@@ -217,6 +217,7 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   std::set<std::string> all;
   for (const auto& r : Sandbox::routes()) all.insert(r.operation_id);
   EXPECT_EQ(covered_, all);
+  EXPECT_EQ(sb_->internal_errors(), 0u);  // the 500s above are documented answers, not caught exceptions
 }
 
 // Another workspace's ids: each route answers with its documented status, and nothing leaks or changes.
@@ -375,6 +376,7 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   std::set<std::string> all;
   for (const auto& r : Sandbox::routes()) all.insert(r.operation_id);
   EXPECT_EQ(covered_, all);
+  EXPECT_EQ(sb_->internal_errors(), 0u);  // the 500s above are documented answers, not caught exceptions
 }
 
 }  // namespace

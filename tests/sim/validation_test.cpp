@@ -19,6 +19,7 @@ TEST_F(ValidationTest, ConversationWindowAndLimitRules) {
   EXPECT_TRUE(is_envelope(get(base + "?limit=101"), 400, "limit must be between 1 and 100"));
   EXPECT_TRUE(is_envelope(get(base + "?limit=ten"), 400, "limit must be an integer"));
   EXPECT_TRUE(is_envelope(get(base + "?since=yesterday"), 400, "since must be an integer (Unix epoch milliseconds)"));
+  EXPECT_TRUE(is_envelope(get(base + "?until=99999999999999999999"), 400, "until must be an integer (Unix epoch milliseconds)"));
   EXPECT_TRUE(is_envelope(get(base + "?direction=up"), 400, "direction must be one of the following values: next, previous"));
   EXPECT_TRUE(is_envelope(get(base + "?agentId=bot-1"), 400, "agentId must be a UUID"));
   EXPECT_TRUE(is_envelope(get(base + "?cursor=abc"), 400, "cursor must be a UUID"));
@@ -95,7 +96,21 @@ TEST_F(ValidationTest, MalformedJsonOversizedBodiesAndWrongTypes) {
       EXPECT_TRUE(resp.status < 500 || resp.body.is_object()) << r.path << " " << resp.raw;
     }
   }
+  // Hostile query strings on every GET route.
+  for (const auto& r : Sandbox::routes()) {
+    if (r.method != "GET") continue;
+    std::string path = r.path;
+    for (auto pos = path.find("{id}"); pos != std::string::npos; pos = path.find("{id}")) path.replace(pos, 4, "%00%2F..");
+    for (auto pos = path.find("{provider}"); pos != std::string::npos; pos = path.find("{provider}")) path.replace(pos, 10, "notion");
+    for (const char* q : {"?limit=99999999999999999999", "?since=-99999999999999999999&until=1", "?limit=-1&cursor=%00",
+                          "?direction=&source=,,,&channel=", "?changed=1&english=TRUE", "?tagGroupIds=&type=&isDraft=x",
+                          "?botId=%ff%fe&agentId=00000000-0000-4000-8000-000000000000"}) {
+      auto resp = send("GET", path + q, "", kAcmeRw);
+      EXPECT_NE(resp.status, 0) << path << q;
+    }
+  }
   EXPECT_EQ(get("/v2/bots/public").status, 200);  // still alive
+  EXPECT_EQ(sb_->internal_errors(), 0u);          // and every answer came from validation, not a caught exception
 }
 
 TEST_F(ValidationTest, SourceRules) {
