@@ -283,7 +283,25 @@ Result<std::string> SessionCredentials::accept_from_page(const std::string& past
     spdlog::info("a key pasted on the key page was not accepted: {}", check.status().message());
     return Status(check.status().code(), sentence(check.status().message()) + " Try again.");
   }
+  // Store first, then hand the key to the waiting calls: when a call completes, the key is
+  // already where the next session will look for it.
   Profile profile;
+  profile.name = options_.profile;
+  profile.key = key;
+  profile.base_url = options_.base_url;
+  if (check->write_known) profile.scopes = check->scopes;
+  profile.checked_at = now_iso8601();
+  std::string where = "It is used for this session only (no configuration folder to store it in).";
+  if (options_.store) {
+    std::lock_guard lock(save_mutex_);
+    if (auto s = options_.store->save(profile); s.ok()) {
+      where = "It is stored as profile '" + options_.profile + "' in " +
+              options_.store->path_of(options_.profile).string() + " (readable only by you).";
+    } else {
+      spdlog::warn("{}", s.message());
+      where = "It could not be stored (" + s.message() + "), so it is used for this session only.";
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     key_ = key;
@@ -291,26 +309,13 @@ Result<std::string> SessionCredentials::accept_from_page(const std::string& past
     fixed_ = false;
     load_error_ = Status();
     scopes_ = check->scopes;
-    checked_at_ = now_iso8601();
+    checked_at_ = profile.checked_at;
     source_ = "key page";
     probed_ = true;
     last_probe_ = std::chrono::steady_clock::now();
     ++generation_;
-    profile = snapshot_locked();
-    if (!check->write_known) profile.scopes.reset();
   }
   cv_.notify_all();
-  std::string where = "It is used for this session only (no configuration folder to store it in).";
-  if (options_.store) {
-    std::lock_guard lock(save_mutex_);
-    if (auto s = options_.store->save(profile); s.ok()) {
-      where = "It is stored as profile '" + options_.profile + "' in " + options_.store->path_of(options_.profile).string() +
-              " (readable only by you).";
-    } else {
-      spdlog::warn("{}", s.message());
-      where = "It could not be stored (" + s.message() + "), so it is used for this session only.";
-    }
-  }
   spdlog::info("a key was accepted on the key page (scopes: {})", scopes_text(check->scopes));
   return "Fini accepted the key (scopes: " + scopes_text(check->scopes) + "). " + where;
 }
