@@ -139,7 +139,7 @@ const BROKEN = {
 };
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-describe('fini-mcp check', () => {
+describe('fini-mcp check', { concurrency: 2 }, () => {
   test('exits 0 on manifests/', async () => {
     const r = await mcp(['check', MANIFESTS]);
     assert.equal(r.code, 0, r.stderr);

@@ -53,3 +53,9 @@ export function childEnv(extra = {}) {
 export function readJson(path) { return JSON.parse(readFileSync(path, 'utf8')); }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A sanitizer report in a child's stderr (the binaries are ASan+UBSan builds in CI).
+export function sanitizerReport(text) {
+  const m = /(ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error: |WARNING: ThreadSanitizer)[^\n]*/.exec(text ?? '');
+  return m ? m[0] : null;
+}

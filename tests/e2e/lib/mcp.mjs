@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { MANIFESTS, MCP_BIN, childEnv, requireBinary } from './env.mjs';
+import { readFileSync } from 'node:fs';
+import { MANIFESTS, MCP_BIN, childEnv, requireBinary, sanitizerReport } from './env.mjs';
 
 let counter = 0;
 
@@ -43,6 +44,8 @@ export async function connect({ dir, args = [], pre = [], env = {}, capabilities
       await client.close().catch(() => {});
       const ms = Date.now() - t0;
       await new Promise((r) => stderr.end(r));
+      const report = sanitizerReport(readFileSync(stderrFile, 'utf8'));
+      if (report) throw new Error(`fini-mcp sanitizer report (${stderrFile}): ${report}`);
       return ms;
     },
   };
@@ -77,7 +80,11 @@ export function rawSession(lines, { args = [], env = {}, closeStdin = true, mani
       clearTimeout(timer);
       const exitMs = eofAt === null ? null : Date.now() - eofAt;
       // Wait for the pipes to drain before splitting.
-      setImmediate(() => resolve({ code, signal, stdout: out, stderr: err, lines: out.split('\n').filter((l) => l !== ''), exitMs }));
+      setImmediate(() => {
+        const report = sanitizerReport(err);
+        if (report) reject(new Error(`fini-mcp sanitizer report: ${report}\n${err.slice(0, 4000)}`));
+        else resolve({ code, signal, stdout: out, stderr: err, lines: out.split('\n').filter((l) => l !== ''), exitMs });
+      });
     });
     child.on('error', reject);
     child.stdin.write(lines.map((l) => `${l}\n`).join(''));

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SIM_BIN, childEnv, requireBinary, sleep } from './env.mjs';
+import { SIM_BIN, childEnv, requireBinary, sanitizerReport, sleep } from './env.mjs';
 
 export async function startSim({ dir, pki = null, args = [], requestLog = true, startTimeoutMs = 15000 } = {}) {
   requireBinary(SIM_BIN, 'fini-sim');
@@ -63,6 +63,8 @@ export async function startSim({ dir, pki = null, args = [], requestLog = true, 
         clearTimeout(t);
       }
       await new Promise((r) => stderr.end(r));
+      const report = sanitizerReport(readFileSync(stderrFile, 'utf8'));
+      if (report) throw new Error(`fini-sim sanitizer report (${stderrFile}): ${report}`);
       return exited;
     },
   };
