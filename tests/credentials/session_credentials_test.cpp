@@ -261,8 +261,6 @@ TEST_F(SessionCredentialsTest, WrongKeyThenRightKeyOnThePage) {
                                     "Try again."));
   EXPECT_THAT(wrong.body, Not(HasSubstr(kAcmeRevoked)));
   EXPECT_EQ(browser_.at(0).get().status, 200);
-  auto malformed = FakeContext(false);
-  (void)malformed;
 }
 
 TEST_F(SessionCredentialsTest, MalformedKeyIsNotSentToFini) {
