@@ -14,7 +14,7 @@ APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
   nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
   libssl-dev json-schema-test-suite openssl curl ca-certificates
 
-.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short bench demo install bundle plugin clean
+.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short bench demo install bundle plugin packaging-test pkg-build clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
@@ -76,5 +76,24 @@ install: release
 	install -m 0755 $(REL_DIR)/server/fini-mcp $(REL_DIR)/sim/fini-sim $(DESTDIR)$(PREFIX)/bin/
 	cp -r manifests skills $(DESTDIR)$(PREFIX)/share/fini-mcp/
 
+# Bundle/plugin build: static libstdc++/libgcc (FINI_STATIC_RUNTIME) and a DT_RPATH of $ORIGIN/lib
+# (--disable-new-dtags: unlike RUNPATH it also serves the bundled libraries' own dependencies).
+# No FINI_WERROR here: GCC 12 -O3 raises a false -Wrestrict in std::string code (rest/base_url.cpp).
+PKG_DIR := build-pkg
+pkg-build: deps
+	@cmake -S . -B $(PKG_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_BUILD_TESTS=OFF -DFINI_STATIC_RUNTIME=ON \
+	  '-DCMAKE_BUILD_RPATH=$$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
+	@cmake --build $(PKG_DIR) -j$(JOBS) --target fini-mcp fini-sim
+
+bundle: pkg-build node-deps
+	@packaging/make-bundle.sh $(PKG_DIR)/server/fini-mcp dist
+
+plugin: pkg-build
+	@packaging/make-plugin.sh $(PKG_DIR)/server/fini-mcp dist/claude-plugin
+
+packaging-test: pkg-build node-deps
+	@packaging/test-bundle.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
+	@packaging/test-plugin.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
+
 clean:
-	rm -rf build dist
+	rm -rf build build-pkg dist

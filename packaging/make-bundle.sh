@@ -21,6 +21,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/server/lib" "$stage/licenses" "$dist"
 install -m 0755 "$bin" "$stage/server/fini-mcp"
 strip --strip-unneeded "$stage/server/fini-mcp"
+cmake -DFILE="$stage/server/fini-mcp" -P "$here/set-rpath.cmake"
 cp -r "$repo/manifests" "$repo/skills" "$stage/server/"
 cp "$here/icon.png" "$stage/icon.png"
 cp "$repo/LICENSE" "$stage/LICENSE"

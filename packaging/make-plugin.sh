@@ -18,6 +18,7 @@ rm -rf "$market"
 mkdir -p "$dir/bin/lib"
 install -m 0755 "$bin" "$dir/bin/fini-mcp"
 strip --strip-unneeded "$dir/bin/fini-mcp"
+cmake -DFILE="$dir/bin/fini-mcp" -P "$here/set-rpath.cmake"
 while read -r soname path; do
   [[ $soname =~ ^(linux-vdso|libc|libm|libpthread|libdl|librt|libutil|libresolv|ld-linux[-a-z0-9_]*)\.so ]] && continue
   [[ -f $path ]] || { echo "make-plugin: $soname does not resolve" >&2; exit 1; }

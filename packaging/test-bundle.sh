@@ -68,7 +68,8 @@ for l in "$u"/server/lib/*; do
   lo=$(env -u LD_LIBRARY_PATH ldd "$l" 2>&1 | grep 'not found' || true)
   [[ -z $lo ]] || bad "ldd $(basename "$l")" "$lo"
 done
-readelf -d "$u/server/fini-mcp" | grep -q '(RPATH).*\[\$ORIGIN/lib' && ok "binary has DT_RPATH \$ORIGIN/lib (applies to transitive deps)" \
+readelf -d "$u/server/fini-mcp" | grep -qF '(RPATH)              Library rpath: [$ORIGIN/lib]' \
+  && ok "binary has DT_RPATH exactly \$ORIGIN/lib (transitive deps too; no empty entry = cwd)" \
   || bad "binary lacks DT_RPATH \$ORIGIN/lib" "$(readelf -d "$u/server/fini-mcp" | grep -E 'RPATH|RUNPATH')"
 ! readelf -d "$u/server/fini-mcp" | grep -qE 'NEEDED.*libstdc\+\+' && ok "libstdc++ linked statically into fini-mcp" \
   || bad "fini-mcp NEEDs libstdc++"

@@ -42,6 +42,12 @@ if out=$(cl plugin validate --profile directory "$work/no-readme"); then bad "ne
 elif grep -q README_MISSING <<<"$out"; then ok "negative control: --profile directory refuses a plugin without README"
 else bad "negative control failed for another reason" "$out"; fi
 
+readelf -d "$market/fini/bin/fini-mcp" | grep -qF '(RPATH)              Library rpath: [$ORIGIN/lib]' \
+  && ok "bin/fini-mcp has DT_RPATH exactly \$ORIGIN/lib" || bad "bin/fini-mcp rpath" "$(readelf -d "$market/fini/bin/fini-mcp" | grep PATH)"
+out=$(env -u LD_LIBRARY_PATH ldd "$market/fini/bin/fini-mcp" | awk -v lib="$market/fini/bin/lib/" '
+  /not found/ { print; next } $2 == "=>" && $1 !~ /^(libc|libm|ld-linux[-a-z0-9_]*)\.so/ && index($3, lib) != 1 { print }')
+[[ -z $out ]] && ok "ldd: bin/fini-mcp resolves every non-libc library in bin/lib" || bad "ldd bin/fini-mcp" "$out"
+
 # 2. the manifests say what the issue asks
 if out=$(node -e '
   const fs = require("fs"), d = process.argv[1];
@@ -68,8 +74,8 @@ if out=$(cl plugin marketplace add "$market") && out2=$(cl plugin install fini@f
 # 4. `claude mcp add` with an installed binary (the `make install` layout), plus a broken server as a control
 prefix=$work/prefix
 install -d "$prefix/bin" "$prefix/share/fini-mcp"
-install -m 0755 "$bin" "$prefix/bin/fini-mcp"
-[[ -d $(dirname "$bin")/lib ]] && cp -r "$(dirname "$bin")/lib" "$prefix/bin/"
+install -m 0755 "$market/fini/bin/fini-mcp" "$prefix/bin/fini-mcp"   # the relocatable copy + its libraries
+cp -r "$market/fini/bin/lib" "$prefix/bin/"
 cp -r "$repo/manifests" "$repo/skills" "$prefix/share/fini-mcp/"
 cl mcp add fini -- "$prefix/bin/fini-mcp" serve --sandbox >/dev/null || bad "claude mcp add fini"
 cl mcp add broken -- /bin/false >/dev/null
