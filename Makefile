@@ -94,6 +94,7 @@ plugin: pkg-build
 packaging-test: pkg-build node-deps
 	@packaging/test-bundle.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
 	@packaging/test-plugin.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
+	@node --test packaging/tests/ >/dev/null && echo "packaging self-tests: passed" || { node --test packaging/tests/; exit 1; }
 
 clean:
 	rm -rf build build-pkg dist
