@@ -320,6 +320,11 @@ describe('rules', () => {
   test('update_rule (PATCH)', async () => {
     await call('update_rule', { ruleId: ids.newRule, description: 'Updated by e2e.' }, { method: 'PATCH', path: `/v2/hc-rules/${ids.newRule}/public`, body: { description: 'Updated by e2e.' } });
   });
+  test('duplicate_rule', async () => {
+    const { data } = await call('duplicate_rule', { ruleId: ids.newRule, name: 'E2E rule copy' }, { method: 'POST', path: `/v2/hc-rules/${ids.newRule}/duplicate/public`, body: { name: 'E2E rule copy' } });
+    ids.dupRule = data.id;
+    assert.equal(typeof ids.dupRule, 'string');
+  });
   test('create_rule_draft', async () => {
     const body = { behaviorInstructions: 'When a customer asks for a refund, collect the order number and escalate.' };
     const { data } = await call('create_rule_draft', body, { method: 'POST', path: '/v2/hc-rules/draft/public', body });
@@ -333,8 +338,8 @@ describe('rules', () => {
   test('publish_rule_draft', async () => {
     await call('publish_rule_draft', { ruleId: ids.draftRule, botIds: [ids.agent] }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/publish/public`, body: { botIds: [ids.agent] } });
   });
-  test('delete_rule (both made above)', async () => {
-    for (const id of [ids.newRule, ids.draftRule]) {
+  test('delete_rule (all three made above)', async () => {
+    for (const id of [ids.newRule, ids.dupRule, ids.draftRule]) {
       await call('delete_rule', { ruleId: id }, { method: 'DELETE', path: `/v2/hc-rules/${id}/public`, body: null });
     }
   });
@@ -567,6 +572,17 @@ describe('error paths with a faulty or missing upstream', () => {
     } finally { await c.close(); }
   });
 
+  test('a write call after the kept-alive HTTPS connection idled out (server keep-alive 5 s) still succeeds', async () => {
+    const c = await connectWarm(KEYS.rw);
+    try {
+      await sleep(5500);
+      const r = await c.client.callTool({ name: 'create_tag_group', arguments: { title: 'after idle' } });
+      assert.notEqual(r.isError, true, `the first POST after an idle period failed: ${resultText(r)}`);
+      const id = payload(r).id;
+      await c.client.callTool({ name: 'delete_tag_group', arguments: { tagGroupId: id } });
+    } finally { await c.close(); }
+  });
+
   test('--read-only hides every write tool and refuses them', async () => {
     const endpoints = readJson(CONTRACT_ENDPOINTS).endpoints;
     const readTools = endpoints.filter((e) => e.scope === 'read').map((e) => e.tool).sort();
@@ -585,15 +601,6 @@ describe('error paths with a faulty or missing upstream', () => {
       const recs = await sim.since(mark, { min: 1, timeoutMs: 300 });
       assert.deepEqual(recs, []);
     } finally { await c.close(); }
-  });
-});
-
-// Last on purpose: it crashed the sandbox (see the report), and a dead sandbox fails everything after it.
-describe('rules: duplicate', () => {
-  test('duplicate_rule, then delete the copy', async () => {
-    const { data } = await call('duplicate_rule', { ruleId: ids.rule, name: 'E2E rule copy' }, { method: 'POST', path: `/v2/hc-rules/${ids.rule}/duplicate/public`, body: { name: 'E2E rule copy' } });
-    assert.equal(typeof data.id, 'string');
-    await call('delete_rule', { ruleId: data.id }, { method: 'DELETE', path: `/v2/hc-rules/${data.id}/public`, body: null });
   });
 });
 
