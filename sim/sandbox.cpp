@@ -396,12 +396,12 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
   svr.set_tcp_nodelay(true);
   Impl* raw = impl.get();
   auto h = [raw](const httplib::Request& req, httplib::Response& res) { raw->handle(req, res); };
-  svr.Get(".*", h);
-  svr.Post(".*", h);
-  svr.Put(".*", h);
-  svr.Patch(".*", h);
-  svr.Delete(".*", h);
-  svr.Options(".*", h);
+  svr.Get(R"([\s\S]*)", h);
+  svr.Post(R"([\s\S]*)", h);
+  svr.Put(R"([\s\S]*)", h);
+  svr.Patch(R"([\s\S]*)", h);
+  svr.Delete(R"([\s\S]*)", h);
+  svr.Options(R"([\s\S]*)", h);
   // Failures httplib answers itself (413 over the body limit, unparsable requests) still get the envelope.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request&, httplib::Response& res) {

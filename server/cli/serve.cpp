@@ -194,27 +194,24 @@ int run_serve(const ServeOptions& options) {
   }
   tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
 
-  // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0.
+  // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0. The reader may be
+  // blocked in read(2), so this thread ends the process itself once the work has drained.
   std::thread signal_thread([signals, &session]() mutable {
     int sig = 0;
     if (sigwait(&signals, &sig) == 0 && sig != 0) {
       spdlog::info("signal {}: shutting down", sig);
       session.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      std::fflush(stdout);
-      std::cout.flush();
+      session.drain(std::chrono::milliseconds(1500));
+      session.close_output();
       std::_Exit(0);
     }
   });
   signal_thread.detach();
 
-  const bool drained = session.run();
-  std::cout.flush();
-  if (!drained) {
+  if (!session.run()) {
     // Work still running past the grace period (e.g. a slow upstream call): leave now rather
-    // than make the client wait; there is nobody left to answer.
+    // than make the client wait; there is nobody left to answer. Output is already closed.
     spdlog::warn("exiting with requests still in flight");
-    std::fflush(stdout);
     std::_Exit(0);
   }
   return 0;

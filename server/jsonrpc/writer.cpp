@@ -12,6 +12,11 @@ void Writer::write(const Json& message) {
   if (!out_) failed_ = true;
 }
 
+void Writer::close() {
+  std::lock_guard lock(mutex_);
+  failed_ = true;
+}
+
 bool Writer::failed() const {
   std::lock_guard lock(mutex_);
   return failed_;

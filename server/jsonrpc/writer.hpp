@@ -15,6 +15,8 @@ class Writer {
   explicit Writer(std::ostream& out) : out_(out) {}
   void write(const Json& message);
   bool failed() const;
+  // Waits for a write in progress, then drops every later one (process exit).
+  void close();
 
  private:
   std::ostream& out_;

@@ -97,7 +97,17 @@ bool Session::run() {
     outbound_.clear();
   }
   std::unique_lock lock(mutex_);
-  return idle_cv_.wait_for(lock, options_.shutdown_grace, [this] { return in_flight_.empty(); });
+  const bool drained = idle_cv_.wait_for(lock, options_.shutdown_grace, [this] { return in_flight_.empty(); });
+  // Work abandoned past the grace period must not write half a line while the process exits.
+  if (!drained) writer_.close();
+  return drained;
+}
+
+void Session::close_output() { writer_.close(); }
+
+bool Session::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, timeout, [this] { return in_flight_.empty(); });
 }
 
 void Session::stop() { stopping_ = true; }
@@ -350,13 +360,17 @@ void Session::finish(const std::string& key, const Json& reply) {
     auto it = in_flight_.find(key);
     if (it == in_flight_.end()) return;
     state = it->second;
-    in_flight_.erase(it);
   }
   {
     std::lock_guard lock(state->mutex);
     state->done = true;
     // Cancelled: the client SHOULD NOT get a reply (and won't).
     if (!state->cancelled.load()) write(reply);
+  }
+  // Only once the reply is out may run() consider the session drained and let the process exit.
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(key);
   }
   idle_cv_.notify_all();
 }

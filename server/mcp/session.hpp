@@ -50,6 +50,10 @@ class Session {
   bool run();
   // Asks run() to finish (e.g. on SIGTERM); safe from any thread, not from a signal handler.
   void stop();
+  // Waits until no request is in flight (true) or the timeout passes (false).
+  bool drain(std::chrono::milliseconds timeout);
+  // Stops all further output (waits for a write in progress); used right before exiting.
+  void close_output();
 
   // Server-initiated notifications (any thread).
   void notify_tools_changed();

@@ -36,7 +36,13 @@ struct Connection {
   std::unique_ptr<httplib::ClientImpl> client;
   httplib::SSLClient* ssl = nullptr;  // same object as client when https
   bool fresh_socket = false;
+  std::chrono::steady_clock::time_point last_used{};
 };
+
+// Servers commonly drop idle keep-alive connections after ~5 s. A connection idle that long is
+// closed before reuse rather than risk a non-idempotent request on a half-dead socket (over TLS
+// the close is not always visible until the write fails).
+constexpr std::chrono::milliseconds kMaxIdleReuse{4000};
 
 std::string format_duration(milliseconds d) {
   const auto ms = d.count();
@@ -236,6 +242,7 @@ std::unique_ptr<Connection> HttplibClient::checkout() {
 }
 
 void HttplibClient::checkin(std::unique_ptr<Connection> conn) {
+  conn->last_used = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(conn));
@@ -349,6 +356,10 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
   Lease lease(*this, checkout());
   Connection& conn = *lease;
   conn.client->set_read_timeout(read_timeout);
+  if (conn.last_used != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() - conn.last_used > kMaxIdleReuse) {
+    conn.client->stop();  // closes the socket; the next send opens a fresh one
+  }
 
   for (int attempt = 0;; ++attempt) {
     conn.fresh_socket = false;
@@ -378,7 +389,9 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
     // nothing about the request, so idempotent ones go again once on a fresh connection.
     const bool stale = !conn.fresh_socket && failure.code() == Code::kUnavailable &&
                        (err == httplib::Error::Read || err == httplib::Error::Write);
-    if (attempt == 0 && stale && is_idempotent(req.method)) {
+    // A write that failed on a reused connection never reached the server's handler, so any
+    // method may go again; a read failure (request possibly processed) only for idempotent ones.
+    if (attempt == 0 && stale && (is_idempotent(req.method) || err == httplib::Error::Write)) {
       spdlog::debug("rest: {} {}: stale keep-alive connection, retrying once", req.method, req.path);
       continue;
     }

@@ -119,7 +119,8 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   ctx.progress(0, 1, "calling Fini: " + m.request.method + " " + m.request.path);
   spdlog::debug("tool {} → {} {}", name, m.request.method, request->path);
   auto response = http_.send(*request);
-  ctx.progress(1, 1, "Fini answered");
+  // No "done" progress: the result itself says so, and a progress line racing the result is
+  // rejected by clients that have already retired the token.
 
   json result;
   if (!response.ok()) {
