@@ -32,7 +32,9 @@ deps:
 	@command -v node >/dev/null || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 
 node-deps: deps
-	@cd tests/e2e && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	@for d in tests/e2e tests/e2e/conformance-next; do \
+	  ( cd $$d && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } ) || exit 1; \
+	done
 
 configure: deps
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DFINI_SANITIZE=ON -DFINI_WERROR=ON >/dev/null
@@ -61,7 +63,14 @@ fuzz-short: deps
 fuzz: FUZZ_SECONDS=300
 fuzz: fuzz-short
 
-test: build unit e2e fuzz-short
+# Skill pack: our checker (frontmatter, tool coverage), the official skills-ref validator, and the
+# README tool table generated from the manifests.
+skills-test: node-deps
+	@node tests/skills/check_skills.mjs .
+	@SKILLS_REF=$(CURDIR)/tests/e2e/node_modules/.bin/skills-ref tests/skills/run_skills_ref.sh .
+	@node packaging/gen-tool-table.mjs --check README.md
+
+test: build unit e2e skills-test fuzz-short packaging-test
 	@echo "make test: all tiers passed"
 
 bench: release
