@@ -20,6 +20,13 @@ trap 'kill $SIM_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 100); do grep -q url "$LOG" && break; sleep 0.05; done
 URL=$(head -1 "$LOG" | sed -E 's/.*"url":"([^"]+)".*/\1/')
 "$BENCH" latency --mcp "$MCP" --sim-url "$URL" --key fini_sandbox_acme_rw_1d9a7e3c52 --calls 500
+kill $SIM_PID 2>/dev/null || true; wait $SIM_PID 2>/dev/null || true
+echo "== the same with 2 ms of simulated API latency (closer to a real network; context, not the target)"
+"$SIM" --port 0 --latency-ms 2 >"$LOG" 2>/dev/null &
+SIM_PID=$!
+for _ in $(seq 100); do grep -q url "$LOG" && break; sleep 0.05; done
+URL=$(head -1 "$LOG" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+"$BENCH" latency --mcp "$MCP" --sim-url "$URL" --key fini_sandbox_acme_rw_1d9a7e3c52 --calls 200
 if [ -x "$PWD/$BUILD/bench/bench_sim_keepalive" ] || [ -x "$PWD/$BUILD/sim/bench_sim_keepalive" ]; then
   echo "== sandbox keep-alive throughput"
   B=$(ls "$PWD/$BUILD"/{bench,sim}/bench_sim_keepalive 2>/dev/null | head -1)

@@ -2,32 +2,12 @@
 
 #include <algorithm>
 
+#include "common/http_status.hpp"
 #include "sim/util.hpp"
 
 namespace fini::sim {
 
-std::string reason_phrase(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
-  }
-}
+std::string reason_phrase(int status) { return std::string(http_reason_phrase(status)); }
 
 json envelope(int status, const std::string& message) {
   return {{"statusCode", status}, {"message", message}, {"error", reason_phrase(status)}};

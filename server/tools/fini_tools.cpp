@@ -116,11 +116,14 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   if (ctx.cancelled()) return tool_error("Cancelled before the request was sent.");
   request->bearer_token = *key;
 
-  ctx.progress(0, 1, "calling Fini: " + m.request.method + " " + m.request.path);
+  // Progress only while Fini is slow to answer (see ProgressTicker): "still waiting, N s".
+  const std::string what = m.request.method + " " + m.request.path;
+  const auto tick_id = ticker_.arm([&ctx, what](int n) {
+    ctx.progress(n, std::nullopt, "waiting for Fini (" + what + ")");
+  });
   spdlog::debug("tool {} → {} {}", name, m.request.method, request->path);
   auto response = http_.send(*request);
-  // No "done" progress: the result itself says so, and a progress line racing the result is
-  // rejected by clients that have already retired the token.
+  ticker_.disarm(tick_id);
 
   json result;
   if (!response.ok()) {

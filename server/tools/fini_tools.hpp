@@ -15,6 +15,7 @@
 #include "mcp/providers.hpp"
 #include "rest/http_client.hpp"
 #include "tools/manifest.hpp"
+#include "tools/progress_ticker.hpp"
 
 namespace fini::tools {
 
@@ -58,6 +59,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   credentials::Credentials& credentials_;
   std::string base_url_;
   std::function<void()> list_changed_;
+  ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;
   mutable std::string last_surface_;
 };

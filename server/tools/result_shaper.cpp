@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/http_status.hpp"
+
 namespace fini::tools {
 
 using nlohmann::json;
@@ -12,24 +14,6 @@ json tool_error(const std::string& text) {
 
 namespace {
 
-std::string reason_phrase(int status) {
-  switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "HTTP error";
-  }
-}
 
 std::string path_ids(const Manifest& m) {
   std::string ids;
@@ -86,7 +70,7 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r, const std::s
     } else if (!r.body.empty()) {
       message = snippet(r.body);
     }
-    std::string text = "Fini API error " + std::to_string(r.status) + " " + reason_phrase(r.status) + " (" +
+    std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) + " (" +
                        m.request.method + " " + m.request.path + ")";
     if (!message.empty()) text += ": " + message;
     text += ". " + next_step(m, r.status, r.retry_after);

@@ -4,6 +4,7 @@
 // fetches the one-time key page and posts a key to it.
 
 #include <gtest/gtest.h>
+#include "support/temp_dir.hpp"
 #include <httplib.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -33,23 +34,7 @@ inline constexpr const char* kAcmeRw = "fini_sandbox_acme_rw_1d9a7e3c52";
 inline constexpr const char* kAcmeRevoked = "fini_sandbox_acme_revoked_77aa01";
 inline constexpr const char* kGlobexRw = "fini_sandbox_globex_rw_9e2b6d4a81";
 
-// A fresh private temp folder, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "fini-cred-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = fini::test::TempDir;
 
 inline unsigned mode_of(const std::filesystem::path& p) {
   struct stat st {};

@@ -208,17 +208,34 @@ describe('official SDK client (@modelcontextprotocol/sdk)', () => {
     await assert.rejects(s.client.setLoggingLevel('loud'), (e) => e.code === -32602);
   });
 
-  test('progress: notifications/progress for a call that carries a progressToken, monotonic, none after the result', async () => {
+  test('progress: a fast call sends no progress (nothing can race its result)', async () => {
     const seen = [];
     const errorsBefore = s.errors.length;
     const r = await s.client.callTool({ name: 'list_agents', arguments: {} }, undefined, { onprogress: (p) => seen.push(p) });
     assert.equal(r.isError ?? false, false);
     await new Promise((res) => setTimeout(res, 50));
-    assert.ok(seen.length >= 1, 'at least one progress notification');
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].progress > seen[i - 1].progress, `progress must increase: ${JSON.stringify(seen)}`);
-    // The SDK handles notifications a microtask after responses from the same read: a progress
-    // notification written right before the result can arrive "after" it and is rejected.
+    assert.deepEqual(seen, [], 'a call answered within the first progress delay sends none');
     assert.deepEqual(s.errors.slice(errorsBefore), [], 'the SDK rejected a progress notification');
+  });
+
+  test('progress: a slow call gets monotonic "waiting for Fini" heartbeats, none after the result', async () => {
+    const slow = await startStub({ delayMs: 1200 });
+    const dir2 = scratchDir('progress');
+    const p = await connect({ dir: dir2, args: ['--base-url', slow.url], env: { FINI_API_KEY: KEYS.rw } });
+    try {
+      await p.client.callTool({ name: 'list_agents', arguments: {} });  // first call also probes scopes
+      const seen = [];
+      const r = await p.client.callTool({ name: 'list_agents', arguments: {} }, undefined, { onprogress: (x) => seen.push(x) });
+      assert.equal(r.isError ?? false, false);
+      await new Promise((res) => setTimeout(res, 50));
+      assert.ok(seen.length >= 1, `at least one progress notification: ${JSON.stringify(seen)}`);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i].progress > seen[i - 1].progress, `progress must increase: ${JSON.stringify(seen)}`);
+      assert.match(seen[0].message ?? '', /waiting for Fini/);
+      assert.deepEqual(p.errors, [], 'the SDK rejected a progress notification');
+    } finally {
+      await p.close();
+      await slow.stop();
+    }
   });
 
   test('strict stdout: no transport/protocol errors during the session; exit within 2 s of EOF', async () => {
@@ -230,8 +247,8 @@ describe('official SDK client (@modelcontextprotocol/sdk)', () => {
   });
 });
 
-async function probe(extra) {
-  const stub = await startStub();
+async function probe(extra, { delayMs = 0 } = {}) {
+  const stub = await startStub({ delayMs });
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [
       join(E2E_DIR, 'mcp-client-probe.mjs'), '--strict', '--json', ...extra,
@@ -254,6 +271,7 @@ describe('probe (mcp-client-probe.mjs, copied from the shared tools)', () => {
     await probe(['--log-level', 'info']);
   });
   test('--strict --progress with a call exits 0', async () => {
-    await probe(['--progress']);
+    // A slow upstream, so progress heartbeats really flow during the call.
+    await probe(['--progress'], { delayMs: 700 });
   });
 });

@@ -7,6 +7,7 @@
 #include "rest/http_client.hpp"
 #include "rest/test_servers.hpp"
 #include "rest/test_tls.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fini::rest {
 namespace {
@@ -17,22 +18,7 @@ using fini::testing::TestPki;
 
 constexpr const char* kCanary = "fini_CANARYc4n4ryC4NARY0123456789";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "fini-rest-tls-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = fini::test::TempDir;
 
 class TlsTest : public ::testing::Test {
  protected:

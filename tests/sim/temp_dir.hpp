@@ -1,28 +1,7 @@
 #pragma once
-// A private temporary directory removed at scope exit.
-#include <cstdlib>
-#include <filesystem>
-#include <string>
+// The shared test TempDir (tests/support/temp_dir.hpp) under the sandbox tests' namespace.
+#include "support/temp_dir.hpp"
 
 namespace fini::sim::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "fini-sim-test-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data()) ? tmpl : std::string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
+using TempDir = fini::test::TempDir;
 }  // namespace fini::sim::testing
