@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/paths.hpp"
+#include "common/logging.hpp"
 #include "common/version.hpp"
 #include "credentials/session_credentials.hpp"
 #include "credentials/store.hpp"
@@ -186,6 +187,7 @@ int run_serve(const ServeOptions& options) {
   session_options.page_size = options.page_size;
   session_options.max_line_bytes = options.max_line_bytes;
   std::ios::sync_with_stdio(false);
+  session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
   mcp::Session session(session_options, std::cin, std::cout);
   session.set_tools(&tool_provider);
   if (skill_library && !skill_library->skills().empty()) {
@@ -193,6 +195,14 @@ int run_serve(const ServeOptions& options) {
     session.set_resources(&*skill_library);
   }
   tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
+  // Process logs reach the client as notifications/message once it asks (logging/setLevel).
+  set_log_forwarder(
+      [](void* context, const char* level, const std::string& message) {
+        if (auto parsed = mcp::parse_log_level(level)) {
+          static_cast<mcp::Session*>(context)->log(*parsed, "fini-mcp", message);
+        }
+      },
+      &session);
 
   // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0. The reader may be
   // blocked in read(2), so this thread ends the process itself once the work has drained.
@@ -214,6 +224,7 @@ int run_serve(const ServeOptions& options) {
     spdlog::warn("exiting with requests still in flight");
     std::_Exit(0);
   }
+  set_log_forwarder(nullptr, nullptr);  // the session is about to go away
   return 0;
 }
 

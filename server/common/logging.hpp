@@ -14,4 +14,11 @@ struct LogOptions {
 
 void setup_logging(const LogOptions& options);
 
+// Forwards log records to the MCP client (notifications/message) once it asked for them.
+// `forward` receives an RFC 5424 level name and the message; records below `min_level`
+// (an RFC 5424 name, or "off") are not forwarded. Thread-safe; call after setup_logging.
+using LogForwarder = void (*)(void* context, const char* level, const std::string& message);
+void set_log_forwarder(LogForwarder forward, void* context);
+void set_forward_level(const std::string& min_level);
+
 }  // namespace fini

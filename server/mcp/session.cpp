@@ -206,6 +206,7 @@ std::optional<Json> Session::handle_request(const jsonrpc::Request& request, boo
                             "\" (expected debug, info, notice, warning, error, critical, alert or emergency)");
     }
     log_level_ = static_cast<int>(*level);
+    if (options_.on_log_level) options_.on_log_level(*level);
     return make_result(request.id, Json::object());
   }
   if (method == "tools/list") {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <istream>
 #include <map>
 #include <memory>
@@ -32,6 +33,8 @@ struct SessionOptions {
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   std::size_t page_size = 0;  // 0: lists return everything in one page
   std::chrono::milliseconds shutdown_grace{1500};
+  // Called when the client sets its log level (e.g. to route process logs to the client).
+  std::function<void(LogLevel)> on_log_level;
 };
 
 class Session {

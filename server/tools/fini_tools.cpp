@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "rest/redact.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
@@ -121,9 +123,16 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   const auto tick_id = ticker_.arm([&ctx, what](int n) {
     ctx.progress(n, std::nullopt, "waiting for Fini (" + what + ")");
   });
-  spdlog::debug("tool {} → {} {}", name, m.request.method, request->path);
+  const auto started = std::chrono::steady_clock::now();
   auto response = http_.send(*request);
   ticker_.disarm(tick_id);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (response.ok()) {
+    spdlog::info("{}: {} {} → {} in {} ms", name, m.request.method, m.request.path, response->status, ms);
+  } else {
+    spdlog::warn("{}: {} {} failed after {} ms: {}", name, m.request.method, m.request.path, ms,
+                 rest::redact(response.status().message(), *key));
+  }
 
   json result;
   if (!response.ok()) {

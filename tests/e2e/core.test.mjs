@@ -208,6 +208,22 @@ describe('official SDK client (@modelcontextprotocol/sdk)', () => {
     await assert.rejects(s.client.setLoggingLevel('loud'), (e) => e.code === -32602);
   });
 
+  test('logging: after logging/setLevel info, tool calls are reported as notifications/message; nothing below the level', async () => {
+    await s.client.setLoggingLevel('info');
+    const before = s.messages.length;
+    await s.client.callTool({ name: 'list_agents', arguments: {} });
+    await new Promise((res) => setTimeout(res, 100));
+    const logs = s.messages.slice(before).map((m) => JSON.parse(m)).filter((m) => m.method === 'notifications/message');
+    assert.ok(logs.some((m) => m.params.logger === 'fini-mcp' && /list_agents: GET \/v2\/bots\/public → 200/.test(m.params.data)),
+      `a log notification for the call: ${JSON.stringify(logs)}`);
+    assert.ok(logs.every((m) => ['info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'].includes(m.params.level)));
+    await s.client.setLoggingLevel('error');
+    const quiet = s.messages.length;
+    await s.client.callTool({ name: 'list_agents', arguments: {} });
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(s.messages.slice(quiet).map((m) => JSON.parse(m)).filter((m) => m.method === 'notifications/message').length, 0);
+  });
+
   test('progress: a fast call sends no progress (nothing can race its result)', async () => {
     const seen = [];
     const errorsBefore = s.errors.length;
