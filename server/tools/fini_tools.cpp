@@ -62,37 +62,35 @@ FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptio
   }
 }
 
-bool FiniToolProvider::visible(const Manifest& m) const {
-  if (options_.show_all || m.scope != "write") return true;
-  auto scopes = credentials_.scopes();
+bool FiniToolProvider::write_tools_visible() const {
+  if (options_.show_all) return true;
   // Unknown scopes: show everything; a key known to lack write hides write tools. (Read tools
   // stay: a key that cannot read is rare, and hiding everything would leave nothing to explain.)
+  auto scopes = credentials_.scopes();
   return !scopes || scopes->count("write") > 0;
 }
 
 std::vector<json> FiniToolProvider::list_tools() const {
+  // The surface depends on one fact (may write tools be shown?), read once per listing.
+  const bool with_write = write_tools_visible();
   std::vector<json> out;
-  std::string surface;
   for (std::size_t i = 0; i < manifests_.size(); ++i) {
-    if (!visible(manifests_[i])) continue;
+    if (!with_write && manifests_[i].scope == "write") continue;
     out.push_back(definitions_[i]);
-    surface += manifests_[i].name + ",";
   }
   std::lock_guard lock(surface_mutex_);
-  last_surface_ = surface;
+  listed_with_write_ = with_write;
   return out;
 }
 
 void FiniToolProvider::check_surface_change() {
-  std::string surface;
-  for (const auto& m : manifests_) {
-    if (visible(m)) surface += m.name + ",";
-  }
+  const bool with_write = write_tools_visible();
   bool changed = false;
   {
     std::lock_guard lock(surface_mutex_);
-    changed = !last_surface_.empty() && surface != last_surface_;
-    if (changed) last_surface_ = surface;
+    // Only a surface the client has seen can change; before the first listing there is none.
+    changed = listed_with_write_.has_value() && *listed_with_write_ != with_write;
+    if (changed) listed_with_write_ = with_write;
   }
   if (changed && list_changed_) list_changed_();
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,7 +49,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }
 
  private:
-  bool visible(const Manifest& m) const;
+  bool write_tools_visible() const;
   void check_surface_change();
 
   std::vector<Manifest> manifests_;
@@ -61,7 +62,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   std::function<void()> list_changed_;
   ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;
-  mutable std::string last_surface_;
+  mutable std::optional<bool> listed_with_write_;
 };
 
 }  // namespace fini::tools
