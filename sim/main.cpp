@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.hpp"
+#include "common/signals.hpp"
 #include "sim/sandbox.hpp"
 
 int main(int argc, char** argv) {
@@ -50,12 +51,7 @@ int main(int argc, char** argv) {
   }
 
   // Block the signals before any thread starts so only sigwait below receives them.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  sigset_t set = fini::block_termination_signals();
 
   auto sandbox = fini::sim::Sandbox::start(o);
   if (!sandbox.ok()) {

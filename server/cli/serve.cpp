@@ -16,6 +16,7 @@
 
 #include "cli/paths.hpp"
 #include "common/logging.hpp"
+#include "common/signals.hpp"
 #include "common/version.hpp"
 #include "credentials/session_credentials.hpp"
 #include "credentials/store.hpp"
@@ -65,13 +66,8 @@ std::set<std::string> to_set(const std::vector<std::string>& v) { return {v.begi
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
-  // Block termination signals in every thread; one thread waits for them (no async handlers).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  // Termination signals are awaited by one thread below (no async handlers).
+  sigset_t signals = block_termination_signals();
 
   std::filesystem::path manifests_dir = options.manifests_dir;
   if (manifests_dir.empty()) {

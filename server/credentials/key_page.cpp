@@ -252,20 +252,22 @@ void KeyPage::send_closed_link(LinkState state, httplib::Response& res) const {
   }
 }
 
+std::optional<std::string> KeyPage::open_link_csrf(const std::string& id, httplib::Response& res) {
+  std::lock_guard lock(mutex_);
+  const LinkState st = state_locked(id);
+  if (st != LinkState::kOpen) {
+    send_closed_link(st, res);
+    return std::nullopt;
+  }
+  return links_.at(id).csrf;
+}
+
 void KeyPage::handle_get(const httplib::Request& req, httplib::Response& res) {
   if (!origin_ok(req, res)) return;
   const std::string id = req.matches[1];
-  std::string csrf;
-  {
-    std::lock_guard lock(mutex_);
-    const LinkState st = state_locked(id);
-    if (st != LinkState::kOpen) {
-      send_closed_link(st, res);
-      return;
-    }
-    csrf = links_.at(id).csrf;
-  }
-  set_html(res, 200, form_page(id, csrf, ""));
+  const auto csrf = open_link_csrf(id, res);
+  if (!csrf) return;
+  set_html(res, 200, form_page(id, *csrf, ""));
 }
 
 void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
@@ -273,19 +275,11 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches[1];
   // One submission at a time: a second paste waits for the first verdict instead of racing it.
   std::lock_guard submit(submit_mutex_);
-  std::string csrf;
-  {
-    std::lock_guard lock(mutex_);
-    const LinkState st = state_locked(id);
-    if (st != LinkState::kOpen) {
-      send_closed_link(st, res);
-      return;
-    }
-    csrf = links_.at(id).csrf;
-  }
+  const auto csrf = open_link_csrf(id, res);
+  if (!csrf) return;
   const auto form = parse_form(req.body);
   auto token = form.find("csrf");
-  if (token == form.end() || !equal_tokens(token->second, csrf)) {
+  if (token == form.end() || !equal_tokens(token->second, *csrf)) {
     set_html(res, 403, page("Form expired",
                             "<p class=\"error\">The form token did not match. Reload this page from the link "
                             "Claude showed you and paste the key again.</p>"));
@@ -317,7 +311,7 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
     send_closed_link(LinkState::kExpired, res);
     return;
   }
-  set_html(res, status, form_page(id, csrf, verdict.status().message()));
+  set_html(res, status, form_page(id, *csrf, verdict.status().message()));
 }
 
 }  // namespace fini::credentials

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -78,6 +79,8 @@ class KeyPage {
   void handle_get(const httplib::Request& req, httplib::Response& res);
   void handle_post(const httplib::Request& req, httplib::Response& res);
   void send_closed_link(LinkState state, httplib::Response& res) const;
+  // The CSRF token of an open link, or nullopt after answering with the closed-link page.
+  std::optional<std::string> open_link_csrf(const std::string& id, httplib::Response& res);
 
   KeySubmitHandler handler_;
   KeyPageOptions options_;
