@@ -184,8 +184,17 @@ int latency(std::map<std::string, std::string> f) {
     }
     mcp_ms.push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
   }
+  // The stdio round trip alone (no upstream): the floor under any tools/call overhead.
+  std::vector<double> ping_ms;
+  for (int i = 0; i < calls; ++i) {
+    auto t0 = Clock::now();
+    c.send(R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
+    c.read_line();
+    ping_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
   c.close_and_wait();
   const double d = median(direct_ms), m = median(mcp_ms);
+  std::printf("stdio_ping_rtt_median_ms=%.3f\n", median(ping_ms));
   std::printf("call_latency list_agents calls=%d direct_median_ms=%.3f mcp_median_ms=%.3f ratio=%.2f added_ms=%.3f\n",
               calls, d, m, m / d, m - d);
   return 0;
