@@ -29,15 +29,4 @@ class Credentials {
   virtual std::string rejection_note() const { return {}; }
 };
 
-// A fixed key and nothing else (tests and embedders); nothing is asked.
-class StaticCredentials final : public Credentials {
- public:
-  explicit StaticCredentials(std::optional<std::string> key) : key_(std::move(key)) {}
-  Result<std::string> key(mcp::CallContext& ctx) override;
-  void observe(const std::string&, int, const std::string&) override {}
-
- private:
-  std::optional<std::string> key_;
-};
-
 }  // namespace fini::credentials

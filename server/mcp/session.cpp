@@ -112,11 +112,6 @@ bool Session::drain(std::chrono::milliseconds timeout) {
 
 void Session::stop() { stopping_ = true; }
 
-std::size_t Session::in_flight() const {
-  std::lock_guard lock(mutex_);
-  return in_flight_.size();
-}
-
 void Session::handle_line(const std::string& line) {
   auto message = jsonrpc::parse_line(line);
   try {

@@ -62,8 +62,6 @@ class Session {
   void notify_tools_changed();
   void log(LogLevel level, const std::string& logger, const Json& data);
 
-  // Test/bench hooks.
-  std::size_t in_flight() const;
 
  private:
   struct InFlight;

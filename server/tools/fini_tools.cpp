@@ -137,7 +137,7 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
     result = shape_transport_error(m, response.status(), base_url_);
   } else {
     credentials_.observe(*key, response->status, m.scope);
-    result = shape_response(m, *response, base_url_);
+    result = shape_response(m, *response);
     if (response->status == 401) {
       if (const std::string note = credentials_.rejection_note(); !note.empty() && result.contains("content") &&
           !result["content"].empty() && result["content"][0].contains("text")) {

@@ -60,7 +60,7 @@ std::string snippet(const std::string& body) {
 
 }  // namespace
 
-json shape_response(const Manifest& m, const rest::HttpResponse& r, const std::string& base_url) {
+json shape_response(const Manifest& m, const rest::HttpResponse& r) {
   if (r.status < 200 || r.status >= 300) {
     std::string message;
     json envelope = json::parse(r.body, nullptr, false);
@@ -74,7 +74,6 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r, const std::s
                        m.request.method + " " + m.request.path + ")";
     if (!message.empty()) text += ": " + message;
     text += ". " + next_step(m, r.status, r.retry_after);
-    (void)base_url;
     return tool_error(text);
   }
 

@@ -12,8 +12,7 @@
 namespace fini::tools {
 
 nlohmann::json tool_error(const std::string& text);
-nlohmann::json shape_response(const Manifest& manifest, const rest::HttpResponse& response,
-                              const std::string& base_url);
+nlohmann::json shape_response(const Manifest& manifest, const rest::HttpResponse& response);
 nlohmann::json shape_transport_error(const Manifest& manifest, const Status& status, const std::string& base_url);
 
 }  // namespace fini::tools
