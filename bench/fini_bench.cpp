@@ -1,7 +1,7 @@
 // fini-bench: start-up and call-latency benchmarks, reported as medians and ratios measured in
 // one run (never asserted in tests). Usage:
 //   fini-bench startup  --mcp BIN [--manifests DIR] [--runs N]
-//   fini-bench latency  --mcp BIN --sim-url URL --key KEY [--calls N]
+//   FINI_API_KEY=KEY fini-bench latency --mcp BIN --sim-url URL [--calls N]   (the key never in argv)
 //   fini-bench listsize --mcp BIN [--manifests DIR]
 #include <fcntl.h>
 #include <httplib.h>
@@ -148,7 +148,12 @@ int listsize(std::map<std::string, std::string> f) {
 int latency(std::map<std::string, std::string> f) {
   const int calls = std::stoi(f.count("--calls") ? f["--calls"] : "400");
   const std::string url = f["--sim-url"];
-  const std::string key = f["--key"];
+  const char* env_key = std::getenv("FINI_API_KEY");
+  if (env_key == nullptr || *env_key == '\0') {
+    std::cerr << "fini-bench latency: set FINI_API_KEY (a key for the sandbox at --sim-url)\n";
+    return 2;
+  }
+  const std::string key = env_key;
   // Direct: one keep-alive client, same endpoint.
   httplib::Client direct(url);
   direct.set_keep_alive(true);
