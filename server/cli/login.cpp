@@ -84,21 +84,17 @@ Result<std::string> read_key() {
   return credentials::trim(line);
 }
 
-Result<credentials::ProfileStore> open_store() {
-  auto store = credentials::ProfileStore::open_default();
-  if (!store.ok()) return store.status();
-  return store;
+// The store for a valid profile name: the shared first step of login, logout and whoami.
+Result<credentials::ProfileStore> open_store(const std::string& profile) {
+  if (auto s = credentials::check_profile_name(profile); !s.ok()) return s;
+  return credentials::ProfileStore::open_default();
 }
 
 }  // namespace
 
 int run_login(const LoginOptions& options) {
   const std::string profile = profile_name(options.profile);
-  if (auto s = credentials::check_profile_name(profile); !s.ok()) {
-    std::cerr << "fini-mcp login: " << s.message() << "\n";
-    return 2;
-  }
-  auto store = open_store();
+  auto store = open_store(profile);
   if (!store.ok()) {
     std::cerr << "fini-mcp login: " << store.status().message() << "\n";
     return 2;
@@ -168,11 +164,7 @@ int run_login(const LoginOptions& options) {
 
 int run_logout(const std::string& given) {
   const std::string profile = profile_name(given);
-  if (auto s = credentials::check_profile_name(profile); !s.ok()) {
-    std::cerr << "fini-mcp logout: " << s.message() << "\n";
-    return 2;
-  }
-  auto store = open_store();
+  auto store = open_store(profile);
   if (!store.ok()) {
     std::cerr << "fini-mcp logout: " << store.status().message() << "\n";
     return 2;
@@ -192,11 +184,7 @@ int run_logout(const std::string& given) {
 
 int run_whoami(const std::string& given) {
   const std::string profile = profile_name(given);
-  if (auto s = credentials::check_profile_name(profile); !s.ok()) {
-    std::cerr << "fini-mcp whoami: " << s.message() << "\n";
-    return 2;
-  }
-  auto store = open_store();
+  auto store = open_store(profile);
   if (!store.ok()) {
     std::cerr << "fini-mcp whoami: " << store.status().message() << "\n";
     return 2;
