@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/cancel.hpp"
 #include "common/status.hpp"
 #include "mcp/protocol.hpp"
 
@@ -29,7 +30,10 @@ struct ClientInfo {
 class CallContext {
  public:
   virtual ~CallContext() = default;
-  virtual bool cancelled() const = 0;
+  // Cancelled by the client (notifications/cancelled), by shutdown past the drain, or when the
+  // client disconnects; work that blocks (sockets, waits) registers on it to stop at once.
+  virtual const CancelToken& cancel_token() const = 0;
+  bool cancelled() const { return cancel_token().cancelled(); }
   // notifications/progress when the request carried _meta.progressToken; monotonic, and
   // silently dropped once the request has completed.
   virtual void progress(double progress, std::optional<double> total, const std::string& message) = 0;

@@ -15,7 +15,8 @@ using jsonrpc::make_result;
 
 struct Session::InFlight {
   Json id;
-  std::atomic<bool> cancelled{false};
+  CancelToken cancel;
+  std::atomic<bool> client_cancelled{false};  // the client asked: no reply at all
   std::mutex mutex;  // guards done/last_progress so progress never follows the reply
   bool done = false;
   Json progress_token;  // null: no progress requested
@@ -32,7 +33,7 @@ class Session::Context final : public CallContext {
  public:
   Context(Session& session, std::shared_ptr<InFlight> state) : session_(session), state_(std::move(state)) {}
 
-  bool cancelled() const override { return state_->cancelled.load(); }
+  const CancelToken& cancel_token() const override { return state_->cancel; }
 
   void progress(double value, std::optional<double> total, const std::string& message) override {
     if (state_->progress_token.is_null()) return;
@@ -53,7 +54,7 @@ class Session::Context final : public CallContext {
 
   Result<Json> request(const std::string& method, const Json& params,
                        std::chrono::milliseconds timeout) override {
-    return session_.send_request(method, params, timeout, &state_->cancelled);
+    return session_.send_request(method, params, timeout, &state_->cancel);
   }
 
   void notify(const std::string& method, const Json& params) override {
@@ -361,7 +362,7 @@ void Session::finish(const std::string& key, const Json& reply) {
     std::lock_guard lock(state->mutex);
     state->done = true;
     // Cancelled: the client SHOULD NOT get a reply (and won't).
-    if (!state->cancelled.load()) write(reply);
+    if (!state->client_cancelled.load()) write(reply);
   }
   // Only once the reply is out may run() consider the session drained and let the process exit.
   {
@@ -376,7 +377,10 @@ void Session::handle_notification(const jsonrpc::Notification& notification) {
     if (!notification.params.is_object() || !notification.params.contains("requestId")) return;
     const std::string key = notification.params["requestId"].dump();
     std::lock_guard lock(mutex_);
-    if (auto it = in_flight_.find(key); it != in_flight_.end()) it->second->cancelled = true;
+    if (auto it = in_flight_.find(key); it != in_flight_.end()) {
+      it->second->client_cancelled = true;
+      it->second->cancel.cancel("cancelled by the client");
+    }
     return;  // unknown or finished ids are normal races
   }
   // notifications/initialized and anything else needs no action.
@@ -406,7 +410,7 @@ void Session::handle_response(const jsonrpc::Response& response) {
 }
 
 Result<Json> Session::send_request(const std::string& method, const Json& params,
-                                   std::chrono::milliseconds timeout, const std::atomic<bool>* cancelled) {
+                                   std::chrono::milliseconds timeout, const CancelToken* cancelled) {
   auto out = std::make_shared<Outbound>();
   Json id;
   {
@@ -419,7 +423,7 @@ Result<Json> Session::send_request(const std::string& method, const Json& params
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(out->mutex);
   while (!out->result) {
-    if (cancelled != nullptr && cancelled->load()) break;
+    if (cancelled != nullptr && cancelled->cancelled()) break;
     if (std::chrono::steady_clock::now() >= deadline) break;
     out->cv.wait_for(lock, std::chrono::milliseconds(50));
   }
@@ -429,7 +433,7 @@ Result<Json> Session::send_request(const std::string& method, const Json& params
     std::lock_guard guard(mutex_);
     outbound_.erase(id.dump());
   }
-  const bool was_cancelled = cancelled != nullptr && cancelled->load();
+  const bool was_cancelled = cancelled != nullptr && cancelled->cancelled();
   write(jsonrpc::make_notification("notifications/cancelled",
                                    Json{{"requestId", id}, {"reason", was_cancelled ? "cancelled" : "timed out"}}));
   if (was_cancelled) return Status(Code::kCancelled, method + " was cancelled");

@@ -81,7 +81,7 @@ class Session {
   Json error_reply(const Json& id, const Status& status, int default_code);
 
   Result<Json> send_request(const std::string& method, const Json& params,
-                            std::chrono::milliseconds timeout, const std::atomic<bool>* cancelled);
+                            std::chrono::milliseconds timeout, const CancelToken* cancelled);
   void write(const Json& message) { writer_.write(message); }
 
   SessionOptions options_;

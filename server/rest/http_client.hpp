@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancel.hpp"
 #include "common/status.hpp"
 #include "rest/base_url.hpp"
 
@@ -37,6 +38,11 @@ struct HttpRequest {
   std::optional<std::chrono::milliseconds> read_timeout;  // per-request override
   bool allow_in_read_only = false;  // caller vouches this non-GET only reads (documented read POSTs)
   std::string accept = "application/json";
+  // Total deadline for connect + send + the whole response (a peer dribbling bytes cannot hold
+  // the call past it); nullopt: only the per-read timeouts apply.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  // Cancelling this token aborts the request at once (the socket is shut) → kCancelled.
+  const CancelToken* cancel = nullptr;
 };
 
 struct HttpResponse {
@@ -56,6 +62,7 @@ struct ClientOptions {
   std::string user_agent;           // e.g. "fini-mcp/0.1.0"; empty: "fini-mcp"
   std::size_t max_connections = 8;  // keep-alive pool size (0 is treated as 1)
   bool read_only_guard = false;     // refuse every method but GET unless allow_in_read_only
+  std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger response bodies → kResourceExhausted
 };
 
 class HttpClient {

@@ -157,4 +157,18 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   return result;
 }
 
+Result<json> FiniToolProvider::call_structured(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
+  auto result = call_tool(name, arguments, ctx);
+  if (!result.ok()) return result.status();
+  if (result->value("isError", false)) {
+    std::string text;
+    for (const auto& block : (*result)["content"]) {
+      if (block.contains("text") && block["text"].is_string()) text += block["text"].get<std::string>();
+    }
+    return Status(Code::kFailedPrecondition, text);
+  }
+  if (!result->contains("structuredContent")) return Status(Code::kFailedPrecondition, name + " returned no JSON");
+  return std::move((*result)["structuredContent"]);
+}
+
 }  // namespace fini::tools

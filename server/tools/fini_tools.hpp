@@ -44,6 +44,13 @@ class FiniToolProvider final : public mcp::ToolProvider {
   Result<nlohmann::json> call_tool(const std::string& name, const nlohmann::json& arguments,
                                    mcp::CallContext& ctx) override;
 
+  // The whole call path (validate, key, send with deadline/retries/cancellation) without any
+  // result budget: the parsed structuredContent of a success, or a Status whose message is the
+  // tool-error text the model would have seen. For callers that page through data themselves
+  // (export); never returns more than the upstream body cap.
+  Result<nlohmann::json> call_structured(const std::string& name, const nlohmann::json& arguments,
+                                         mcp::CallContext& ctx);
+
   // Called (from a worker thread) when the visible tool set changes, e.g. after learning that
   // the key is read-only; wire it to Session::notify_tools_changed.
   void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }

@@ -351,7 +351,7 @@ TEST_F(SessionCredentialsTest, CancellationWhileWaitingEndsTheCall) {
   });
   auto f = std::async(std::launch::async, [&] { return creds.key(ctx); });
   ASSERT_TRUE(eventually([&] { return !ctx.requests().empty(); }));
-  ctx.cancel = true;
+  ctx.cancel.cancel("test");
   auto key = f.get();
   EXPECT_EQ(key.status().code(), Code::kCancelled);
 }

@@ -95,7 +95,7 @@ class FakeContext final : public mcp::CallContext {
     info_.elicitation_url = url;
     info_.elicitation_form = true;
   }
-  bool cancelled() const override { return cancel.load(); }
+  const CancelToken& cancel_token() const override { return cancel; }
   void progress(double, std::optional<double>, const std::string&) override {}
   void log(mcp::LogLevel, const std::string&, const mcp::Json&) override {}
   const mcp::ClientInfo& client() const override { return info_; }
@@ -120,7 +120,7 @@ class FakeContext final : public mcp::CallContext {
     std::lock_guard lock(mutex_);
     return notifications_;
   }
-  std::atomic<bool> cancel{false};
+  CancelToken cancel;
 
  private:
   mcp::ClientInfo info_;
