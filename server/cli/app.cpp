@@ -68,7 +68,15 @@ int run(int argc, char** argv) {
     cmd->add_flag("--read-only", serve.read_only, "hide write tools and refuse non-read requests");
     cmd->add_flag("--show-all-tools", serve.show_all, "list write tools even for a read-only key");
     cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed)");
-    cmd->add_option("--workers", serve.workers, "concurrent tool calls")->capture_default_str();
+    cmd->add_option("--workers", serve.workers, "concurrent tool calls (and pooled upstream connections)")
+        ->capture_default_str()->check(CLI::Range(1, 4096));
+    cmd->add_option("--drain-ms", serve.drain_ms, "on shutdown, how long running calls may still finish")
+        ->capture_default_str()->check(CLI::Range(0L, 600000L));
+    cmd->add_option("--call-timeout-ms", serve.call_timeout_ms,
+                    "total deadline of one Fini call including retries (manifests may override)")
+        ->capture_default_str()->check(CLI::Range(100L, 3600000L));
+    cmd->add_option("--result-budget", serve.result_budget, "largest tool result in bytes of JSON (trimmed with a note beyond)")
+        ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(4096), static_cast<std::size_t>(16u << 20)));
     cmd->add_option("--page-size", serve.page_size, "list page size (0: everything in one page)")->capture_default_str();
     cmd->add_option("--max-line-bytes", serve.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
     cmd->add_option("--connect-timeout-ms", serve.connect_timeout_ms, "HTTP connect timeout")->capture_default_str();

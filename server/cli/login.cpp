@@ -137,7 +137,7 @@ int run_login(const LoginOptions& options) {
   p.name = profile;
   p.key = *key;
   p.base_url = base->to_string();
-  if (check->write_known) p.scopes = check->scopes;
+  p.scopes = check->scopes;
   p.checked_at = credentials::now_iso8601();
   if (auto s = store->save(p); !s.ok()) {
     std::cerr << "fini-mcp login: " << s.message() << "\n";
@@ -153,7 +153,7 @@ int run_login(const LoginOptions& options) {
   } else {
     std::cout << "Fini accepted the key (it has no read scope, so its agents cannot be listed).\n";
   }
-  std::cout << "Scopes: " << credentials::scopes_text(check->scopes) << "\n"
+  std::cout << "Access: " << credentials::access_text(*check) << ".\n"
             << "Stored as profile '" << profile << "' for " << p.base_url << " in "
             << store->path_of(profile).string() << " (mode 0600).\n";
   if (const char* env = std::getenv("FINI_API_KEY"); env != nullptr && *env != '\0') {
@@ -192,7 +192,7 @@ int run_whoami(const std::string& given) {
   auto loaded = store->load(profile);
   if (!loaded.ok()) {
     std::cerr << "fini-mcp whoami: " << loaded.status().message() << "\n";
-    return 2;
+    return loaded.status().code() == Code::kDataLoss ? 1 : 2;
   }
   if (!loaded->has_value()) {
     std::cerr << "fini-mcp whoami: no key is stored for profile '" << profile << "' (looked in "

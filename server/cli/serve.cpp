@@ -1,6 +1,5 @@
 #include "cli/serve.hpp"
 
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,10 +11,10 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "cli/paths.hpp"
 #include "common/logging.hpp"
+#include "common/fd_input.hpp"
 #include "common/signals.hpp"
 #include "common/version.hpp"
 #include "credentials/session_credentials.hpp"
@@ -163,7 +162,11 @@ int run_serve(const ServeOptions& options) {
   auto http = rest::make_http_client(client_options);
 
   credentials::SessionCredentials credentials(std::move(cred), *http);
-  tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string());
+  tools::CallOptions call_options;
+  call_options.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
+  call_options.result_budget = options.result_budget;
+  tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string(),
+                                        call_options);
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::optional<skills::SkillLibrary> skill_library;
@@ -177,14 +180,18 @@ int run_serve(const ServeOptions& options) {
     for (const auto& p : problems) spdlog::warn("skipping skill: {}", p);
   }
 
+  FdInput input_buffer(STDIN_FILENO);
+  std::istream input(&input_buffer);
   mcp::SessionOptions session_options;
   session_options.instructions = kInstructions;
   session_options.workers = options.workers;
   session_options.page_size = options.page_size;
   session_options.max_line_bytes = options.max_line_bytes;
+  session_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
+  session_options.interrupt_input = [&input_buffer] { input_buffer.interrupt(); };
   std::ios::sync_with_stdio(false);
   session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
-  mcp::Session session(session_options, std::cin, std::cout);
+  mcp::Session session(session_options, input, std::cout);
   session.set_tools(&tool_provider);
   if (skill_library && !skill_library->skills().empty()) {
     session.set_prompts(&*skill_library);
@@ -200,23 +207,17 @@ int run_serve(const ServeOptions& options) {
       },
       &session);
 
-  // SIGTERM/SIGINT: finish in-flight work for the grace period, then exit 0. The reader may be
-  // blocked in read(2), so this thread ends the process itself once the work has drained.
-  std::thread signal_thread([signals, &session]() mutable {
-    int sig = 0;
-    if (sigwait(&signals, &sig) == 0 && sig != 0) {
-      spdlog::info("signal {}: shutting down", sig);
-      session.stop();
-      session.drain(std::chrono::milliseconds(1500));
-      session.close_output();
-      std::_Exit(0);
-    }
+  // SIGTERM/SIGINT: the first stops reading and drains running calls; a second cuts the drain
+  // short. Every request read is answered either way.
+  SignalWatcher watcher(signals, [&session](int count, int sig) {
+    spdlog::info("signal {}: {}", sig, count == 1 ? "shutting down" : "cutting the drain short");
+    if (count == 1) session.stop();
+    else session.cut_short();
   });
-  signal_thread.detach();
 
   if (!session.run()) {
-    // Work still running past the grace period (e.g. a slow upstream call): leave now rather
-    // than make the client wait; there is nobody left to answer. Output is already closed.
+    // Work still running past the drain and the abort grace (nothing should be): leave now
+    // rather than make the client wait; there is nobody left to answer. Output is closed.
     spdlog::warn("exiting with requests still in flight");
     std::_Exit(0);
   }

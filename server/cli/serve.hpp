@@ -19,7 +19,10 @@ struct ServeOptions {
   bool read_only = false;
   bool show_all = false;
   bool sandbox = false;
-  std::size_t workers = 8;
+  std::size_t workers = 64;          // concurrent tool calls = pooled upstream connections
+  long drain_ms = 10000;             // shutdown: how long running calls may still finish
+  long call_timeout_ms = 120000;     // total deadline of one upstream call, retries included
+  std::size_t result_budget = 48u * 1024u;  // bytes of JSON one tool result may carry
   std::size_t page_size = 0;
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   int connect_timeout_ms = 10000;

@@ -14,6 +14,7 @@ std::string_view code_name(Code code) {
     case Code::kUnavailable: return "UNAVAILABLE";
     case Code::kDeadlineExceeded: return "DEADLINE_EXCEEDED";
     case Code::kCancelled: return "CANCELLED";
+    case Code::kDataLoss: return "DATA_LOSS";
     case Code::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";

@@ -23,6 +23,7 @@ enum class Code {
   kUnavailable,
   kDeadlineExceeded,
   kCancelled,
+  kDataLoss,  // stored data is damaged
   kInternal,
 };
 

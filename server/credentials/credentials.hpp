@@ -21,10 +21,12 @@ class Credentials {
   // Errors carry a message for the user saying how to provide a key.
   virtual Result<std::string> key(mcp::CallContext& ctx) = 0;
   // What the API answered to a request made with `key` for a tool needing `scope`
-  // (401 → the key is invalid; 403 → re-learn scopes; 2xx → the key has `scope`).
-  virtual void observe(const std::string& key, int http_status, const std::string& scope) = 0;
-  // Scopes known for the active key; nullopt: not known (show every tool).
-  virtual std::optional<std::set<std::string>> scopes() const { return std::nullopt; }
+  // (401 → the key is invalid; 2xx → the key has `scope`; 403 naming the scope, i.e.
+  // `scope_denied` → it has not). Scopes are learned only from calls the user made: nothing
+  // is ever sent just to find out (a probe could change data).
+  virtual void observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) = 0;
+  // Whether the active key has `scope`: true/false once Fini has shown it, nullopt before.
+  virtual std::optional<bool> may(const std::string& /*scope*/) const { return std::nullopt; }
   // Appended to a 401 result: what became of the key and what the next call will do.
   virtual std::string rejection_note() const { return {}; }
 };

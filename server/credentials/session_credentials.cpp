@@ -62,6 +62,13 @@ std::optional<std::set<std::string>> SessionCredentials::scopes() const {
   return scopes_;
 }
 
+std::optional<bool> SessionCredentials::may(const std::string& scope) const {
+  std::lock_guard lock(mutex_);
+  if (denied_.count(scope) > 0) return false;
+  if (scopes_ && scopes_->count(scope) > 0) return true;
+  return std::nullopt;
+}
+
 std::optional<std::string> SessionCredentials::page_url() const {
   std::lock_guard lock(mutex_);
   if (!prompt_) return std::nullopt;
@@ -107,40 +114,6 @@ void SessionCredentials::save_profile(const Profile& profile) {
   if (auto s = options_.store->save(profile); !s.ok()) spdlog::warn("{}", s.message());
 }
 
-// Scopes for a key that has none recorded (FINI_API_KEY, an old profile), or after a 403.
-void SessionCredentials::learn_scopes(const std::string& key, bool force) {
-  {
-    std::lock_guard lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (probing_ || key_ != key || invalid_) return;
-    if (!force && (probed_ || scopes_)) return;
-    if (force && probed_ && now - last_probe_ < options_.reprobe_interval) return;
-    probing_ = true;
-    last_probe_ = now;
-  }
-  auto check = probe_key(http_, key);
-  std::optional<Profile> to_save;
-  {
-    std::lock_guard lock(mutex_);
-    probing_ = false;
-    probed_ = true;
-    if (!check.ok()) {
-      spdlog::info("could not learn the key's scopes: {}", check.status().message());
-      return;
-    }
-    if (key_ != key) return;
-    if (check->write_known) {
-      if (scopes_ != check->scopes) spdlog::info("the key has scopes: {}", scopes_text(check->scopes));
-      scopes_ = check->scopes;
-      checked_at_ = now_iso8601();
-      if (!fixed_) to_save = snapshot_locked();
-    } else if (!scopes_) {
-      scopes_ = check->scopes;  // read-only session: write tools are hidden anyway; do not store a guess
-    }
-  }
-  if (to_save) save_profile(*to_save);
-}
-
 Result<std::string> SessionCredentials::key(mcp::CallContext& ctx) {
   std::unique_lock lock(mutex_);
   if (fixed_) {
@@ -149,16 +122,11 @@ Result<std::string> SessionCredentials::key(mcp::CallContext& ctx) {
     if (auto problem = config_problem(key)) {
       return Status(Code::kFailedPrecondition, "Configuration problem: " + *problem + ".");
     }
-    lock.unlock();
-    learn_scopes(key, false);
     return key;
   }
   if (!load_error_.ok()) return Status(Code::kFailedPrecondition, load_error_.message());
   if (key_ && !invalid_) {
-    const std::string key = *key_;
-    lock.unlock();
-    learn_scopes(key, false);
-    return key;
+    return *key_;
   }
   return ask(ctx, lock);
 }
@@ -289,7 +257,7 @@ Result<std::string> SessionCredentials::accept_from_page(const std::string& past
   profile.name = options_.profile;
   profile.key = key;
   profile.base_url = options_.base_url;
-  if (check->write_known) profile.scopes = check->scopes;
+  profile.scopes = check->scopes;
   profile.checked_at = now_iso8601();
   std::string where = "It is used for this session only (no configuration folder to store it in).";
   if (options_.store) {
@@ -309,18 +277,18 @@ Result<std::string> SessionCredentials::accept_from_page(const std::string& past
     fixed_ = false;
     load_error_ = Status();
     scopes_ = check->scopes;
+    denied_.clear();
     checked_at_ = profile.checked_at;
     source_ = "key page";
-    probed_ = true;
-    last_probe_ = std::chrono::steady_clock::now();
     ++generation_;
   }
   cv_.notify_all();
-  spdlog::info("a key was accepted on the key page (scopes: {})", scopes_text(check->scopes));
-  return "Fini accepted the key (scopes: " + scopes_text(check->scopes) + "). " + where;
+  spdlog::info("a key was accepted on the key page ({})", access_text(*check));
+  return "Fini accepted the key (" + access_text(*check) + "). " + where;
 }
 
-void SessionCredentials::observe(const std::string& key, int http_status, const std::string& scope) {
+void SessionCredentials::observe(const std::string& key, int http_status, const std::string& scope,
+                                 bool scope_denied) {
   if (http_status == 401) {
     std::optional<Profile> to_save;
     {
@@ -337,20 +305,26 @@ void SessionCredentials::observe(const std::string& key, int http_status, const 
     save_profile(*to_save);
     return;
   }
-  if (http_status == 403) {
-    learn_scopes(key, true);
-    return;
-  }
-  if (http_status >= 200 && http_status < 300 && is_scope(scope)) {
-    std::optional<Profile> to_save;
-    {
-      std::lock_guard lock(mutex_);
-      if (key_ != key || !scopes_ || scopes_->count(scope) > 0) return;
+  if (!is_scope(scope)) return;
+  const bool granted = http_status >= 200 && http_status < 300;
+  if (!granted && !scope_denied) return;  // other failures say nothing about scopes
+  std::optional<Profile> to_save;
+  {
+    std::lock_guard lock(mutex_);
+    if (key_ != key) return;
+    if (granted) {
+      if (denied_.erase(scope) == 0 && scopes_ && scopes_->count(scope) > 0) return;  // nothing new
+      if (!scopes_) scopes_.emplace();
       scopes_->insert(scope);  // the API just proved it
-      if (!fixed_) to_save = snapshot_locked();
+    } else {
+      if (!denied_.insert(scope).second) return;
+      if (scopes_) scopes_->erase(scope);
+      spdlog::info("Fini refused the key the '{}' scope; hiding the tools that need it", scope);
     }
-    if (to_save) save_profile(*to_save);
+    checked_at_ = now_iso8601();
+    if (!fixed_) to_save = snapshot_locked();
   }
+  if (to_save) save_profile(*to_save);
 }
 
 std::string SessionCredentials::rejection_note() const {

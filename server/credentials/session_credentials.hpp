@@ -37,7 +37,6 @@ struct SessionCredentialsOptions {
   std::optional<ProfileStore> store;     // nullopt: keys from the page live for this session only
   KeyPageOptions page;
   std::chrono::milliseconds elicitation_timeout{std::chrono::minutes(10)};
-  std::chrono::milliseconds reprobe_interval{std::chrono::seconds(5)};
 };
 
 class SessionCredentials final : public Credentials {
@@ -48,8 +47,10 @@ class SessionCredentials final : public Credentials {
   ~SessionCredentials() override;
 
   Result<std::string> key(mcp::CallContext& ctx) override;
-  void observe(const std::string& key, int http_status, const std::string& scope) override;
-  std::optional<std::set<std::string>> scopes() const override;
+  void observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) override;
+  std::optional<bool> may(const std::string& scope) const override;
+  // Scopes Fini has shown the active key to have (stored with the profile); nullopt: none yet.
+  std::optional<std::set<std::string>> scopes() const;
   std::string rejection_note() const override;
 
   // The open one-time link, if any (tests and logs).
@@ -68,7 +69,6 @@ class SessionCredentials final : public Credentials {
   Result<std::string> ask(mcp::CallContext& ctx, std::unique_lock<std::mutex>& lock);
   Status ensure_prompt_locked();
   Result<std::string> accept_from_page(const std::string& key);
-  void learn_scopes(const std::string& key, bool force);
   void save_profile(const Profile& profile);
   Profile snapshot_locked() const;
   std::string how_to(const std::string& url) const;
@@ -83,13 +83,11 @@ class SessionCredentials final : public Credentials {
   bool fixed_ = false;
   bool invalid_ = false;            // 401 seen for key_
   std::string source_;
-  std::optional<std::set<std::string>> scopes_;
+  std::optional<std::set<std::string>> scopes_;  // shown to be granted
+  std::set<std::string> denied_;                  // shown to be missing (403 naming the scope)
   std::string checked_at_;
   Status load_error_;               // the stored profile could not be read
   std::uint64_t generation_ = 0;    // bumps when a key arrives through the page
-  bool probing_ = false;
-  bool probed_ = false;
-  std::chrono::steady_clock::time_point last_probe_{};
   std::optional<Prompt> prompt_;
   std::mutex save_mutex_;
   std::unique_ptr<KeyPage> page_;   // last member: its server thread calls back into us

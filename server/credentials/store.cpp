@@ -1,5 +1,7 @@
 #include "credentials/store.hpp"
 
+#include "common/safe_json.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +113,30 @@ Result<ProfileStore> ProfileStore::open_default() {
 
 fs::path ProfileStore::path_of(const std::string& name) const { return dir_ / "profiles" / (name + ".json"); }
 
+namespace {
+
+// Every field the store reads, with the type it must have (a hand-edited or foreign file must
+// give the "damaged" message, not a crash).
+bool profile_shape_ok(const json& j) {
+  if (!j.is_object() || !j.contains("key") || !j["key"].is_string()) return false;
+  auto typed = [&](const char* name, bool (json::*is)() const noexcept) {
+    auto it = j.find(name);
+    return it == j.end() || ((*it).*is)();
+  };
+  if (!typed("baseUrl", &json::is_string) || !typed("checkedAt", &json::is_string) ||
+      !typed("invalid", &json::is_boolean) || !typed("scopes", &json::is_array)) {
+    return false;
+  }
+  if (auto it = j.find("scopes"); it != j.end()) {
+    for (const auto& s : *it) {
+      if (!s.is_string()) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::optional<Profile>> ProfileStore::load(const std::string& name) const {
   if (auto s = check_profile_name(name); !s.ok()) return s;
   const fs::path path = path_of(name);
@@ -139,9 +165,9 @@ Result<std::optional<Profile>> ProfileStore::load(const std::string& name) const
     if (text.size() > 1024 * 1024) break;
   }
   ::close(fd);
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("key") || !j["key"].is_string()) {
-    return failed_precondition("the stored profile " + path.string() +
+  const json j = parse_json_safely(text).value;
+  if (!profile_shape_ok(j)) {
+    return Status(Code::kDataLoss, "the stored profile " + path.string() +
                                " is damaged; remove it with `fini-mcp logout --profile " + name +
                                "` and run `fini-mcp login --profile " + name + "`");
   }
@@ -149,11 +175,9 @@ Result<std::optional<Profile>> ProfileStore::load(const std::string& name) const
   p.name = name;
   p.key = j["key"].get<std::string>();
   p.base_url = j.value("baseUrl", "");
-  if (auto it = j.find("scopes"); it != j.end() && it->is_array()) {
+  if (auto it = j.find("scopes"); it != j.end()) {
     std::set<std::string> scopes;
-    for (const auto& s : *it) {
-      if (s.is_string()) scopes.insert(s.get<std::string>());
-    }
+    for (const auto& s : *it) scopes.insert(s.get<std::string>());
     p.scopes = std::move(scopes);
   }
   p.checked_at = j.value("checkedAt", "");

@@ -14,20 +14,15 @@
 namespace fini::credentials {
 
 struct KeyCheck {
-  std::set<std::string> scopes;  // subset of {"read", "write"}
-  bool write_known = true;       // false: the write probe could not run (read-only client guard)
+  std::set<std::string> scopes;  // {"read"} when the key can read; write is never probed
   nlohmann::json agents = nlohmann::json::array();  // GET /v2/bots/public, when the key can read
 };
 
-// Learns which of read/write the key has with two requests that change nothing:
-//  - read:  GET /v2/bots/public → 200 read, 403 no read.
-//  - write: POST /v2/hc-rules/public with an empty JSON body. The Fini API checks the key and
-//    its scope before it validates the body (see fini-api/README.md, "Authentication"), so a
-//    key without write is answered 403, and a key with write gets as far as validation, which
-//    fails on the missing required "name"/"description" → 400 and nothing is created.
-//    (The sandbox implements the same order; tests/credentials checks both answers.)
-// 401 on either → kUnauthenticated. Transport failures keep their code (kUnavailable,
-// kDeadlineExceeded, ...). Any other answer → kUnavailable naming the status.
+// Checks the key with one request that cannot change anything: GET /v2/bots/public →
+// 200 read (and the workspace's agents), 403 no read, 401 → kUnauthenticated. Whether it can
+// write is learned from the first write the user makes (never by a probing POST: the API's
+// order of auth and validation is not a contract, and a probe that got through would create
+// data nobody asked for). Transport failures keep their code; any other answer → kUnavailable.
 Result<KeyCheck> probe_key(rest::HttpClient& http, const std::string& key);
 
 // check_key_format, then probe_key, with messages meant for a person who just pasted a key:
@@ -36,5 +31,7 @@ Result<KeyCheck> check_key(rest::HttpClient& http, const std::string& key, const
 
 // "read, write" / "none".
 std::string scopes_text(const std::set<std::string>& scopes);
+// For people: "it can read this workspace; write access is checked on the first change".
+std::string access_text(const KeyCheck& check);
 
 }  // namespace fini::credentials

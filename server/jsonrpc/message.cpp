@@ -1,11 +1,15 @@
 #include "jsonrpc/message.hpp"
 
+#include "common/safe_json.hpp"
+
 namespace fini::jsonrpc {
 
 namespace {
 
+// MCP ids are strings or integers. A float, or an integer beyond 64 bits (which the parser can
+// only hold as a float), could not be echoed back unchanged, so it is refused.
 bool valid_id(const Json& id) {
-  return id.is_string() || id.is_number_integer() || id.is_number_unsigned() || id.is_number_float();
+  return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
 }
 
 Invalid invalid_request(Json id, std::string message) {
@@ -65,18 +69,20 @@ Message classify(const Json& value) {
   }
   if (!has_id) return Notification{method_it->get<std::string>(), std::move(params)};
   if (!valid_id(*id_it)) {
-    return invalid_request(nullptr, "Invalid Request: \"id\" must be a string or number");
+    return invalid_request(nullptr, "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)");
   }
   return Request{*id_it, method_it->get<std::string>(), std::move(params)};
 }
 
 Message parse_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  Json value = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return Invalid{nullptr, Error{kParseError, "Parse error", nullptr}};
+  SafeParse parsed = parse_json_safely(line);
+  if (parsed.error) {
+    std::string message = "Parse error";
+    if (parsed.value.is_discarded() && *parsed.error != "invalid JSON") message += ": " + *parsed.error;
+    return Invalid{nullptr, Error{kParseError, std::move(message), nullptr}};
   }
-  return classify(value);
+  return classify(parsed.value);
 }
 
 Json make_result(const Json& id, Json result) {

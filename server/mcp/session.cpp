@@ -15,12 +15,20 @@ using jsonrpc::make_result;
 
 struct Session::InFlight {
   Json id;
+  std::shared_ptr<BatchReply> batch;  // set for a member of a 2025-03-26 batch
   CancelToken cancel;
   std::atomic<bool> client_cancelled{false};  // the client asked: no reply at all
   std::mutex mutex;  // guards done/last_progress so progress never follows the reply
   bool done = false;
   Json progress_token;  // null: no progress requested
   double last_progress = -std::numeric_limits<double>::infinity();
+};
+
+// The replies of one batch, written as one array when its last member is answered.
+struct Session::BatchReply {
+  std::mutex mutex;
+  Json replies = Json::array();
+  std::size_t pending = 1;  // the reader holds one until every member is dispatched
 };
 
 struct Session::Outbound {
@@ -71,10 +79,22 @@ Session::Session(SessionOptions options, std::istream& in, std::ostream& out)
 
 Session::~Session() { pool_.shutdown(); }
 
+void Session::write(const Json& message) {
+  writer_.write(message);
+  // The client closed our output: nobody can read an answer any more, so stop the work.
+  if (writer_.failed() && !disconnected_.exchange(true)) {
+    spdlog::info("the client closed the output; stopping");
+    stop();
+    cancel_all("the client disconnected", /*client_gone=*/true);
+  }
+}
+
 bool Session::run() {
   jsonrpc::LineReader reader(in_, options_.max_line_bytes);
   std::string line;
   while (!stopping_.load()) {
+    wait_for_capacity();
+    if (stopping_.load()) break;
     auto status = reader.next(line);
     if (status == jsonrpc::LineReader::Status::kEof) break;
     if (status == jsonrpc::LineReader::Status::kOversized) {
@@ -87,31 +107,71 @@ bool Session::run() {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank keep-alive lines
     handle_line(line);
   }
-  disconnected_ = true;
-  {  // Nobody will answer our outstanding requests any more.
-    std::lock_guard lock(mutex_);
-    for (auto& [id, out] : outbound_) {
-      std::lock_guard olock(out->mutex);
-      out->result = Status(Code::kCancelled, "the client disconnected");
-      out->cv.notify_all();
-    }
-    outbound_.clear();
-  }
+  return shutdown();
+}
+
+void Session::wait_for_capacity() {
+  const std::size_t cap = std::max<std::size_t>(options_.workers, 1) + options_.max_queued;
   std::unique_lock lock(mutex_);
-  const bool drained = idle_cv_.wait_for(lock, options_.shutdown_grace, [this] { return in_flight_.empty(); });
+  idle_cv_.wait(lock, [&] { return stopping_.load() || in_flight_.size() < cap; });
+}
+
+void Session::fail_outbound(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, out] : outbound_) {
+    std::lock_guard olock(out->mutex);
+    out->result = Status(Code::kCancelled, why);
+    out->cv.notify_all();
+  }
+  outbound_.clear();
+}
+
+void Session::cancel_all(const std::string& reason, bool client_gone) {
+  std::vector<std::shared_ptr<InFlight>> running;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, state] : in_flight_) running.push_back(state);
+  }
+  for (auto& state : running) {
+    if (client_gone) state->client_cancelled = true;
+    state->cancel.cancel(reason);
+  }
+}
+
+bool Session::shutdown() {
+  stopping_ = true;
+  fail_outbound("the server is shutting down");
+  std::unique_lock lock(mutex_);
+  auto idle = [this] { return in_flight_.empty(); };
+  // Running calls finish with Fini's real answer, unless the drain is cut short.
+  idle_cv_.wait_for(lock, options_.drain_timeout, [&] { return idle() || cut_short_.load(); });
+  if (!idle()) {
+    aborting_ = true;
+    lock.unlock();
+    spdlog::warn("shutting down: cancelling the calls still running");
+    cancel_all("the server is shutting down", /*client_gone=*/false);
+    lock.lock();
+    idle_cv_.wait_for(lock, options_.abort_grace, idle);
+  }
+  const bool answered = idle();
+  lock.unlock();
   // Work abandoned past the grace period must not write half a line while the process exits.
-  if (!drained) writer_.close();
-  return drained;
+  if (!answered) writer_.close();
+  return answered;
 }
 
 void Session::close_output() { writer_.close(); }
 
-bool Session::drain(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  return idle_cv_.wait_for(lock, timeout, [this] { return in_flight_.empty(); });
+void Session::stop() {
+  stopping_ = true;
+  idle_cv_.notify_all();
+  if (options_.interrupt_input) options_.interrupt_input();
 }
 
-void Session::stop() { stopping_ = true; }
+void Session::cut_short() {
+  cut_short_ = true;
+  stop();
+}
 
 void Session::handle_line(const std::string& line) {
   auto message = jsonrpc::parse_line(line);
@@ -125,8 +185,18 @@ void Session::handle_line(const std::string& line) {
   }
 }
 
+namespace {
+
+bool valid_call_params(const Json& params) {
+  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) return false;
+  auto args = params.find("arguments");
+  return args == params.end() || args->is_null() || args->is_object();
+}
+
+}  // namespace
+
 std::optional<Json> Session::handle_message(const jsonrpc::Message& message, bool in_batch) {
-  if (auto* request = std::get_if<jsonrpc::Request>(&message)) return handle_request(*request, in_batch);
+  if (auto* request = std::get_if<jsonrpc::Request>(&message)) return handle_request(*request);
   if (auto* notification = std::get_if<jsonrpc::Notification>(&message)) {
     handle_notification(*notification);
     return std::nullopt;
@@ -145,12 +215,30 @@ std::optional<Json> Session::handle_message(const jsonrpc::Message& message, boo
                                      nullptr});
   }
   if (batch.items.empty()) return make_error(nullptr, Error{jsonrpc::kInvalidRequest, "Invalid Request: empty batch", nullptr});
-  Json replies = Json::array();
+  // Tool calls in the batch run on workers like any other (the reader stays free for ping and
+  // cancellation); the array goes out when the last member is answered.
+  auto collected = std::make_shared<BatchReply>();
   for (const auto& item : batch.items) {
-    if (auto reply = handle_message(jsonrpc::classify(item), true)) replies.push_back(std::move(*reply));
+    auto member = jsonrpc::classify(item);
+    if (auto* request = std::get_if<jsonrpc::Request>(&member);
+        request != nullptr && request->method == "tools/call" && tools_ != nullptr && valid_call_params(request->params) &&
+        state_.load() == State::kInitialized) {
+      {
+        std::lock_guard lock(collected->mutex);
+        ++collected->pending;
+      }
+      start_tool_call(*request, collected);
+      continue;
+    }
+    if (auto reply = handle_message(member, true)) {
+      std::lock_guard lock(collected->mutex);
+      collected->replies.push_back(std::move(*reply));
+    }
   }
-  if (replies.empty()) return std::nullopt;
-  return replies;
+  std::lock_guard lock(collected->mutex);
+  if (--collected->pending > 0) return std::nullopt;  // the last worker writes it
+  if (collected->replies.empty()) return std::nullopt;
+  return std::move(collected->replies);
 }
 
 Json Session::error_reply(const Json& id, const Status& status, int default_code) {
@@ -159,7 +247,7 @@ Json Session::error_reply(const Json& id, const Status& status, int default_code
   return make_error(id, Error{code, status.message(), nullptr});
 }
 
-std::optional<Json> Session::handle_request(const jsonrpc::Request& request, bool in_batch) {
+std::optional<Json> Session::handle_request(const jsonrpc::Request& request) {
   const std::string& method = request.method;
   const Json& params = request.params;
   auto invalid_params = [&](std::string message) {
@@ -247,19 +335,8 @@ std::optional<Json> Session::handle_request(const jsonrpc::Request& request, boo
   if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
     return invalid_params("Invalid params: \"name\" (string) is required");
   }
-  if (params.contains("arguments") && !params["arguments"].is_null() && !params["arguments"].is_object()) {
-    return invalid_params("Invalid params: \"arguments\" must be an object");
-  }
+  if (!valid_call_params(params)) return invalid_params("Invalid params: \"arguments\" must be an object");
   if (tools_ == nullptr) return invalid_params("Unknown tool: " + params["name"].get<std::string>());
-  if (in_batch) {  // batch members are answered together, so run inline
-    auto state = std::make_shared<InFlight>();
-    state->id = request.id;
-    Context ctx(*this, state);
-    Json args = params.value("arguments", Json::object());
-    if (args.is_null()) args = Json::object();
-    auto result = tools_->call_tool(params["name"].get<std::string>(), args, ctx);
-    return result.ok() ? make_result(request.id, std::move(*result)) : error_reply(request.id, result.status(), jsonrpc::kInternalError);
-  }
   start_tool_call(request);
   return std::nullopt;
 }
@@ -311,9 +388,10 @@ Result<Json> Session::do_list(const Json& params, const char* key, std::vector<J
   return result;
 }
 
-void Session::start_tool_call(const jsonrpc::Request& request) {
+void Session::start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch) {
   auto state = std::make_shared<InFlight>();
   state->id = request.id;
+  state->batch = std::move(batch);
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
     if (auto token = meta->find("progressToken");
         token != meta->end() && (token->is_string() || token->is_number_integer())) {
@@ -321,33 +399,62 @@ void Session::start_tool_call(const jsonrpc::Request& request) {
     }
   }
   const std::string key = request.id.dump();
+  bool taken = false;
   {
     std::lock_guard lock(mutex_);
-    if (!in_flight_.emplace(key, state).second) {
-      write(make_error(request.id, Error{jsonrpc::kInvalidRequest,
-                                         "Invalid Request: request id " + key + " is already in use", nullptr}));
-      return;
-    }
+    taken = !in_flight_.emplace(key, state).second;
+  }
+  if (taken) {
+    deliver(*state, make_error(request.id, Error{jsonrpc::kInvalidRequest,
+                                                 "Invalid Request: request id " + key + " is already in use", nullptr}));
+    return;
   }
   std::string name = request.params["name"].get<std::string>();
   Json args = request.params.value("arguments", Json::object());
   if (args.is_null()) args = Json::object();
   bool queued = pool_.submit([this, state, key, name = std::move(name), args = std::move(args)] {
-    Json reply;
-    try {
-      Context ctx(*this, state);
-      auto result = tools_->call_tool(name, args, ctx);
-      reply = result.ok() ? make_result(state->id, std::move(*result))
-                          : error_reply(state->id, result.status(), jsonrpc::kInternalError);
-    } catch (const std::exception& e) {
-      spdlog::error("tool '{}' failed internally: {}", name, e.what());
-      reply = make_error(state->id, Error{jsonrpc::kInternalError, "Internal error while running tool " + name, nullptr});
-    }
-    finish(key, reply);
+    run_tool_call(state, key, name, args);
   });
   if (!queued) {
-    finish(key, make_error(request.id, Error{jsonrpc::kInternalError, "Internal error: server is shutting down", nullptr}));
+    finish(key, make_error(request.id, Error{jsonrpc::kInternalError,
+                                             "The server is shutting down; the request was not sent to Fini.", nullptr}));
   }
+}
+
+void Session::run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const std::string& name,
+                            const Json& args) {
+  Json reply;
+  if (aborting_.load()) {  // read before the shutdown but never started in the drain: say so, send nothing
+    finish(key, make_error(state->id, Error{jsonrpc::kInternalError,
+                                            "The server is shutting down; the request was not sent to Fini. "
+                                            "Call the tool again once the server is back.",
+                                            nullptr}));
+    return;
+  }
+  try {
+    Context ctx(*this, state);
+    auto result = tools_->call_tool(name, args, ctx);
+    reply = result.ok() ? make_result(state->id, std::move(*result))
+                        : error_reply(state->id, result.status(), jsonrpc::kInternalError);
+  } catch (const std::exception& e) {
+    spdlog::error("tool '{}' failed internally: {}", name, e.what());
+    reply = make_error(state->id, Error{jsonrpc::kInternalError, "Internal error while running tool " + name, nullptr});
+  }
+  finish(key, reply);
+}
+
+void Session::deliver(InFlight& state, const Json& reply) {
+  std::lock_guard lock(state.mutex);
+  state.done = true;
+  // Cancelled by the client: it SHOULD NOT get a reply (and won't).
+  const bool silent = state.client_cancelled.load();
+  if (!state.batch) {
+    if (!silent) write(reply);
+    return;
+  }
+  std::lock_guard batch_lock(state.batch->mutex);
+  if (!silent) state.batch->replies.push_back(reply);
+  if (--state.batch->pending == 0 && !state.batch->replies.empty()) write(state.batch->replies);
 }
 
 void Session::finish(const std::string& key, const Json& reply) {
@@ -358,12 +465,7 @@ void Session::finish(const std::string& key, const Json& reply) {
     if (it == in_flight_.end()) return;
     state = it->second;
   }
-  {
-    std::lock_guard lock(state->mutex);
-    state->done = true;
-    // Cancelled: the client SHOULD NOT get a reply (and won't).
-    if (!state->client_cancelled.load()) write(reply);
-  }
+  deliver(*state, reply);
   // Only once the reply is out may run() consider the session drained and let the process exit.
   {
     std::lock_guard lock(mutex_);

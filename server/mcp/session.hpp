@@ -29,10 +29,19 @@ namespace fini::mcp {
 struct SessionOptions {
   std::string server_title = "Fini";
   std::string instructions;
-  std::size_t workers = 8;
+  // Tool calls running at once (worker threads, started on demand; upstream connections are
+  // pooled to match). Calls read beyond it wait in a queue of `max_queued`; past that the
+  // reader stops reading input until one finishes (backpressure, never unbounded buffering).
+  std::size_t workers = 64;
+  std::size_t max_queued = 64;
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   std::size_t page_size = 0;  // 0: lists return everything in one page
-  std::chrono::milliseconds shutdown_grace{1500};
+  // Shutdown (EOF, stop()): calls already running get this long to finish with their real
+  // answer; then they are cancelled (their sockets shut) and get `abort_grace` to answer that.
+  std::chrono::milliseconds drain_timeout{10000};
+  std::chrono::milliseconds abort_grace{2000};
+  // Called by stop() so a reader blocked on input returns at once (e.g. FdInput::interrupt).
+  std::function<void()> interrupt_input;
   // Called when the client sets its log level (e.g. to route process logs to the client).
   std::function<void(LogLevel)> on_log_level;
 };
@@ -48,13 +57,15 @@ class Session {
   void set_prompts(PromptProvider* prompts) { prompts_ = prompts; }
   void set_resources(ResourceProvider* resources) { resources_ = resources; }
 
-  // Reads until EOF or stop(), then drains in-flight work for the grace period.
-  // Returns true when every in-flight request finished (false: some were abandoned).
+  // Reads until EOF or stop(), then shuts down: no new calls; calls not yet started are
+  // answered "not sent"; running calls get drain_timeout to finish, then are cancelled and
+  // answered. Returns true when every request read was answered (false: some were abandoned
+  // after abort_grace and output is closed).
   bool run();
   // Asks run() to finish (e.g. on SIGTERM); safe from any thread, not from a signal handler.
   void stop();
-  // Waits until no request is in flight (true) or the timeout passes (false).
-  bool drain(std::chrono::milliseconds timeout);
+  // Ends the drain now (a second SIGTERM/SIGINT): running calls are cancelled and answered.
+  void cut_short();
   // Stops all further output (waits for a write in progress); used right before exiting.
   void close_output();
 
@@ -67,22 +78,30 @@ class Session {
   struct InFlight;
   class Context;
   struct Outbound;
+  struct BatchReply;
 
   void handle_line(const std::string& line);
   std::optional<Json> handle_message(const jsonrpc::Message& message, bool in_batch);
-  std::optional<Json> handle_request(const jsonrpc::Request& request, bool in_batch);
+  std::optional<Json> handle_request(const jsonrpc::Request& request);
   void handle_notification(const jsonrpc::Notification& notification);
   void handle_response(const jsonrpc::Response& response);
 
   Json do_initialize(const Json& params, jsonrpc::Error& error);
   Result<Json> do_list(const Json& params, const char* key, std::vector<Json> items);
-  void start_tool_call(const jsonrpc::Request& request);
+  void start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch = nullptr);
+  void run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const std::string& name,
+                     const Json& args);
   void finish(const std::string& key, const Json& reply);
+  void deliver(InFlight& state, const Json& reply);
+  void wait_for_capacity();
+  bool shutdown();
+  void fail_outbound(const std::string& why);
+  void cancel_all(const std::string& reason, bool client_gone);
   Json error_reply(const Json& id, const Status& status, int default_code);
 
   Result<Json> send_request(const std::string& method, const Json& params,
                             std::chrono::milliseconds timeout, const CancelToken* cancelled);
-  void write(const Json& message) { writer_.write(message); }
+  void write(const Json& message);
 
   SessionOptions options_;
   std::istream& in_;
@@ -104,6 +123,8 @@ class Session {
   std::map<std::string, std::shared_ptr<Outbound>> outbound_;
   std::uint64_t next_outbound_id_ = 1;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> cut_short_{false};
+  std::atomic<bool> aborting_{false};  // the drain is over: calls not yet started are not sent
   std::atomic<bool> disconnected_{false};
 };
 

@@ -4,7 +4,9 @@
 
 #include <chrono>
 
+#include "common/safe_json.hpp"
 #include "rest/redact.hpp"
+#include "tools/result_budget.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
@@ -50,12 +52,13 @@ Result<std::vector<Manifest>> select_tools(std::vector<Manifest> all, const Surf
 }
 
 FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptions options, rest::HttpClient& http,
-                                   credentials::Credentials& credentials, std::string base_url)
+                                   credentials::Credentials& credentials, std::string base_url, CallOptions call)
     : manifests_(std::move(manifests)),
       options_(std::move(options)),
       http_(http),
       credentials_(credentials),
-      base_url_(std::move(base_url)) {
+      base_url_(std::move(base_url)),
+      call_(call) {
   for (std::size_t i = 0; i < manifests_.size(); ++i) {
     by_name_[manifests_[i].name] = i;
     definitions_.push_back(tool_definition(manifests_[i]));
@@ -64,10 +67,9 @@ FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptio
 
 bool FiniToolProvider::write_tools_visible() const {
   if (options_.show_all) return true;
-  // Unknown scopes: show everything; a key known to lack write hides write tools. (Read tools
+  // Unknown: show everything; only a key Fini refused a write for hides write tools. (Read tools
   // stay: a key that cannot read is rare, and hiding everything would leave nothing to explain.)
-  auto scopes = credentials_.scopes();
-  return !scopes || scopes->count("write") > 0;
+  return credentials_.may("write") != false;
 }
 
 std::vector<json> FiniToolProvider::list_tools() const {
@@ -95,80 +97,140 @@ void FiniToolProvider::check_surface_change() {
   if (changed && list_changed_) list_changed_();
 }
 
+namespace {
+
+// Fini's 403 for a missing scope names it; a 403 for another workspace's ids does not.
+bool scope_denied(const rest::HttpResponse& response) {
+  if (response.status != 403) return false;
+  const auto body = parse_json_safely(response.body);
+  const std::string message = body.value.is_object() ? body.value.value("message", "") : response.body.substr(0, 300);
+  return message.find("scope") != std::string::npos;
+}
+
+std::optional<std::vector<std::string>> take_fields(json& arguments) {
+  auto it = arguments.find(kFieldsArgument);
+  if (it == arguments.end()) return std::nullopt;
+  std::vector<std::string> fields = it->get<std::vector<std::string>>();
+  arguments.erase(it);
+  return fields;
+}
+
+}  // namespace
+
 Result<json> FiniToolProvider::call_tool(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
   auto it = by_name_.find(name);
   if (it == by_name_.end()) return Status(Code::kNotFound, "Unknown tool: " + name);
   const Manifest& m = manifests_[it->second];
+  Outcome outcome = run(m, arguments, ctx);
+  // Belt and braces: nothing we return may carry the key, whatever upstream echoed.
+  redact_json(outcome.result, outcome.key);
+  return fit(m, arguments, std::move(outcome.result));
+}
 
+FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& arguments, mcp::CallContext& ctx) {
   if (auto errors = m.validator->validate(arguments); !errors.empty()) {
-    std::string text = "Invalid arguments for " + name + ":";
+    std::string text = "Invalid arguments for " + m.name + ":";
     for (const auto& e : errors) text += "\n- " + schema::describe(e);
     text += "\nFix these and call again (the input schema lists every field).";
-    return tool_error(text);
+    return {tool_error(text), ""};
   }
-  auto request = map_request(m, arguments);
-  if (!request.ok()) return tool_error("Invalid arguments for " + name + ": " + request.status().message());
+  json wire_arguments = arguments;
+  if (!m.request.project.empty()) take_fields(wire_arguments);
+  auto request = map_request(m, wire_arguments);
+  if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), ""};
 
   auto key = credentials_.key(ctx);
-  // Getting a key may have taught us its scopes (a key pasted just now, a first probe).
-  check_surface_change();
-  if (!key.ok()) return tool_error(key.status().message());
-  if (ctx.cancelled()) return tool_error("Cancelled before the request was sent.");
+  if (!key.ok()) return {tool_error(key.status().message()), ""};
+  if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key};
   request->bearer_token = *key;
+  const auto sent = send(m, std::move(*request), ctx);
+  return {shape(m, sent, *key), *key};
+}
 
-  // Progress only while Fini is slow to answer (see ProgressTicker): "still waiting, N s".
+rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx) {
+  const auto timeout = m.request.timeout_ms ? std::chrono::milliseconds(*m.request.timeout_ms) : call_.call_timeout;
+  request.deadline = std::chrono::steady_clock::now() + timeout;
+  request.cancel = &ctx.cancel_token();
+  rest::RetryPolicy policy = rest::default_policy(m.request.method);
+  policy.idempotent = policy.idempotent || m.repeatable();
+
+  // Progress only while Fini is slow (heartbeats) or while waiting to retry; one counter keeps
+  // the values monotonic across both.
   const std::string what = m.request.method + " " + m.request.path;
-  const auto tick_id = ticker_.arm([&ctx, what](int n) {
-    ctx.progress(n, std::nullopt, "waiting for Fini (" + what + ")");
-  });
+  std::mutex progress_mutex;
+  int progress = 0;
+  auto report = [&](const std::string& message) {
+    std::lock_guard lock(progress_mutex);
+    ctx.progress(++progress, std::nullopt, message);
+  };
+  auto heartbeat = ticker_.arm([&report, what](int) { report("waiting for Fini (" + what + ")"); });
   const auto started = std::chrono::steady_clock::now();
-  auto response = http_.send(*request);
-  ticker_.disarm(tick_id);
+  auto sent = rest::send_with_retry(http_, request, policy, [&](const rest::RetryWait& wait) {
+    report("Fini answered " + wait.reason + "; retrying in " + std::to_string(wait.delay.count()) + " ms (attempt " +
+           std::to_string(wait.attempt + 1) + " of " + std::to_string(policy.max_attempts) + ")");
+  });
+  heartbeat.reset();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  if (response.ok()) {
-    spdlog::info("{}: {} {} → {} in {} ms", name, m.request.method, m.request.path, response->status, ms);
+  if (sent.response.ok()) {
+    spdlog::info("{}: {} → {} in {} ms ({} attempt(s))", m.name, what, sent.response->status, ms, sent.attempts);
   } else {
-    spdlog::warn("{}: {} {} failed after {} ms: {}", name, m.request.method, m.request.path, ms,
-                 rest::redact(response.status().message(), *key));
+    spdlog::warn("{}: {} failed after {} ms ({} attempt(s)): {}", m.name, what, ms, sent.attempts,
+                 rest::redact(sent.response.status().message(), request.bearer_token));
   }
+  return sent;
+}
 
-  json result;
-  if (!response.ok()) {
-    result = shape_transport_error(m, response.status(), base_url_);
-  } else {
-    credentials_.observe(*key, response->status, m.scope);
-    result = shape_response(m, *response);
-    if (response->status == 401) {
-      if (const std::string note = credentials_.rejection_note(); !note.empty() && result.contains("content") &&
-          !result["content"].empty() && result["content"][0].contains("text")) {
-        result["content"][0]["text"] = result["content"][0]["text"].get<std::string>() + "\n" + note;
-      }
-    }
-    if (response->status == 401 || response->status == 403) check_surface_change();
-  }
-  // Belt and braces: no text we return may carry the key, whatever upstream echoed.
-  if (result.contains("content")) {
-    for (auto& block : result["content"]) {
-      if (block.contains("text") && block["text"].is_string()) {
-        block["text"] = rest::redact(block["text"].get<std::string>(), *key);
-      }
+json FiniToolProvider::shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key) {
+  if (!sent.response.ok()) return shape_transport_error(m, sent.response.status(), base_url_);
+  const rest::HttpResponse& response = *sent.response;
+  credentials_.observe(key, response.status, m.scope, scope_denied(response));
+  json result = shape_response(m, response);
+  if (response.status == 401) {
+    if (const std::string note = credentials_.rejection_note(); !note.empty()) {
+      result["content"].push_back(json{{"type", "text"}, {"text", note}});
     }
   }
+  // A 2xx, 401 or 403 may have taught us the key's scopes.
+  check_surface_change();
+  return result;
+}
+
+json FiniToolProvider::fit(const Manifest& m, const json& arguments, json result) const {
+  auto structured = result.find("structuredContent");
+  if (structured == result.end()) return result;
+  std::vector<std::string> notes;
+  if (!m.request.project.empty() && arguments.contains(kFieldsArgument)) {
+    json args = arguments;
+    if (auto fields = take_fields(args)) {
+      if (auto note = project_fields(*structured, m.request.project, *fields)) notes.push_back(*note);
+    }
+  }
+  const auto& props = m.input_schema.value("properties", json::object());
+  BudgetHints hints{props.contains("limit"), !m.request.project.empty(), props.contains("cursor")};
+  BudgetOutcome budget = fit_to_budget(*structured, call_.result_budget, hints);
+  if (!budget.fits) return tool_error(*budget.note);
+  if (budget.note && !budget.note->empty()) notes.push_back(*budget.note);
+  // The text block is the same JSON as structuredContent (clients that read only text see it all).
+  result["content"] = json::array({json{{"type", "text"}, {"text", structured->dump(-1, ' ', false, json::error_handler_t::replace)}}});
+  for (const auto& note : notes) result["content"].push_back(json{{"type", "text"}, {"text", note}});
   return result;
 }
 
 Result<json> FiniToolProvider::call_structured(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
-  auto result = call_tool(name, arguments, ctx);
-  if (!result.ok()) return result.status();
-  if (result->value("isError", false)) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return Status(Code::kNotFound, "Unknown tool: " + name);
+  Outcome outcome = run(manifests_[it->second], arguments, ctx);
+  redact_json(outcome.result, outcome.key);
+  json& result = outcome.result;
+  if (result.value("isError", false)) {
     std::string text;
-    for (const auto& block : (*result)["content"]) {
+    for (const auto& block : result["content"]) {
       if (block.contains("text") && block["text"].is_string()) text += block["text"].get<std::string>();
     }
     return Status(Code::kFailedPrecondition, text);
   }
-  if (!result->contains("structuredContent")) return Status(Code::kFailedPrecondition, name + " returned no JSON");
-  return std::move((*result)["structuredContent"]);
+  if (!result.contains("structuredContent")) return Status(Code::kFailedPrecondition, name + " returned no JSON");
+  return std::move(result["structuredContent"]);
 }
 
 }  // namespace fini::tools

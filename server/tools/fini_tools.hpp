@@ -15,6 +15,7 @@
 #include "credentials/credentials.hpp"
 #include "mcp/providers.hpp"
 #include "rest/http_client.hpp"
+#include "rest/retry.hpp"
 #include "tools/manifest.hpp"
 #include "tools/progress_ticker.hpp"
 
@@ -28,6 +29,13 @@ struct SurfaceOptions {
   bool show_all = false;           // --show-all-tools: ignore learned scopes
 };
 
+struct CallOptions {
+  // Total deadline of one call to Fini: connect, send, the whole response and any retries
+  // (a manifest's request.timeoutMs overrides it for that tool).
+  std::chrono::milliseconds call_timeout{120000};
+  std::size_t result_budget = 48u * 1024u;  // bytes of JSON per result (see result_budget.hpp)
+};
+
 // Manifests selected by the surface options (independent of key scopes). Unknown names in
 // toolsets/tools are reported as kInvalidArgument so typos do not silently empty the surface.
 Result<std::vector<Manifest>> select_tools(std::vector<Manifest> all, const SurfaceOptions& options);
@@ -38,7 +46,7 @@ nlohmann::json tool_definition(const Manifest& manifest);
 class FiniToolProvider final : public mcp::ToolProvider {
  public:
   FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptions options, rest::HttpClient& http,
-                   credentials::Credentials& credentials, std::string base_url);
+                   credentials::Credentials& credentials, std::string base_url, CallOptions call = {});
 
   std::vector<nlohmann::json> list_tools() const override;
   Result<nlohmann::json> call_tool(const std::string& name, const nlohmann::json& arguments,
@@ -56,6 +64,14 @@ class FiniToolProvider final : public mcp::ToolProvider {
   void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }
 
  private:
+  struct Outcome {
+    nlohmann::json result;  // a CallToolResult, untrimmed
+    std::string key;        // the key used (for redaction), empty if none
+  };
+  Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
+  rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
+  nlohmann::json shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key);
+  nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
   bool write_tools_visible() const;
   void check_surface_change();
 
@@ -66,6 +82,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   rest::HttpClient& http_;
   credentials::Credentials& credentials_;
   std::string base_url_;
+  CallOptions call_;
   std::function<void()> list_changed_;
   ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;

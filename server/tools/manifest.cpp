@@ -68,8 +68,9 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
   if (req.contains("timeoutMs")) m.request.timeout_ms = req["timeoutMs"].get<int>();
   m.request.file_response = req.value("response", "json") == "file";
   m.request.wrap = req.value("wrap", "");
+  m.request.project = req.value("project", "");
   m.params = extract_params(doc["input"]);
-  m.input_schema = publish_input_schema(doc["input"]);
+  m.input_schema = publish_input_schema(m.request.project.empty() ? doc["input"] : with_fields_argument(doc["input"]));
   m.output_schema = doc.contains("output") ? doc["output"] : json();
   m.annotations = doc["annotations"];
   m.validator = std::make_shared<const schema::Validator>(std::move(validator));
@@ -81,6 +82,20 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
 bool Manifest::read_only() const {
   auto it = annotations.find("readOnlyHint");
   return it != annotations.end() && it->is_boolean() && it->get<bool>();
+}
+
+bool Manifest::repeatable() const {
+  auto it = annotations.find("idempotentHint");
+  return read_only() || (it != annotations.end() && it->is_boolean() && it->get<bool>());
+}
+
+json with_fields_argument(json input) {
+  input["properties"][kFieldsArgument] = json{
+      {"type", "array"},
+      {"items", {{"type", "string"}, {"minLength", 1}}},
+      {"minItems", 1},
+      {"description", "Only these fields of each item (e.g. [\"id\", \"createdAt\"]); omit for all. Keeps results small."}};
+  return input;
 }
 
 std::string format_issue(const LintIssue& issue) {
@@ -202,7 +217,9 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
       }
     }
     if (issues.empty()) {
-      auto compiled = schema::Validator::compile(publish_input_schema(doc["input"]));
+      const bool projects = doc["request"].contains("project");
+      auto compiled = schema::Validator::compile(
+          publish_input_schema(projects ? with_fields_argument(doc["input"]) : doc["input"]));
       if (compiled.ok()) {
         result.manifests.push_back(build_manifest(doc, file, std::move(compiled).value()));
       } else {  // unreachable once lint passed; kept so a linter gap cannot crash start-up

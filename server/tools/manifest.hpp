@@ -38,6 +38,7 @@ struct RequestSpec {
   std::optional<int> timeout_ms;
   bool file_response = false;  // "response": "file"
   std::string wrap;            // empty = body published as-is (must be an object)
+  std::string project;         // non-empty: the tool takes `fields` (see manifest.schema.json)
 };
 
 struct Manifest {
@@ -50,6 +51,8 @@ struct Manifest {
   nlohmann::json annotations;
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
   bool read_only() const;  // annotations.readOnlyHint
+  // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
+  bool repeatable() const;
 };
 
 // pointer is a JSON Pointer into the manifest file ("" = the whole file).
@@ -77,6 +80,9 @@ inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style
 
 // input with private keywords removed from every schema position (what tools/list publishes).
 nlohmann::json publish_input_schema(const nlohmann::json& input);
+// The `fields` argument a manifest with request.project gets (never sent to Fini).
+inline constexpr const char* kFieldsArgument = "fields";
+nlohmann::json with_fields_argument(nlohmann::json input);
 // ParamSpecs for the top-level input properties (assumes a linted manifest; unknown "in"
 // values fall back to query).
 std::vector<ParamSpec> extract_params(const nlohmann::json& input);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view kTopLevelKeys[] = {"annotations", "description", "input", "name", "output",
                                               "request",     "scope",       "title", "toolset"};
-constexpr std::string_view kRequestKeys[] = {"method", "path", "response", "timeoutMs", "wrap"};
+constexpr std::string_view kRequestKeys[] = {"method", "path", "project", "response", "timeoutMs", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
 constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint",
@@ -102,6 +102,7 @@ class Linter {
     check_request(doc);
     check_input(doc);
     check_output(doc);
+    check_projection(doc);
     check_annotations(doc, scope);
     return std::move(issues_);
   }
@@ -198,6 +199,13 @@ class Linter {
         add("/request/wrap", "must be a non-empty string");
       } else {
         wrap_ = it->get<std::string>();
+      }
+    }
+    if (auto it = req->find("project"); it != req->end()) {
+      if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
+        add("/request/project", "must be \".\" or the name of the items property of the result");
+      } else {
+        project_ = it->get<std::string>();
       }
     }
   }
@@ -393,6 +401,20 @@ class Linter {
         add("/output/properties", "must declare the wrapped property '" + wrap_ + "' (request.wrap)");
       }
     }
+    if (!project_.empty() && project_ != ".") {
+      auto props = out->find("properties");
+      if (props != out->end() && props->is_object() && !props->contains(project_)) {
+        add("/output/properties", "must declare the projected property '" + project_ + "' (request.project)");
+      }
+    }
+  }
+
+  void check_projection(const json& doc) {
+    if (project_.empty()) return;
+    const json* input = doc.contains("input") && doc["input"].is_object() ? &doc["input"] : nullptr;
+    if (input != nullptr && input->contains("properties") && (*input)["properties"].contains(kFieldsArgument)) {
+      add("/input/properties/fields", "is reserved: request.project adds the fields argument");
+    }
   }
 
   void check_annotations(const json& doc, const json* scope) {
@@ -429,6 +451,7 @@ class Linter {
   bool path_parsed_ = false;
   bool mixed_reported_ = false;
   std::string wrap_;
+  std::string project_;
 };
 
 }  // namespace

@@ -20,13 +20,13 @@ ProgressTicker::~ProgressTicker() {
   thread_.join();
 }
 
-std::uint64_t ProgressTicker::arm(Tick tick) {
+ProgressTicker::Armed ProgressTicker::arm(Tick tick) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = next_id_++;
   entries_[id] = Entry{std::chrono::steady_clock::now() + first_, 0, std::move(tick)};
   // No notify: the loop re-checks at least every kPoll, so arming costs no thread wake-up on the
   // hot path of every tool call (a tick may come up to kPoll late, which nobody can notice).
-  return id;
+  return Armed(*this, id);
 }
 
 void ProgressTicker::disarm(std::uint64_t id) {

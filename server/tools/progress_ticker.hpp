@@ -25,8 +25,24 @@ class ProgressTicker {
   ProgressTicker(const ProgressTicker&) = delete;
   ProgressTicker& operator=(const ProgressTicker&) = delete;
 
-  std::uint64_t arm(Tick tick);
-  void disarm(std::uint64_t id);
+  // RAII: ticks run while an Armed is alive; its destruction (or reset()) disarms, and no tick
+  // for it runs after that returns.
+  class [[nodiscard]] Armed {
+   public:
+    Armed(ProgressTicker& ticker, std::uint64_t id) : ticker_(&ticker), id_(id) {}
+    Armed(const Armed&) = delete;
+    Armed& operator=(const Armed&) = delete;
+    ~Armed() { reset(); }
+    void reset() {
+      if (ticker_ != nullptr) ticker_->disarm(id_);
+      ticker_ = nullptr;
+    }
+
+   private:
+    ProgressTicker* ticker_;
+    std::uint64_t id_;
+  };
+  Armed arm(Tick tick);
 
  private:
   struct Entry {
@@ -35,6 +51,7 @@ class ProgressTicker {
     Tick tick;
   };
   void loop();
+  void disarm(std::uint64_t id);
 
   const std::chrono::milliseconds first_, every_;
   std::mutex mutex_;

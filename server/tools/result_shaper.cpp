@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/http_status.hpp"
+#include "common/safe_json.hpp"
 
 namespace fini::tools {
 
@@ -63,7 +64,7 @@ std::string snippet(const std::string& body) {
 json shape_response(const Manifest& m, const rest::HttpResponse& r) {
   if (r.status < 200 || r.status >= 300) {
     std::string message;
-    json envelope = json::parse(r.body, nullptr, false);
+    json envelope = parse_json_safely(r.body).value;
     if (envelope.is_object() && envelope.contains("message")) {
       const auto& msg = envelope["message"];
       message = msg.is_string() ? msg.get<std::string>() : msg.dump();
@@ -91,11 +92,12 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r) {
   if (r.body.empty()) {
     body = nullptr;
   } else {
-    body = json::parse(r.body, nullptr, false);
-    if (body.is_discarded()) {
+    auto parsed = parse_json_safely(r.body);
+    body = std::move(parsed.value);
+    if (parsed.error) {
       return tool_error("Fini answered " + std::to_string(r.status) +
-                        " but the body is not valid JSON (first bytes: \"" + snippet(r.body) +
-                        "\"). This is retryable; if it persists, the API is misbehaving.");
+                        " but the body is not usable JSON (" + *parsed.error + "; first bytes: \"" + snippet(r.body) +
+                        "\"). If it persists, the API is misbehaving.");
     }
   }
   json structured;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "common/safe_json.hpp"
 #include "jsonrpc/message.hpp"
 
 namespace fini::jsonrpc {
@@ -31,10 +32,10 @@ TEST(JsonRpcParse, NotARequestIsInvalidRequest) {
   const Case cases[] = {
       {R"({"id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
       {R"({"jsonrpc":"1.0","id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
-      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
-      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
-      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
-      {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", "Invalid Request: \"id\" must be a string or number", false},
+      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
       {R"({"jsonrpc":"2.0","id":7,"method":42})", "Invalid Request: \"method\" must be a string", true},
       {R"({"jsonrpc":"2.0","id":7})", "Invalid Request: missing \"method\"", true},
       {R"({"jsonrpc":"2.0","id":7,"method":"x","params":3})", "Invalid Request: \"params\" must be an object or array", true},
@@ -81,6 +82,69 @@ TEST(JsonRpcSerialize, InvalidUtf8FromUpstreamDoesNotThrow) {
   std::string out;
   EXPECT_NO_THROW(out = serialize(j));
   EXPECT_EQ(out.find('\n'), std::string::npos);
+}
+
+
+TEST(JsonRpcParse, FloatAndOverlongIdsAreRefusedNotChanged) {
+  for (const char* line : {R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})",
+                           R"({"jsonrpc":"2.0","id":1.0,"method":"ping"})",
+                           R"({"jsonrpc":"2.0","id":18446744073709551616,"method":"ping"})"}) {
+    auto e = expect_invalid(line);
+    EXPECT_EQ(e.error.code, kInvalidRequest) << line;
+    EXPECT_EQ(e.error.message, "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)") << line;
+  }
+  // The largest 64-bit ids come back exactly.
+  auto max = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":18446744073709551615,"method":"ping"})"));
+  EXPECT_EQ(serialize(make_result(max.id, Json::object())), R"({"id":18446744073709551615,"jsonrpc":"2.0","result":{}})");
+  auto min = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"})"));
+  EXPECT_EQ(serialize(make_result(min.id, Json::object())), R"({"id":-9223372036854775808,"jsonrpc":"2.0","result":{}})");
+}
+
+std::string nested(std::size_t depth, const std::string& open, const std::string& close) {
+  std::string out;
+  out.reserve(depth * (open.size() + close.size()) + 1);
+  for (std::size_t i = 0; i < depth; ++i) out += open;
+  out += "1";
+  for (std::size_t i = 0; i < depth; ++i) out += close;
+  return out;
+}
+
+TEST(JsonRpcParse, DeepNestingIsAParseErrorAtEveryDepthAndPosition) {
+  for (std::size_t depth : {1000u, 50000u, 500000u}) {
+    const std::string arrays = nested(depth, "[", "]");
+    const std::string objects = nested(depth, "{\"a\":", "}");
+    const std::string lines[] = {
+        R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" + arrays + "}}",
+        R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":)" + arrays + "}}",
+        R"({"jsonrpc":"2.0","id":)" + objects + R"(,"method":"ping"})",
+        R"({"jsonrpc":"2.0","id":2,"result":)" + objects + "}",
+        arrays,
+        // Unterminated: still refused by depth, not by a recursive parse.
+        std::string(depth, '['),
+    };
+    for (const auto& line : lines) {
+      auto e = expect_invalid(line);
+      EXPECT_EQ(e.error.code, kParseError);
+      EXPECT_EQ(e.error.message, "Parse error: nesting deeper than 128 levels");
+      EXPECT_TRUE(e.id.is_null());
+    }
+  }
+}
+
+TEST(JsonRpcParse, NestingUpToTheLimitIsAccepted) {
+  // 126 levels inside params (+ the message object and params object) = 128.
+  const std::string line = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" + nested(126, "[", "]") + "}}";
+  EXPECT_TRUE(std::holds_alternative<Request>(parse_line(line)));
+  const std::string over = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" + nested(127, "[", "]") + "}}";
+  EXPECT_EQ(expect_invalid(over).error.code, kParseError);
+}
+
+TEST(SafeJson, DepthScanSkipsBracketsInStrings) {
+  EXPECT_EQ(json_depth(R"({"a":"[[[[{{{{\"]]]"})"), 1u);
+  EXPECT_EQ(json_depth("[[1],[2,[3]]]"), 3u);
+  EXPECT_EQ(json_depth(std::string(1000, '['), 128), 129u);
+  EXPECT_TRUE(parse_json_safely("[1,2").error.has_value());
+  EXPECT_FALSE(parse_json_safely("[1,2]").error.has_value());
 }
 
 }  // namespace

@@ -174,7 +174,7 @@ TEST_F(LoginTest, TerminalLoginReadsTheKeyWithEchoOffAndStoresItPrivately) {
   EXPECT_THAT(p.transcript(), Not(HasSubstr("1d9a7e3c52")));
   EXPECT_THAT(p.transcript(), HasSubstr("Fini accepted the key. Agents in this workspace (3):"));
   EXPECT_THAT(p.transcript(), HasSubstr("  - Support Agent (ac0a0000-0000-4000-8000-000000000001)"));
-  EXPECT_THAT(p.transcript(), HasSubstr("Scopes: read, write"));
+  EXPECT_THAT(p.transcript(), HasSubstr("Access: it can read this workspace; write access is checked on the first change you make."));
   EXPECT_THAT(p.transcript(), HasSubstr("Stored as profile 'default' for " + sandbox_->url() + " in " +
                                         store_->path_of("default").string() + " (mode 0600)."));
   EXPECT_EQ(mode_of(config_ / "fini-mcp"), 0700u);
@@ -202,7 +202,7 @@ TEST_F(LoginTest, TerminalLoginWithARejectedKeyStoresNothing) {
 TEST_F(LoginTest, PipedLoginWhoamiLogout) {
   auto login = piped({"login", "--profile", "acme", "--base-url", sandbox_->url()}, std::string(kAcmeRead) + "\n");
   EXPECT_EQ(login.code, 0) << login.err;
-  EXPECT_THAT(login.out, HasSubstr("Scopes: read\n"));
+  EXPECT_THAT(login.out, HasSubstr("Access: it can read this workspace; write access is checked on the first change you make.\n"));
   EXPECT_THAT(login.out + login.err, Not(HasSubstr(kAcmeRead)));
   EXPECT_EQ(mode_of(store_->path_of("acme")), 0600u);
 
@@ -252,6 +252,21 @@ TEST_F(LoginTest, WhoamiRefusesAReadableKeyFile) {
   EXPECT_EQ(who.code, 2);
   EXPECT_EQ(who.err, "fini-mcp whoami: refusing to read the stored key " + path +
                          ": it is readable by group or others; run `chmod 600 " + path + "`\n");
+}
+
+TEST_F(LoginTest, WhoamiSaysADamagedProfileIsDamaged) {
+  ASSERT_EQ(piped({"login", "--base-url", sandbox_->url()}, std::string(kAcmeRw) + "\n").code, 0);
+  const std::string path = store_->path_of("default").string();
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "{\"key\":\"" << kAcmeRw << "\",\"baseUrl\":null}";
+  }
+  auto who = piped({"whoami"});
+  EXPECT_EQ(who.code, 1);
+  EXPECT_EQ(who.err, "fini-mcp whoami: the stored profile " + path +
+                         " is damaged; remove it with `fini-mcp logout --profile default` and run `fini-mcp login "
+                         "--profile default`\n");
+  EXPECT_THAT(who.out + who.err, Not(HasSubstr(kAcmeRw)));
 }
 
 TEST_F(LoginTest, TwoProfilesKeepTwoWorkspaces) {

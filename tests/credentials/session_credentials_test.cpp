@@ -82,8 +82,12 @@ TEST_F(SessionCredentialsTest, FixedKeyWinsOverTheStoredProfile) {
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(*key, kAcmeRead);
   EXPECT_EQ(creds.source(), "FINI_API_KEY");
-  // Scopes of a fixed key are learned on first use (and not stored anywhere).
-  EXPECT_EQ(creds.scopes(), (std::set<std::string>{"read"}));
+  // Nothing is sent to learn a fixed key's scopes: they come from the calls the user makes.
+  EXPECT_EQ(creds.scopes(), std::nullopt);
+  EXPECT_EQ(creds.may("write"), std::nullopt);
+  EXPECT_TRUE(http_->paths().empty());
+  creds.observe(kAcmeRead, 200, "read", false);
+  EXPECT_EQ(creds.may("read"), true);
   EXPECT_TRUE(ctx.requests().empty());
   EXPECT_EQ((*store_->load("default"))->key, kGlobexRw);
 }
@@ -169,7 +173,7 @@ TEST_F(SessionCredentialsTest, ClientWithoutUrlElicitationGetsThePageAndTheOther
   EXPECT_THAT(creds.key(ctx).status().message(), HasSubstr(url));
   auto page = submit_key(url, kAcmeRw);
   EXPECT_EQ(page.status, 200);
-  EXPECT_THAT(page.body, HasSubstr("Fini accepted the key (scopes: read, write). It is stored as profile &#39;default&#39; in " +
+  EXPECT_THAT(page.body, HasSubstr("Fini accepted the key (it can read this workspace; write access is checked on the first change you make). It is stored as profile &#39;default&#39; in " +
                                    store_->path_of("default").string() + " (readable only by you)."));
   auto later = creds.key(ctx);
   ASSERT_TRUE(later.ok());
@@ -178,7 +182,7 @@ TEST_F(SessionCredentialsTest, ClientWithoutUrlElicitationGetsThePageAndTheOther
   auto saved = store_->load("default");
   ASSERT_TRUE(saved.ok() && saved->has_value());
   EXPECT_EQ((*saved)->key, kAcmeRw);
-  EXPECT_EQ((*saved)->scopes, (std::set<std::string>{"read", "write"}));
+  EXPECT_EQ((*saved)->scopes, (std::set<std::string>{"read"}));  // write: learned from the first write
   EXPECT_FALSE((*saved)->checked_at.empty());
   EXPECT_EQ(mode_of(store_->path_of("default")), 0600u);
 }
@@ -363,7 +367,7 @@ TEST_F(SessionCredentialsTest, RejectedStoredKeyIsMarkedInvalidAndTheNextCallAsk
   SessionCredentials creds(options(), *http_);
   FakeContext ctx(false);
   ASSERT_EQ(*creds.key(ctx), kAcmeRw);
-  creds.observe(kAcmeRw, 401, "read");
+  creds.observe(kAcmeRw, 401, "read", false);
   EXPECT_EQ(creds.rejection_note(),
             "The stored key (profile 'default') is now marked invalid; the next tool call will ask for a new key (or "
             "run `fini-mcp login`).");
@@ -386,27 +390,33 @@ TEST_F(SessionCredentialsTest, RejectedFixedKeyPointsAtItsSource) {
   o.fixed_key = kAcmeRw;
   o.fixed_source = "FINI_API_KEY";
   SessionCredentials creds(o, *http_);
-  creds.observe(kAcmeRw, 401, "read");
+  creds.observe(kAcmeRw, 401, "read", false);
   EXPECT_EQ(creds.rejection_note(),
             "The key comes from FINI_API_KEY: replace it there with a valid key (Deploy → API Keys) and restart the "
             "server.");
   EXPECT_FALSE(store_->load("default")->has_value());
 }
 
-TEST_F(SessionCredentialsTest, ForbiddenRelearnsScopesAndSuccessAddsThem) {
-  // Recorded as read+write, but the key is read-only: the 403 makes us look again.
+TEST_F(SessionCredentialsTest, ScopesComeFromRealCallsOnlyNeverFromProbes) {
+  // Recorded as read+write, but the key is read-only: a real write's 403 naming the scope says so.
   stored(kAcmeRead, std::set<std::string>{"read", "write"});
   SessionCredentials creds(options(), *http_);
   FakeContext ctx;
   ASSERT_TRUE(creds.key(ctx).ok());
-  creds.observe(kAcmeRead, 403, "write");
+  creds.observe(kAcmeRead, 403, "write", /*scope_denied=*/false);  // another workspace's ids: no lesson
+  EXPECT_EQ(creds.may("write"), true);
+  creds.observe(kAcmeRead, 403, "write", /*scope_denied=*/true);
+  EXPECT_EQ(creds.may("write"), false);
   EXPECT_EQ(creds.scopes(), (std::set<std::string>{"read"}));
   EXPECT_EQ((*store_->load("default"))->scopes, (std::set<std::string>{"read"}));
+  EXPECT_TRUE(http_->paths().empty()) << "no request may be sent to learn scopes";
 
   stored(kAcmeRw, std::set<std::string>{"read"}, "rw");
   SessionCredentials rw(options("rw"), *http_);
   ASSERT_TRUE(rw.key(ctx).ok());
-  rw.observe(kAcmeRw, 201, "write");
+  EXPECT_EQ(rw.may("write"), std::nullopt);
+  rw.observe(kAcmeRw, 201, "write", false);
+  EXPECT_EQ(rw.may("write"), true);
   EXPECT_EQ(rw.scopes(), (std::set<std::string>{"read", "write"}));
   EXPECT_EQ((*store_->load("rw"))->scopes, (std::set<std::string>{"read", "write"}));
 }
@@ -414,7 +424,7 @@ TEST_F(SessionCredentialsTest, ForbiddenRelearnsScopesAndSuccessAddsThem) {
 TEST_F(SessionCredentialsTest, StaleObservationsAreIgnored) {
   stored(kAcmeRw, std::set<std::string>{"read", "write"});
   SessionCredentials creds(options(), *http_);
-  creds.observe(kGlobexRw, 401, "read");
+  creds.observe(kGlobexRw, 401, "read", false);
   FakeContext ctx;
   EXPECT_EQ(*creds.key(ctx), kAcmeRw);
 }

@@ -118,6 +118,26 @@ TEST(ProfileStore, DamagedFileIsReportedWithTheFix) {
                                            "run `fini-mcp login --profile default`");
 }
 
+TEST(ProfileStore, WrongTypesAreDamagedNotACrash) {
+  TempDir tmp;
+  ProfileStore store(tmp.path() / "fini-mcp");
+  ASSERT_TRUE(store.save(sample()).ok());
+  const std::string key = std::string("\"key\":\"") + ct::kAcmeRw + "\"";
+  for (const std::string body : {"{" + key + ",\"baseUrl\":null}", "{" + key + ",\"baseUrl\":7}",
+                                 "{" + key + ",\"scopes\":\"read\"}", "{" + key + ",\"scopes\":[1]}",
+                                 "{" + key + ",\"invalid\":\"no\"}", "{" + key + ",\"checkedAt\":{}}",
+                                 std::string("{\"key\":null}"), std::string("[]"),
+                                 std::string(100000, '[')}) {
+    {
+      std::ofstream out(store.path_of("default"), std::ios::trunc);
+      out << body;
+    }
+    auto loaded = store.load("default");
+    ASSERT_FALSE(loaded.ok()) << body.substr(0, 60);
+    EXPECT_THAT(loaded.status().message(), ::testing::HasSubstr(" is damaged; remove it with `fini-mcp logout"));
+  }
+}
+
 TEST(ProfileStore, ReplacementIsAtomicUnderConcurrentReadersAndLeavesNoTempFiles) {
   TempDir tmp;
   ProfileStore store(tmp.path() / "fini-mcp");

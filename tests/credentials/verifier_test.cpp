@@ -46,13 +46,14 @@ TEST_F(Verifier, ProbeLearnsEachKeysScopes) {
   ASSERT_TRUE(read->agents.is_array());
   EXPECT_EQ(read->agents.size(), 3u);
 
+  // Write scope is never probed: it is learned from the user's first write.
   auto rw = probe_key(*http_, kAcmeRw);
   ASSERT_TRUE(rw.ok());
-  EXPECT_EQ(rw->scopes, (std::set<std::string>{"read", "write"}));
+  EXPECT_EQ(rw->scopes, (std::set<std::string>{"read"}));
 
   auto write_only = probe_key(*http_, kAcmeWrite);
   ASSERT_TRUE(write_only.ok());
-  EXPECT_EQ(write_only->scopes, (std::set<std::string>{"write"}));
+  EXPECT_EQ(write_only->scopes, (std::set<std::string>{}));
   EXPECT_TRUE(write_only->agents.empty());
 
   auto revoked = probe_key(*http_, kAcmeRevoked);
@@ -73,12 +74,13 @@ TEST_F(Verifier, ProbeCreatesNothing) {
   EXPECT_EQ(rules_count(), before);
 }
 
-TEST_F(Verifier, ReadOnlyClientSkipsTheWriteProbe) {
+TEST_F(Verifier, ProbeSendsOnlyAGet) {
+  // A client that refuses every method but GET still checks a key fully.
   auto guarded = client_for(sandbox_->url(), /*read_only=*/true);
   auto check = probe_key(*guarded, kAcmeRw);
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check->scopes, (std::set<std::string>{"read"}));
-  EXPECT_FALSE(check->write_known);
+  EXPECT_EQ(access_text(*check), "it can read this workspace; write access is checked on the first change you make");
 }
 
 TEST_F(Verifier, CheckKeyMessagesForAPersonWhoPastedAKey) {

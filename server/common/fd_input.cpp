@@ -1,0 +1,46 @@
+#include "common/fd_input.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+namespace fini {
+
+FdInput::FdInput(int fd) : fd_(fd), wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+FdInput::~FdInput() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+void FdInput::interrupt() {
+  interrupted_ = true;
+  const std::uint64_t one = 1;
+  if (wake_fd_ >= 0) {
+    [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
+  }
+}
+
+FdInput::int_type FdInput::underflow() {
+  if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+  while (!interrupted_.load()) {
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    const int ready = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      return traits_type::eof();
+    }
+    if (fds[1].revents != 0) break;
+    if (fds[0].revents == 0) continue;
+    const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) return traits_type::eof();
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+  return traits_type::eof();
+}
+
+}  // namespace fini

@@ -1,0 +1,41 @@
+#include "common/safe_json.hpp"
+
+namespace fini {
+
+std::size_t json_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > limit) return limit + 1;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+SafeParse parse_json_safely(std::string_view text, std::size_t max_depth) {
+  SafeParse out;
+  if (json_depth(text, max_depth) > max_depth) {
+    out.value = nlohmann::json(nlohmann::json::value_t::discarded);
+    out.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
+    return out;
+  }
+  out.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (out.value.is_discarded()) out.error = "invalid JSON";
+  return out;
+}
+
+}  // namespace fini
