@@ -190,7 +190,7 @@ constexpr milliseconds kDeadlineSlack{50};
 // "2 s", "1.4 s", "350 ms": a budget as a person would say it.
 std::string format_budget(Clock::duration d) {
   const auto ms = std::chrono::round<milliseconds>(d).count();
-  if (ms < 1000) return std::to_string(std::max<long long>(ms, 0)) + " ms";
+  if (ms < 1000) return std::to_string(std::max<long long>((ms + 5) / 10 * 10, 0)) + " ms";
   const auto tenths = (ms + 50) / 100;
   return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
@@ -280,7 +280,7 @@ class HttplibClient final : public HttpClient {
     std::unique_ptr<Connection> conn_;
   };
 
-  std::unique_ptr<Connection> checkout();
+  std::unique_ptr<Connection> checkout(const HttpRequest& req);
   void checkin(std::unique_ptr<Connection> conn);
   std::unique_ptr<Connection> make_connection();
   httplib::Request build(const HttpRequest& req) const;
@@ -291,7 +291,8 @@ class HttplibClient final : public HttpClient {
   Status describe_read_failure(const httplib::Response& res, const BodySink& sink, milliseconds elapsed,
                                milliseconds read_timeout) const;
   milliseconds apply_timeouts(Connection& conn, const HttpRequest& req) const;
-  Result<HttpResponse> exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq, BodySink& sink);
+  Result<HttpResponse> exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq, BodySink& sink,
+                                Clock::time_point started);
 
   const ClientOptions options_;
   const std::string host_port_;
@@ -306,10 +307,26 @@ class HttplibClient final : public HttpClient {
   Watchdog watchdog_;  // last: its thread stops before the pool goes
 };
 
-std::unique_ptr<Connection> HttplibClient::checkout() {
+// Waits for a free connection, but not past the request's deadline or its cancellation (nullptr).
+std::unique_ptr<Connection> HttplibClient::checkout(const HttpRequest& req) {
+  CancelToken::Registration wake;
+  if (req.cancel != nullptr) {
+    wake = req.cancel->on_cancel([this] {
+      std::lock_guard lock(mutex_);  // no lost wake-up between the predicate and the wait
+      available_.notify_all();
+    });
+  }
   {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !idle_.empty() || created_ < max_connections_; });
+    const auto ready = [&] {
+      return !idle_.empty() || created_ < max_connections_ || (req.cancel != nullptr && req.cancel->cancelled());
+    };
+    if (req.deadline) {
+      if (!available_.wait_until(lock, *req.deadline, ready)) return nullptr;
+    } else {
+      available_.wait(lock, ready);
+    }
+    if (req.cancel != nullptr && req.cancel->cancelled()) return nullptr;
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
@@ -493,8 +510,7 @@ Status HttplibClient::precheck(const HttpRequest& req) const {
 }
 
 Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq,
-                                             BodySink& sink) {
-  const auto first_start = Clock::now();
+                                             BodySink& sink, Clock::time_point started) {
   for (int attempt = 0;; ++attempt) {
     const milliseconds read_timeout = apply_timeouts(conn, req);
     conn.fresh_socket = false;
@@ -519,7 +535,7 @@ Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest
       spdlog::debug("rest: {} {} -> {} in {} ms", req.method, req.path, out.status, elapsed.count());
       return out;
     }
-    if (auto stopped = interrupted(req, sink, first_start)) return *stopped;
+    if (auto stopped = interrupted(req, sink, started)) return *stopped;
 
     Status failure = (err == httplib::Error::Read || err == httplib::Error::Canceled)
                          ? describe_read_failure(res, sink, elapsed, read_timeout)
@@ -540,6 +556,7 @@ Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest
 }
 
 Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
+  const auto started = Clock::now();
   if (Status s = precheck(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
   httplib::Request hreq = build(req);
   BodySink sink(options_.max_body_bytes);
@@ -548,7 +565,14 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
   // Destroyed in reverse: the cancel registration, then the watchdog guard (waits out a stop in
   // progress), then the lease, so a stopped connection is back in the pool only once nothing
   // touches it; httplib has closed its socket and the next send reconnects.
-  Lease lease(*this, checkout());
+  auto checked_out = checkout(req);
+  if (!checked_out) {
+    const Status why = interrupted(req, sink, Clock::now()).value_or(Status(Code::kInternal, "no connection"));
+    return Status(why.code(), why.code() == Code::kDeadlineExceeded
+                                  ? "no free connection to " + host_port_ + " before the deadline"
+                                  : why.message());
+  }
+  Lease lease(*this, std::move(checked_out));
   Connection& conn = *lease;
   if (conn.last_used != std::chrono::steady_clock::time_point{} &&
       std::chrono::steady_clock::now() - conn.last_used > kMaxIdleReuse) {
@@ -562,7 +586,7 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
     if (req.cancel != nullptr) registration = req.cancel->on_cancel([&guard] { guard->trigger(); });
   }
 
-  Result<HttpResponse> result = exchange(conn, req, hreq, sink);
+  Result<HttpResponse> result = exchange(conn, req, hreq, sink, started);
   if (!result.ok()) {
     spdlog::debug("rest: {} {} failed: {}", req.method, req.path, result.status().message());
     return Status(result.status().code(), redact(result.status().message(), req.bearer_token));

@@ -205,5 +205,39 @@ TEST(CancelTest, MessagesNeverCarryTheKey) {
   EXPECT_EQ(res.status().message().find("CANARY"), std::string::npos);
 }
 
+// A call waiting for a pooled connection also honours its deadline and its cancellation.
+TEST(PoolWaitTest, WaitingForAConnectionEndsAtTheDeadlineOrOnCancel) {
+  RawServer server(misbehave);
+  auto client = make_http_client(options_for(server.port(), 1));
+  CancelToken hold_token;
+  HttpRequest hold = get("/hang");
+  hold.cancel = &hold_token;
+  auto holder = std::async(std::launch::async, [&] { return client->send(hold).status().code(); });
+  while (server.requests() == 0) std::this_thread::yield();  // the only connection is taken
+
+  HttpRequest waiting = get("/ok");
+  const auto start = Clock::now();
+  waiting.deadline = start + milliseconds(300);
+  auto res = client->send(waiting);
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.status().code(), Code::kDeadlineExceeded);
+  EXPECT_EQ(res.status().message(), "no free connection to 127.0.0.1:" + std::to_string(server.port()) + " before the deadline");
+  EXPECT_LT(Clock::now() - start, milliseconds(800));
+
+  CancelToken token;
+  waiting.deadline.reset();
+  waiting.cancel = &token;
+  auto cancelled_at = cancel_later(token, milliseconds(100));
+  res = client->send(waiting);
+  const auto returned_at = Clock::now();
+  EXPECT_EQ(res.status().code(), Code::kCancelled);
+  EXPECT_LT(returned_at - cancelled_at.get(), milliseconds(200));
+
+  hold_token.cancel("done");
+  EXPECT_EQ(holder.get(), Code::kCancelled);
+  auto ok = client->send(get("/ok"));
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+}
+
 }  // namespace
 }  // namespace fini::rest
