@@ -51,6 +51,7 @@ struct HttpResponse {
   std::string content_type;
   std::optional<std::string> retry_after;
   std::multimap<std::string, std::string> headers;  // names lower-cased
+  int attempts = 1;  // how many times the request was sent (send_with_retry sets it)
 };
 
 struct ClientOptions {
@@ -71,8 +72,9 @@ class HttpClient {
 
   // Errors: kInvalidArgument (malformed request: bad method, path, header characters),
   // kPermissionDenied (read-only guard), kUnavailable (could not connect, connection closed,
-  // TLS failure), kDeadlineExceeded (no response within the read timeout),
-  // kFailedPrecondition (CA file unusable; plain http to a non-loopback host in hand-built
+  // TLS failure, malformed framing or encoding), kDeadlineExceeded (no response within the read
+  // timeout, or no complete response by req.deadline), kCancelled (req.cancel fired),
+  // kResourceExhausted (body over max_body_bytes; reading stops at the cap), kFailedPrecondition (CA file unusable; plain http to a non-loopback host in hand-built
   // options). Messages never contain the bearer token.
   // Idempotent methods (GET PUT DELETE) are retried once on a fresh connection when a reused
   // keep-alive connection turns out to be dead; POST and PATCH never are.
@@ -81,6 +83,10 @@ class HttpClient {
   // Real TCP connections opened so far (tests and benchmarks prove keep-alive reuse with it).
   virtual std::size_t connections_opened() const = 0;
 };
+
+// True when `status` (from send) says the request certainly never left: no connection was made.
+// Retrying such a failure is safe for any method.
+bool failed_before_sending(const Status& status);
 
 // Creates the pooled cpp-httplib client. Does no I/O; connections open on first use.
 std::unique_ptr<HttpClient> make_http_client(const ClientOptions& options);

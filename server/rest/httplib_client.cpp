@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
@@ -23,6 +24,7 @@
 #include "rest/encoding.hpp"
 #include "rest/http_client.hpp"
 #include "rest/redact.hpp"
+#include "rest/watchdog.hpp"
 
 namespace fini::rest {
 namespace {
@@ -180,6 +182,76 @@ bool is_idempotent(const std::string& method) {
   return method == "GET" || method == "PUT" || method == "DELETE";
 }
 
+constexpr std::string_view kCouldNotConnect = "could not connect to ";
+
+// A clamped per-read timeout may fire a moment before the deadline (poll rounds to ms).
+constexpr milliseconds kDeadlineSlack{50};
+
+// "2 s", "1.4 s", "350 ms": a budget as a person would say it.
+std::string format_budget(Clock::duration d) {
+  const auto ms = std::chrono::round<milliseconds>(d).count();
+  if (ms < 1000) return std::to_string(std::max<long long>((ms + 5) / 10 * 10, 0)) + " ms";
+  const auto tenths = (ms + 50) / 100;
+  return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") + " s";
+}
+
+// Collects the response body up to the cap and notes what the parser got through, so a failed
+// read can be described precisely (httplib reports all of them as Error::Read).
+class BodySink {
+ public:
+  explicit BodySink(std::size_t cap) : cap_(cap) {}
+
+  void install(httplib::Request& req) {
+    req.response_handler = [this](const httplib::Response& res) { return on_headers(res); };
+    req.content_receiver = [this](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+      return on_data(data, n);
+    };
+  }
+  void reset() {
+    body_.clear();
+    headers_done_ = false;
+    exceeded_ = false;
+  }
+  std::string take() { return std::move(body_); }
+  bool headers_done() const { return headers_done_; }
+  bool exceeded() const { return exceeded_; }
+  std::size_t cap() const { return cap_; }
+
+ private:
+  bool on_headers(const httplib::Response& res) {
+    headers_done_ = true;
+    // A declared length over the cap is refused before a byte of the body is read.
+    const std::string length = res.get_header_value("Content-Length");
+    std::uint64_t declared = 0;
+    const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
+    if (ec == std::errc() && end == length.data() + length.size() && declared > cap_) exceeded_ = true;
+    return !exceeded_;
+  }
+  bool on_data(const char* data, std::size_t n) {
+    if (n > cap_ - body_.size()) {
+      exceeded_ = true;
+      return false;  // stop reading: memory stays bounded by the cap
+    }
+    body_.append(data, n);
+    return true;
+  }
+
+  const std::size_t cap_;
+  std::string body_;
+  bool headers_done_ = false;
+  bool exceeded_ = false;
+};
+
+// The body encodings httplib decodes on its own (whatever Accept-Encoding said); named only
+// from this fixed list, never quoted from the header.
+std::string_view known_encoding(const httplib::Response& res) {
+  const std::string value = lower(res.get_header_value("Content-Encoding"));
+  if (value == "gzip") return "gzip";
+  if (value == "deflate") return "deflate";
+  if (value.find("br") != std::string::npos) return "br";
+  return {};
+}
+
 class HttplibClient final : public HttpClient {
  public:
   explicit HttplibClient(ClientOptions options)
@@ -208,12 +280,19 @@ class HttplibClient final : public HttpClient {
     std::unique_ptr<Connection> conn_;
   };
 
-  std::unique_ptr<Connection> checkout();
+  std::unique_ptr<Connection> checkout(const HttpRequest& req);
   void checkin(std::unique_ptr<Connection> conn);
   std::unique_ptr<Connection> make_connection();
   httplib::Request build(const HttpRequest& req) const;
+  Status precheck(const HttpRequest& req) const;
+  std::optional<Status> interrupted(const HttpRequest& req, const BodySink& sink, Clock::time_point started) const;
   Status describe_failure(httplib::Error err, const Connection& conn, milliseconds elapsed,
                           milliseconds read_timeout) const;
+  Status describe_read_failure(const httplib::Response& res, const BodySink& sink, milliseconds elapsed,
+                               milliseconds read_timeout) const;
+  milliseconds apply_timeouts(Connection& conn, const HttpRequest& req) const;
+  Result<HttpResponse> exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq, BodySink& sink,
+                                Clock::time_point started);
 
   const ClientOptions options_;
   const std::string host_port_;
@@ -225,12 +304,29 @@ class HttplibClient final : public HttpClient {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // LIFO: the warmest connection first
   std::size_t created_ = 0;
+  Watchdog watchdog_;  // last: its thread stops before the pool goes
 };
 
-std::unique_ptr<Connection> HttplibClient::checkout() {
+// Waits for a free connection, but not past the request's deadline or its cancellation (nullptr).
+std::unique_ptr<Connection> HttplibClient::checkout(const HttpRequest& req) {
+  CancelToken::Registration wake;
+  if (req.cancel != nullptr) {
+    wake = req.cancel->on_cancel([this] {
+      std::lock_guard lock(mutex_);  // no lost wake-up between the predicate and the wait
+      available_.notify_all();
+    });
+  }
   {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !idle_.empty() || created_ < max_connections_; });
+    const auto ready = [&] {
+      return !idle_.empty() || created_ < max_connections_ || (req.cancel != nullptr && req.cancel->cancelled());
+    };
+    if (req.deadline) {
+      if (!available_.wait_until(lock, *req.deadline, ready)) return nullptr;
+    } else {
+      available_.wait(lock, ready);
+    }
+    if (req.cancel != nullptr && req.cancel->cancelled()) return nullptr;
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
@@ -299,10 +395,10 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
                                        milliseconds read_timeout) const {
   switch (err) {
     case httplib::Error::Connection:
-      return unavailable("could not connect to " + host_port_ + ": " +
+      return unavailable(std::string(kCouldNotConnect) + host_port_ + ": " +
                          diagnose_connect(options_.base.host, options_.base.port, options_.connect_timeout));
     case httplib::Error::ConnectionTimeout:
-      return unavailable("could not connect to " + host_port_ + ": no answer within " +
+      return unavailable(std::string(kCouldNotConnect) + host_port_ + ": no answer within " +
                          format_duration(options_.connect_timeout));
     case httplib::Error::Read:
       // httplib reports a read timeout and a peer close alike; the clock tells them apart.
@@ -337,7 +433,62 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
   }
 }
 
-Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
+// A read that failed for a reason other than the clock: say how far the response got.
+Status HttplibClient::describe_read_failure(const httplib::Response& res, const BodySink& sink, milliseconds elapsed,
+                                            milliseconds read_timeout) const {
+  if (elapsed >= read_timeout * 9 / 10) {
+    return {Code::kDeadlineExceeded, "no response within " + format_duration(read_timeout) + " from " + host_port_};
+  }
+  if (res.status <= 0) {  // httplib's Response starts at -1
+    return unavailable("connection to " + host_port_ +
+                       " closed before a response, or the answer was not HTTP (no valid status line)");
+  }
+  if (!sink.headers_done()) {
+    return unavailable("the response headers from " + host_port_ + " were malformed or cut short");
+  }
+  if (const std::string_view enc = known_encoding(res); !enc.empty()) {
+    return unavailable("the " + std::string(enc) + "-compressed response body from " + host_port_ +
+                       " could not be decoded (corrupt or cut short)");
+  }
+  if (lower(res.get_header_value("Transfer-Encoding")) == "chunked") {
+    return unavailable("the chunked response body from " + host_port_ + " was malformed or cut short");
+  }
+  return unavailable("connection to " + host_port_ + " closed in the middle of the response body");
+}
+
+// Cancel, deadline and body cap are judged from our own state, not from httplib's error (a
+// shut socket reads as a plain Read error).
+std::optional<Status> HttplibClient::interrupted(const HttpRequest& req, const BodySink& sink,
+                                                 Clock::time_point started) const {
+  if (req.cancel != nullptr && req.cancel->cancelled()) {
+    return Status(Code::kCancelled, "request cancelled (" + req.cancel->reason() + ")");
+  }
+  if (req.deadline && Clock::now() + kDeadlineSlack >= *req.deadline) {
+    return Status(Code::kDeadlineExceeded, "no complete response within " + format_budget(*req.deadline - started) +
+                                               " from " + host_port_);
+  }
+  if (sink.exceeded()) {
+    return Status(Code::kResourceExhausted,
+                  "the response exceeds the " + std::to_string(sink.cap()) + "-byte limit");
+  }
+  return std::nullopt;
+}
+
+// Per-read and connect timeouts never reach past the deadline; returns the read timeout used.
+milliseconds HttplibClient::apply_timeouts(Connection& conn, const HttpRequest& req) const {
+  milliseconds read_timeout = req.read_timeout.value_or(options_.read_timeout);
+  milliseconds connect_timeout = options_.connect_timeout;
+  if (req.deadline) {
+    const auto left = std::max(std::chrono::ceil<milliseconds>(*req.deadline - Clock::now()), milliseconds(1));
+    read_timeout = std::min(read_timeout, left);
+    connect_timeout = std::min(connect_timeout, left);
+  }
+  conn.client->set_read_timeout(read_timeout);
+  conn.client->set_connection_timeout(connect_timeout);
+  return read_timeout;
+}
+
+Status HttplibClient::precheck(const HttpRequest& req) const {
   // Options may be built by hand rather than through parse_base_url: hold the key policy here too.
   const BaseUrl& base = options_.base;
   if (base.scheme != "https" && !(base.scheme == "http" && base.is_loopback())) {
@@ -345,49 +496,54 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
                                    ? "refusing to send the API key over plain http to host " + base.host + "; use https"
                                    : "unsupported URL scheme '" + base.scheme + "'");
   }
-  if (Status s = check_request(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
+  if (Status s = check_request(req); !s.ok()) return s;
   if (options_.read_only_guard && req.method != "GET" && !req.allow_in_read_only) {
-    return Status(Code::kPermissionDenied,
-                  redact("read-only mode: refusing " + req.method + " " + req.path, req.bearer_token));
+    return Status(Code::kPermissionDenied, "read-only mode: refusing " + req.method + " " + req.path);
   }
-  const httplib::Request hreq = build(req);
-  const milliseconds read_timeout = req.read_timeout.value_or(options_.read_timeout);
-
-  Lease lease(*this, checkout());
-  Connection& conn = *lease;
-  conn.client->set_read_timeout(read_timeout);
-  if (conn.last_used != std::chrono::steady_clock::time_point{} &&
-      std::chrono::steady_clock::now() - conn.last_used > kMaxIdleReuse) {
-    conn.client->stop();  // closes the socket; the next send opens a fresh one
+  if (req.cancel != nullptr && req.cancel->cancelled()) {
+    return Status(Code::kCancelled, "request cancelled before it was sent (" + req.cancel->reason() + ")");
   }
+  if (req.deadline && Clock::now() >= *req.deadline) {
+    return Status(Code::kDeadlineExceeded, "the deadline passed before the request to " + host_port_ + " was sent");
+  }
+  return Status::ok_status();
+}
 
+Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq,
+                                             BodySink& sink, Clock::time_point started) {
   for (int attempt = 0;; ++attempt) {
+    const milliseconds read_timeout = apply_timeouts(conn, req);
     conn.fresh_socket = false;
+    sink.reset();
     ERR_clear_error();
     const auto start = Clock::now();
-    httplib::Result res = conn.client->send(hreq);
+    httplib::Response res;
+    httplib::Error err = httplib::Error::Success;
+    const bool ok = conn.client->send(hreq, res, err);
     const auto elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    const httplib::Error err = res.error();
     if (conn.fresh_socket && err != httplib::Error::Connection && err != httplib::Error::ConnectionTimeout) {
       connects_.fetch_add(1);
     }
 
-    if (res) {
+    if (ok) {
       HttpResponse out;
-      out.status = res->status;
-      out.body = std::move(res->body);
-      for (const auto& [name, value] : res->headers) out.headers.emplace(lower(name), value);
-      out.content_type = res->get_header_value("Content-Type");
-      if (res->has_header("Retry-After")) out.retry_after = res->get_header_value("Retry-After");
+      out.status = res.status;
+      out.body = sink.take();
+      for (const auto& [name, value] : res.headers) out.headers.emplace(lower(name), value);
+      out.content_type = res.get_header_value("Content-Type");
+      if (res.has_header("Retry-After")) out.retry_after = res.get_header_value("Retry-After");
       spdlog::debug("rest: {} {} -> {} in {} ms", req.method, req.path, out.status, elapsed.count());
       return out;
     }
+    if (auto stopped = interrupted(req, sink, started)) return *stopped;
 
-    Status failure = describe_failure(err, conn, elapsed, read_timeout);
+    Status failure = (err == httplib::Error::Read || err == httplib::Error::Canceled)
+                         ? describe_read_failure(res, sink, elapsed, read_timeout)
+                         : describe_failure(err, conn, elapsed, read_timeout);
     ERR_clear_error();
     // A kept-alive connection the server dropped while idle fails on first use; that says
     // nothing about the request, so idempotent ones go again once on a fresh connection.
-    const bool stale = !conn.fresh_socket && failure.code() == Code::kUnavailable &&
+    const bool stale = !conn.fresh_socket && failure.code() == Code::kUnavailable && res.status <= 0 &&
                        (err == httplib::Error::Read || err == httplib::Error::Write);
     // A write that failed on a reused connection never reached the server's handler, so any
     // method may go again; a read failure (request possibly processed) only for idempotent ones.
@@ -395,12 +551,54 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
       spdlog::debug("rest: {} {}: stale keep-alive connection, retrying once", req.method, req.path);
       continue;
     }
-    spdlog::debug("rest: {} {} failed: {}", req.method, req.path, failure.message());
-    return Status(failure.code(), redact(failure.message(), req.bearer_token));
+    return failure;
   }
 }
 
+Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
+  const auto started = Clock::now();
+  if (Status s = precheck(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
+  httplib::Request hreq = build(req);
+  BodySink sink(options_.max_body_bytes);
+  sink.install(hreq);
+
+  // Destroyed in reverse: the cancel registration, then the watchdog guard (waits out a stop in
+  // progress), then the lease, so a stopped connection is back in the pool only once nothing
+  // touches it; httplib has closed its socket and the next send reconnects.
+  auto checked_out = checkout(req);
+  if (!checked_out) {
+    const Status why = interrupted(req, sink, Clock::now()).value_or(Status(Code::kInternal, "no connection"));
+    return Status(why.code(), why.code() == Code::kDeadlineExceeded
+                                  ? "no free connection to " + host_port_ + " before the deadline"
+                                  : why.message());
+  }
+  Lease lease(*this, std::move(checked_out));
+  Connection& conn = *lease;
+  if (conn.last_used != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() - conn.last_used > kMaxIdleReuse) {
+    conn.client->stop();  // closes the socket; the next send opens a fresh one
+  }
+  std::optional<Watchdog::Guard> guard;
+  CancelToken::Registration registration;
+  if (req.deadline || req.cancel != nullptr) {
+    httplib::ClientImpl* client = conn.client.get();
+    guard.emplace(watchdog_.arm(req.deadline, [client] { client->stop(); }));
+    if (req.cancel != nullptr) registration = req.cancel->on_cancel([&guard] { guard->trigger(); });
+  }
+
+  Result<HttpResponse> result = exchange(conn, req, hreq, sink, started);
+  if (!result.ok()) {
+    spdlog::debug("rest: {} {} failed: {}", req.method, req.path, result.status().message());
+    return Status(result.status().code(), redact(result.status().message(), req.bearer_token));
+  }
+  return result;
+}
+
 }  // namespace
+
+bool failed_before_sending(const Status& status) {
+  return status.code() == Code::kUnavailable && status.message().starts_with(kCouldNotConnect);
+}
 
 std::unique_ptr<HttpClient> make_http_client(const ClientOptions& options) {
   // A peer closing mid-write must surface as a write error, not kill the process with SIGPIPE

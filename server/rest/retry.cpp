@@ -1,24 +1,144 @@
-// Placeholder until the retry implementation lands: one attempt, no waits.
 #include "rest/retry.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <random>
+#include <thread>
+
 namespace fini::rest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+std::optional<milliseconds> parse_delta_seconds(std::string_view v) {
+  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  long long seconds = 0;
+  for (char c : v) seconds = seconds * 10 + (c - '0');
+  return milliseconds(seconds * 1000);
+}
+
+// IMF-fixdate, RFC 850 and asctime (RFC 9110 §5.6.7), each of which must match in full.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view v) {
+  static const char* const kFormats[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+                                         "%a %b %e %H:%M:%S %Y"};
+  const std::string text(v);
+  for (const char* format : kFormats) {
+    std::tm tm{};
+    const char* end = ::strptime(text.c_str(), format, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    const std::time_t t = ::timegm(&tm);
+    if (t == static_cast<std::time_t>(-1)) continue;
+    return std::chrono::system_clock::from_time_t(t);
+  }
+  return std::nullopt;
+}
+
+bool is_json_type(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  type = std::string(trim(type));
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+bool deadline_passed(const HttpRequest& request) {
+  return request.deadline && Clock::now() >= *request.deadline;
+}
+
+// Why another attempt may help, or nullopt when it must not be made. The reason is our own
+// wording: no header value or body text reaches it.
+std::optional<std::string> retry_reason(const Result<HttpResponse>& result, const HttpRequest& request,
+                                        const RetryPolicy& policy) {
+  if (!result.ok()) {
+    const Status& s = result.status();
+    if (failed_before_sending(s)) return "could not connect";
+    if (!policy.idempotent) return std::nullopt;
+    if (s.code() == Code::kUnavailable) return "connection failed before a complete response";
+    if (s.code() == Code::kDeadlineExceeded && !deadline_passed(request)) return "no response in time";
+    return std::nullopt;  // cancelled, over the body cap, a bad request, the overall deadline
+  }
+  const int status = result->status;
+  if (status == 429) return "HTTP 429";
+  if (!policy.idempotent) return std::nullopt;
+  if (status == 500 || status == 502 || status == 503 || status == 504) return "HTTP " + std::to_string(status);
+  if (status >= 200 && status < 300 && !result->body.empty() && is_json_type(result->content_type) &&
+      !nlohmann::json::accept(result->body)) {
+    return "HTTP " + std::to_string(status) + " with a truncated or malformed JSON body";
+  }
+  return std::nullopt;
+}
+
+milliseconds backoff(const RetryPolicy& policy, int failed_attempt) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int shift = std::min(failed_attempt - 1, 20);
+  const auto ceiling = std::min<long long>(policy.max_delay.count(), policy.base_delay.count() << shift);
+  std::uniform_int_distribution<long long> pick(0, std::max<long long>(ceiling, 0));
+  return milliseconds(pick(rng));  // full jitter: anywhere between 0 and the capped exponential
+}
+
+// The wait before the next attempt; nullopt: stop and return what we have (a Retry-After over
+// the cap, or a wait that would pass the deadline).
+std::optional<milliseconds> next_delay(const Result<HttpResponse>& result, const HttpRequest& request,
+                                       const RetryPolicy& policy, int failed_attempt) {
+  milliseconds delay = backoff(policy, failed_attempt);
+  if (result.ok() && result->retry_after) {
+    if (auto asked = parse_retry_after(*result->retry_after, std::chrono::system_clock::now())) {
+      if (*asked > policy.max_retry_after) return std::nullopt;
+      delay = *asked;
+    }
+  }
+  if (request.deadline && Clock::now() + delay >= *request.deadline) return std::nullopt;
+  return delay;
+}
+
+}  // namespace
 
 RetryPolicy default_policy(std::string_view method) {
-  RetryPolicy p;
-  p.idempotent = method == "GET" || method == "PUT" || method == "DELETE";
-  return p;
+  RetryPolicy policy;
+  policy.idempotent = method == "GET" || method == "PUT" || method == "DELETE";
+  return policy;
 }
 
-RetryOutcome send_with_retry(HttpClient& http, const HttpRequest& request, const RetryPolicy&,
-                             const std::function<void(const RetryWait&)>&) {
+std::optional<milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
+  value = trim(value);
+  if (auto delta = parse_delta_seconds(value)) return delta;
+  const auto when = parse_http_date(value);
+  if (!when) return std::nullopt;
+  return std::max(std::chrono::ceil<milliseconds>(*when - now), milliseconds(0));
+}
+
+RetryOutcome send_with_retry(HttpClient& http, const HttpRequest& request, const RetryPolicy& policy,
+                             const std::function<void(const RetryWait&)>& on_wait) {
   RetryOutcome out;
-  out.response = http.send(request);
-  out.attempts = 1;
-  return out;
-}
-
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view, std::chrono::system_clock::time_point) {
-  return std::nullopt;
+  for (int attempt = 1;; ++attempt) {
+    out.attempts = attempt;
+    out.response = http.send(request);
+    if (out.response.ok()) out.response->attempts = attempt;
+    if (attempt >= policy.max_attempts) return out;
+    const auto reason = retry_reason(out.response, request, policy);
+    if (!reason) return out;
+    const auto delay = next_delay(out.response, request, policy, attempt);
+    if (!delay) return out;
+    if (on_wait) on_wait(RetryWait{attempt, *delay, *reason});
+    const auto until = Clock::now() + *delay;
+    if (request.cancel != nullptr ? request.cancel->wait_until(until) : (std::this_thread::sleep_until(until), false)) {
+      out.response = Status(Code::kCancelled, "request cancelled while waiting to retry (" +
+                                                  request.cancel->reason() + ")");
+      return out;
+    }
+  }
 }
 
 }  // namespace fini::rest

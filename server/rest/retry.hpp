@@ -28,7 +28,7 @@ struct RetryPolicy {
 struct RetryWait {
   int attempt = 0;  // the attempt that failed (1-based)
   std::chrono::milliseconds delay{0};
-  std::string reason;  // "HTTP 503", "connection closed before a response", ... (no header values)
+  std::string reason;  // "HTTP 503", "connection failed before a complete response", ... (no header values)
 };
 
 struct RetryOutcome {

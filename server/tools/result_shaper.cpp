@@ -1,9 +1,11 @@
 #include "tools/result_shaper.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "common/http_status.hpp"
 #include "common/safe_json.hpp"
+#include "rest/retry.hpp"
 
 namespace fini::tools {
 
@@ -24,7 +26,21 @@ std::string path_ids(const Manifest& m) {
   return ids;
 }
 
-std::string next_step(const Manifest& m, int status, const std::optional<std::string>& retry_after) {
+// "Retry after 5 s." from a Retry-After we could parse; the raw header never reaches the text.
+std::string retry_hint(const rest::HttpResponse& r) {
+  if (!r.retry_after) return {};
+  const auto after = rest::parse_retry_after(*r.retry_after, std::chrono::system_clock::now());
+  if (!after) return {};
+  return std::to_string(std::chrono::ceil<std::chrono::seconds>(*after).count());
+}
+
+std::string retried_note(const rest::HttpResponse& r) {
+  return r.attempts > 1 ? " fini-mcp already tried " + std::to_string(r.attempts) + " times." : std::string();
+}
+
+std::string next_step(const Manifest& m, const rest::HttpResponse& r) {
+  const int status = r.status;
+  const std::string after = retry_hint(r);
   switch (status) {
     case 400: return "The API rejected the arguments; correct them as the message says and call again.";
     case 401:
@@ -41,14 +57,24 @@ std::string next_step(const Manifest& m, int status, const std::optional<std::st
       return "The API refused the target: usually an agent or ids from another workspace, or a move "
              "the folder tree does not allow.";
     case 413: return "The request is too large; send less data per call.";
+    case 414: return "The request URI was too long; send fewer or shorter ids or filters per call.";
     case 429:
-      return "Rate limited: this is retryable" + (retry_after ? " after " + *retry_after + " s." : " after a short wait.");
+      return "Rate limited: this is retryable" + (after.empty() ? " after a short wait." : " after " + after + " s.") +
+             retried_note(r);
     default: break;
+  }
+  if (status >= 300 && status < 400) {
+    return "The API answered with a redirect, which fini-mcp does not follow (the API key must not go to "
+           "another host). Check that --base-url is the API's own address.";
+  }
+  if (status < 100 || status > 599) {
+    return "The API answered with a non-standard status (" + std::to_string(status) +
+           "); treat the call as failed and try again later.";
   }
   if (status >= 500) {
     return "Fini answered with a server error; this is retryable. (Some Fini routes also answer 500 for "
            "an unknown id: if it repeats, check the id.)" +
-           (retry_after ? " Retry after " + *retry_after + " s." : std::string());
+           (after.empty() ? std::string() : " Retry after " + after + " s.") + retried_note(r);
   }
   return "The API did not accept the request.";
 }
@@ -74,7 +100,7 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r) {
     std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) + " (" +
                        m.request.method + " " + m.request.path + ")";
     if (!message.empty()) text += ": " + message;
-    text += ". " + next_step(m, r.status, r.retry_after);
+    text += ". " + next_step(m, r);
     return tool_error(text);
   }
 
@@ -115,16 +141,24 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r) {
 }
 
 json shape_transport_error(const Manifest& m, const Status& status, const std::string& base_url) {
+  const std::string what = m.request.method + " " + m.request.path;
+  const bool write = m.request.method != "GET";
   switch (status.code()) {
     case Code::kDeadlineExceeded:
-      return tool_error("Fini did not answer " + m.request.method + " " + m.request.path + " in time (" +
-                        status.message() + "). This is retryable; the request may still have been applied, "
+      return tool_error("Fini did not answer " + what + " in time (" + status.message() +
+                        "). This is retryable; the request may still have been applied, "
                         "so check before repeating a write.");
     case Code::kUnavailable:
-      return tool_error("Could not reach the Fini API at " + base_url + ": " + status.message() +
+      return tool_error("Could not get an answer from the Fini API at " + base_url + ": " + status.message() +
                         ". This is retryable; check the network or --base-url.");
     case Code::kPermissionDenied:
       return tool_error(status.message() + ". fini-mcp runs in read-only mode (--read-only).");
+    case Code::kResourceExhausted:
+      return tool_error("Fini's answer to " + what + " was not used: " + status.message() +
+                        "; ask for less (limit, fields, filters).");
+    case Code::kCancelled:
+      return tool_error(what + " cancelled; the request was not completed." +
+                        (write ? " A write may still have been applied; check before repeating it." : ""));
     default:
       return tool_error("The request could not be sent: " + status.message());
   }

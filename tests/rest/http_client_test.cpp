@@ -408,7 +408,7 @@ TEST(HttpClientStale, PostIsNeverRetried) {
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Code::kUnavailable);
   EXPECT_EQ(second.status().message(),
-            "connection to 127.0.0.1:" + std::to_string(server.port()) + " closed before a response");
+            "connection to 127.0.0.1:" + std::to_string(server.port()) + " closed before a response, or the answer was not HTTP (no valid status line)");
   EXPECT_EQ(server.requests_seen(), 2);
   EXPECT_EQ(server.connections(), 1);
 

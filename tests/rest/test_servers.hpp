@@ -8,11 +8,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 namespace fini::testing {
 
@@ -150,6 +156,139 @@ class DroppingServer {
   std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
   std::atomic<int> answered_{0};
+};
+
+// A raw-socket HTTP peer driven by a script: `handler(fd, request_head)` runs for every request
+// (headers plus any Content-Length body are consumed first) on the connection's own thread and
+// returns whether to keep the connection for another request. For misbehaving upstreams:
+// dribbling bytes, never answering, garbage framing. Destruction shuts every socket down, so a
+// handler blocked in recv() or send() ends.
+class RawServer {
+ public:
+  using Handler = std::function<bool(int fd, const std::string& head, const std::atomic<bool>& stopping)>;
+
+  explicit RawServer(Handler handler) : handler_(std::move(handler)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 64) != 0) {
+      throw std::runtime_error("RawServer: bind/listen failed");
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  RawServer(const RawServer&) = delete;
+  RawServer& operator=(const RawServer&) = delete;
+  ~RawServer() {
+    stopping_ = true;
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    acceptor_.join();
+    {
+      std::lock_guard lock(mu_);
+      for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
+    }
+    for (auto& t : workers_) t.join();
+    for (int fd : fds_) ::close(fd);
+    ::close(listen_fd_);
+  }
+
+  int port() const { return port_; }
+  int connections() const { return connections_.load(); }
+  int requests() const { return requests_.load(); }
+
+  // The request target ("/path?query") from a request head.
+  static std::string target(const std::string& head) {
+    const auto a = head.find(' ');
+    const auto b = head.find(' ', a + 1);
+    return a == std::string::npos || b == std::string::npos ? std::string() : head.substr(a + 1, b - a - 1);
+  }
+  static bool send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  // Sends `data` one piece at a time with `gap` between pieces (a slow or hostile peer).
+  static bool dribble(int fd, std::string_view data, std::chrono::milliseconds gap, const std::atomic<bool>& stopping,
+                      std::size_t piece = 1) {
+    while (!data.empty() && !stopping) {
+      const std::size_t n = std::min(piece, data.size());
+      if (!send_all(fd, data.substr(0, n))) return false;
+      data.remove_prefix(n);
+      std::this_thread::sleep_for(gap);
+    }
+    return !stopping;
+  }
+  static bool respond(int fd, int status, const std::string& body, const std::string& extra_headers = {}) {
+    return send_all(fd, "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\n" +
+                            extra_headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  }
+  // Blocks until the client closes the connection (or the server stops): a peer that never answers.
+  static void hold(int fd) {
+    char buf[256];
+    while (::recv(fd, buf, sizeof buf, 0) > 0) {
+    }
+  }
+
+ private:
+  void accept_loop() {
+    while (true) {
+      const int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      connections_.fetch_add(1);
+      std::lock_guard lock(mu_);
+      fds_.push_back(fd);
+      workers_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+  void serve(int fd) {
+    std::string buffer;
+    while (!stopping_) {
+      std::string head;
+      if (!read_head(fd, buffer, head)) return;
+      requests_.fetch_add(1);
+      if (!handler_(fd, head, stopping_)) {
+        ::shutdown(fd, SHUT_RDWR);
+        return;
+      }
+    }
+  }
+  static bool read_head(int fd, std::string& buffer, std::string& head) {
+    char chunk[4096];
+    while (true) {
+      const std::size_t end = buffer.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        head = buffer.substr(0, end);
+        std::string lower = head;
+        for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::size_t body = 0;
+        if (const auto at = lower.find("content-length:"); at != std::string::npos) body = std::stoul(lower.substr(at + 15));
+        if (buffer.size() >= end + 4 + body) {
+          buffer.erase(0, end + 4 + body);
+          return true;
+        }
+      }
+      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return false;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+  Handler handler_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<int> fds_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace fini::testing
