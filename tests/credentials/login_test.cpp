@@ -184,7 +184,7 @@ TEST_F(LoginTest, TerminalLoginReadsTheKeyWithEchoOffAndStoresItPrivately) {
   ASSERT_TRUE(saved.ok() && saved->has_value());
   EXPECT_EQ((*saved)->key, kAcmeRw);
   EXPECT_EQ((*saved)->base_url, sandbox_->url());
-  EXPECT_EQ((*saved)->scopes, (std::set<std::string>{"read", "write"}));
+  EXPECT_EQ((*saved)->scopes, (std::set<std::string>{"read"}));  // write: learned from the first write
 }
 
 TEST_F(LoginTest, TerminalLoginWithARejectedKeyStoresNothing) {

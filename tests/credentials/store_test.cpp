@@ -123,7 +123,7 @@ TEST(ProfileStore, WrongTypesAreDamagedNotACrash) {
   ProfileStore store(tmp.path() / "fini-mcp");
   ASSERT_TRUE(store.save(sample()).ok());
   const std::string key = std::string("\"key\":\"") + ct::kAcmeRw + "\"";
-  for (const std::string body : {"{" + key + ",\"baseUrl\":null}", "{" + key + ",\"baseUrl\":7}",
+  for (const std::string& body : {"{" + key + ",\"baseUrl\":null}", "{" + key + ",\"baseUrl\":7}",
                                  "{" + key + ",\"scopes\":\"read\"}", "{" + key + ",\"scopes\":[1]}",
                                  "{" + key + ",\"invalid\":\"no\"}", "{" + key + ",\"checkedAt\":{}}",
                                  std::string("{\"key\":null}"), std::string("[]"),
