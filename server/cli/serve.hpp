@@ -11,6 +11,7 @@ namespace fini::cli {
 struct ServeOptions {
   std::string manifests_dir;
   std::string skills_dir;
+  std::string exports_dir;  // empty: $XDG_DATA_HOME/fini-mcp/exports
   std::string base_url;
   std::string ca_file;
   std::string api_key_file;
