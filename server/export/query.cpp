@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <string_view>
+
 namespace fini::exporting {
 
 using nlohmann::json;
@@ -20,21 +22,30 @@ struct Guard {
 
 int authorize(void* user, int action, const char* a1, const char*, const char*, const char*) {
   auto* g = static_cast<Guard*>(user);
+  std::string what;
   switch (action) {
     case SQLITE_SELECT:
     case SQLITE_READ:
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
-    case SQLITE_INSERT: g->denied = "INSERT"; break;
-    case SQLITE_UPDATE: g->denied = "UPDATE"; break;
-    case SQLITE_DELETE: g->denied = "DELETE"; break;
-    case SQLITE_ATTACH: g->denied = "ATTACH"; break;
-    case SQLITE_DETACH: g->denied = "DETACH"; break;
-    case SQLITE_PRAGMA: g->denied = std::string("PRAGMA ") + (a1 ? a1 : ""); break;
-    case SQLITE_TRANSACTION: g->denied = "transactions"; break;
-    default: g->denied = "schema changes (CREATE/DROP/ALTER)"; break;
+    case SQLITE_INSERT: what = "INSERT"; break;
+    case SQLITE_UPDATE: what = "UPDATE"; break;
+    case SQLITE_DELETE:  // DROP first asks to delete its row from sqlite_master/sqlite_schema
+      what = a1 != nullptr && std::string_view(a1).rfind("sqlite_", 0) == 0 ? "DROP" : "DELETE";
+      break;
+    case SQLITE_ATTACH: what = "ATTACH"; break;
+    case SQLITE_DETACH: what = "DETACH"; break;
+    case SQLITE_PRAGMA: what = std::string("PRAGMA ") + (a1 ? a1 : ""); break;
+    case SQLITE_TRANSACTION: what = "transactions"; break;
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_TRIGGER: what = "DROP"; break;
+    default: what = "schema changes (CREATE/ALTER)"; break;
   }
+  // The first refusal names the statement (a DROP also asks to DELETE from sqlite_master).
+  if (g->denied.empty()) g->denied = what;
   return SQLITE_DENY;
 }
 

@@ -25,10 +25,10 @@ void bind_value(SQLite::Statement& st, int index, const json& v) {
   if (v.is_null()) {
     st.bind(index);
   } else if (v.is_boolean()) {
-    st.bind(index, v.get<bool>() ? 1 : 0);
+    st.bind(index, static_cast<std::int32_t>(v.get<bool>() ? 1 : 0));
   } else if (v.is_number_integer()) {
-    st.bind(index, static_cast<long long>(v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>())
-                                                                 : v.get<std::int64_t>()));
+    const std::int64_t n = v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
+    st.bind(index, n);
   } else if (v.is_number_float()) {
     st.bind(index, v.get<double>());
   } else if (v.is_string()) {

@@ -161,7 +161,7 @@ TEST_F(ExportFiles, SqliteExportAnswersQueriesAndRefusesWrites) {
            {"INSERT INTO conversations (id) VALUES ('x')", "INSERT"},
            {"UPDATE conversations SET channel = 'x'", "UPDATE"},
            {"DELETE FROM conversations", "DELETE"},
-           {"DROP TABLE conversations", "schema changes"},
+           {"DROP TABLE conversations", "DROP"},
            {"ATTACH DATABASE ':memory:' AS other", "ATTACH"},
            {"PRAGMA journal_mode = WAL", "PRAGMA"}}) {
     auto refused = run_query(request.path, sql, {});
