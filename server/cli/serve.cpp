@@ -177,7 +177,9 @@ int run_serve(const ServeOptions& options) {
         return tool_provider.call_structured(tool, args, ctx);
       },
       export_options);
-  mcp::CompositeToolProvider all_tools({&tool_provider, &export_provider});
+  std::vector<mcp::ToolProvider*> tool_parts{&tool_provider};
+  if (options.export_tools) tool_parts.push_back(&export_provider);
+  mcp::CompositeToolProvider all_tools(tool_parts);
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::optional<skills::SkillLibrary> skill_library;
@@ -205,9 +207,9 @@ int run_serve(const ServeOptions& options) {
     session.set_prompts(&*skill_library);
     resource_parts.push_back(&*skill_library);
   }
-  resource_parts.push_back(&export_provider);
+  if (options.export_tools) resource_parts.push_back(&export_provider);
   mcp::CompositeResourceProvider all_resources(resource_parts);
-  session.set_resources(&all_resources);
+  if (!resource_parts.empty()) session.set_resources(&all_resources);
   tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
   // Process logs reach the client as notifications/message once it asks (logging/setLevel).
   set_log_forwarder(

@@ -22,7 +22,7 @@ const window = { since: until - 151 * DAY, until };
 
 before(async () => {
   sim = await startSim({ dir });
-  s = await connect({ dir, args: ['--base-url', sim.url, '--exports-dir', exportsDir], env: { FINI_API_KEY: KEYS.read } });
+  s = await connect({ dir, args: ['--base-url', sim.url, '--export-tools', '--exports-dir', exportsDir], env: { FINI_API_KEY: KEYS.read } });
 });
 after(async () => {
   await s?.close();
@@ -112,7 +112,7 @@ print(json.dumps({"header": rows[0], "rows": len(rows) - 1, "ids": len({r[rows[0
 test('a cancelled export leaves no file that looks complete', async () => {
   const slow = await startSim({ dir, args: ['--latency-ms', '300'] });
   const cdir = join(dir, 'cancel-exports');
-  const c = await connect({ dir, args: ['--base-url', slow.url, '--exports-dir', cdir], env: { FINI_API_KEY: KEYS.read } });
+  const c = await connect({ dir, args: ['--base-url', slow.url, '--export-tools', '--exports-dir', cdir], env: { FINI_API_KEY: KEYS.read } });
   try {
     const ac = new AbortController();
     const call = c.client.callTool({ name: 'export', arguments: { tool: 'list_conversations', arguments: { ...window, limit: 10 }, format: 'jsonl' } },
@@ -135,7 +135,7 @@ test('with --error-rate 0.2:503 the export equals a clean run', { skip: 'enable 
   const flaky = await startSim({ dir, args: ['--error-rate', '0.2:503', '--now', String(until)] });
   const clean = await startSim({ dir, args: ['--now', String(until)] });
   const run = async (target, sub) => {
-    const c = await connect({ dir, args: ['--base-url', target.url, '--exports-dir', join(dir, sub)], env: { FINI_API_KEY: KEYS.read } });
+    const c = await connect({ dir, args: ['--base-url', target.url, '--export-tools', '--exports-dir', join(dir, sub)], env: { FINI_API_KEY: KEYS.read } });
     try {
       const r = await c.client.callTool({ name: 'export', arguments: { tool: 'list_conversations', arguments: window, format: 'jsonl' } }, undefined, { timeout: 120000 });
       assert.notEqual(r.isError, true, resultText(r));
