@@ -19,6 +19,8 @@
 #include "common/version.hpp"
 #include "credentials/session_credentials.hpp"
 #include "credentials/store.hpp"
+#include "export/export_tools.hpp"
+#include "mcp/composite.hpp"
 #include "mcp/session.hpp"
 #include "rest/base_url.hpp"
 #include "sim/sandbox.hpp"
@@ -165,8 +167,22 @@ int run_serve(const ServeOptions& options) {
   tools::CallOptions call_options;
   call_options.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
   call_options.result_budget = options.result_budget;
+  // export/query_export page through the served list tools; copy their manifests first.
+  const std::vector<tools::Manifest> served = *selected;
   tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string(),
                                         call_options);
+  exporting::ExportToolOptions export_options;
+  export_options.exports_dir = options.exports_dir.empty() ? exporting::default_exports_dir()
+                                                          : std::filesystem::path(options.exports_dir);
+  exporting::ExportToolProvider export_provider(
+      served,
+      [&tool_provider](const std::string& tool, const nlohmann::json& args, mcp::CallContext& ctx) {
+        return tool_provider.call_structured(tool, args, ctx);
+      },
+      export_options);
+  std::vector<mcp::ToolProvider*> tool_parts{&tool_provider};
+  if (options.export_tools) tool_parts.push_back(&export_provider);
+  mcp::CompositeToolProvider all_tools(tool_parts);
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::optional<skills::SkillLibrary> skill_library;
@@ -192,11 +208,15 @@ int run_serve(const ServeOptions& options) {
   std::ios::sync_with_stdio(false);
   session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
   mcp::Session session(session_options, input, std::cout);
-  session.set_tools(&tool_provider);
+  session.set_tools(&all_tools);
+  std::vector<const mcp::ResourceProvider*> resource_parts;
   if (skill_library && !skill_library->skills().empty()) {
     session.set_prompts(&*skill_library);
-    session.set_resources(&*skill_library);
+    resource_parts.push_back(&*skill_library);
   }
+  if (options.export_tools) resource_parts.push_back(&export_provider);
+  mcp::CompositeResourceProvider all_resources(resource_parts);
+  if (!resource_parts.empty()) session.set_resources(&all_resources);
   tool_provider.on_list_changed([&session] { session.notify_tools_changed(); });
   // Process logs reach the client as notifications/message once it asks (logging/setLevel).
   set_log_forwarder(

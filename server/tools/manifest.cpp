@@ -74,10 +74,49 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
   m.output_schema = doc.contains("output") ? doc["output"] : json();
   m.annotations = doc["annotations"];
   m.validator = std::make_shared<const schema::Validator>(std::move(validator));
+  if (doc.contains("paging")) m.paging = parse_paging(doc["paging"]);
   return m;
 }
 
+std::vector<std::string> strings_of(const json& obj, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = obj.find(key); it != obj.end() && it->is_array()) {
+    for (const auto& v : *it) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+PagingSpec parse_paging(const json& p) {
+  PagingSpec s;
+  s.items = p.value("items", "");
+  s.table = p.value("table", s.items);
+  s.cursor_arg = p.value("cursorArg", "");
+  s.next = p.value("next", "");
+  s.cursor_from_item = p.value("cursorFromItem", "");
+  s.has_more = p.value("hasMore", "");
+  s.limit_arg = p.value("limitArg", "");
+  s.max_limit = p.value("maxLimit", 0);
+  if (auto d = p.find("direction"); d != p.end() && d->is_object()) {
+    s.direction_arg = d->value("arg", "");
+    s.direction_value = d->value("value", "");
+  }
+  if (auto w = p.find("window"); w != p.end() && w->is_object()) {
+    s.window = PagingWindow{w->value("since", ""), w->value("until", ""), w->value("maxSpanMs", std::int64_t{0}),
+                            w->value("defaultSpanMs", std::int64_t{0})};
+  }
+  s.id_field = p.value("idField", "id");
+  s.time_field = p.value("timeField", "");
+  s.facets = strings_of(p, "facets");
+  if (auto c = p.find("children"); c != p.end() && c->is_object()) {
+    s.children = PagingChildren{c->value("field", ""), c->value("table", ""), c->value("parentKey", ""),
+                                strings_of(*c, "facets")};
+  }
+  return s;
+}
 
 bool Manifest::read_only() const {
   auto it = annotations.find("readOnlyHint");

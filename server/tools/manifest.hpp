@@ -4,6 +4,7 @@
 // loaded (safe to share across threads). Nothing here throws except std::bad_alloc.
 
 #include <filesystem>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,38 @@ struct RequestSpec {
   std::string project;         // non-empty: the tool takes `fields` (see manifest.schema.json)
 };
 
+// How a list tool pages ("paging" in the manifest; manifests/README.md). Pure data read by the
+// generic pager (server/export/): adding a pageable endpoint needs no C++.
+struct PagingWindow {
+  std::string since_arg, until_arg;  // epoch-ms window arguments
+  std::int64_t max_span_ms = 0;      // longest window one request may ask for
+  std::int64_t default_span_ms = 0;  // what the API uses when since is omitted
+};
+struct PagingChildren {
+  std::string field;       // array inside each item, e.g. "events"
+  std::string table;       // SQLite table name for the child rows
+  std::string parent_key;  // column holding the parent's id, e.g. "conversation_id"
+  std::vector<std::string> facets;  // child fields counted in the export summary
+};
+struct PagingSpec {
+  std::string items;                // response array
+  std::string table;                // SQLite table of an export ("table", default items)
+  std::string cursor_arg;           // argument that takes the cursor
+  std::string next;                 // response field with the next cursor ("" = take cursor_from_item)
+  std::string cursor_from_item;     // field of the last item used as cursor when the API returns none
+  std::string has_more;             // response boolean
+  std::string limit_arg;            // page size argument ("" = none)
+  int max_limit = 0;
+  std::string direction_arg, direction_value;  // the value that walks forward (Fini: next = OLDER)
+  std::optional<PagingWindow> window;
+  std::string id_field = "id";      // primary key of an item
+  std::string time_field;           // item timestamp for the summary's time range ("" = none)
+  std::vector<std::string> facets;  // item fields counted in the export summary
+  std::optional<PagingChildren> children;
+};
+// Parses a linted "paging" object (lint_manifest has checked every field).
+PagingSpec parse_paging(const nlohmann::json& paging);
+
 struct Manifest {
   std::string name, title, description, toolset, scope;
   std::string file;  // path it came from
@@ -50,6 +83,7 @@ struct Manifest {
   nlohmann::json output_schema;   // published, or null when the manifest has none
   nlohmann::json annotations;
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
+  std::optional<PagingSpec> paging;                    // set for pageable list tools
   bool read_only() const;  // annotations.readOnlyHint
   // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
   bool repeatable() const;

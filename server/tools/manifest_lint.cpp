@@ -13,8 +13,8 @@ using schema::escape_pointer_token;
 
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"annotations", "description", "input", "name", "output",
-                                              "request",     "scope",       "title", "toolset"};
+constexpr std::string_view kTopLevelKeys[] = {"annotations", "description", "input", "name",   "output",
+                                              "paging",      "request",     "scope", "title", "toolset"};
 constexpr std::string_view kRequestKeys[] = {"method", "path", "project", "response", "timeoutMs", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
@@ -104,6 +104,7 @@ class Linter {
     check_output(doc);
     check_projection(doc);
     check_annotations(doc, scope);
+    check_paging(doc);
     return std::move(issues_);
   }
 
@@ -442,6 +443,52 @@ class Linter {
       }
     }
     if (!ann->contains("openWorldHint")) add("/annotations/openWorldHint", "is required");
+  }
+
+  // Cross-field rules of "paging" (its shape is also in manifest.schema.json): every argument it
+  // names is a query property of this tool, the items array is in the output, and exactly one
+  // cursor source is declared. The pager trusts these, so a typo fails here, not mid-export.
+  void check_paging(const json& doc) {
+    const json* paging = object_field(doc, "", "paging", /*required=*/false);
+    if (paging == nullptr) return;
+    const json* input_props = nullptr;
+    if (auto in = doc.find("input"); in != doc.end() && in->is_object()) {
+      if (auto p = in->find("properties"); p != in->end() && p->is_object()) input_props = &*p;
+    }
+    auto query_arg = [&](const json& obj, const std::string& ptr, std::string_view key, bool required) {
+      const json* arg = string_field(obj, ptr, key, required);
+      if (arg == nullptr) return;
+      const std::string& name = arg->get_ref<const std::string&>();
+      const json* prop = input_props != nullptr && input_props->contains(name) ? &(*input_props)[name] : nullptr;
+      if (prop == nullptr || !prop->is_object() || prop->value("in", "") != "query") {
+        add(child(ptr, key), "'" + name + "' is not a query property of input");
+      }
+    };
+    query_arg(*paging, "/paging", "cursorArg", true);
+    query_arg(*paging, "/paging", "limitArg", false);
+    if (const json* d = object_field(*paging, "/paging", "direction", false)) {
+      query_arg(*d, "/paging/direction", "arg", true);
+      string_field(*d, "/paging/direction", "value");
+    }
+    if (const json* w = object_field(*paging, "/paging", "window", false)) {
+      query_arg(*w, "/paging/window", "since", true);
+      query_arg(*w, "/paging/window", "until", true);
+      auto span = w->find("maxSpanMs");
+      if (span == w->end() || !span->is_number_integer() || span->get<std::int64_t>() <= 0) {
+        add("/paging/window/maxSpanMs", "must be a positive integer (milliseconds)");
+      }
+    }
+    string_field(*paging, "/paging", "hasMore");
+    const bool has_next = paging->contains("next"), has_item = paging->contains("cursorFromItem");
+    if (has_next == has_item) add("/paging", "must declare exactly one of 'next' and 'cursorFromItem'");
+    if (const json* items = string_field(*paging, "/paging", "items")) {
+      const json out = doc.value("output", json::object());
+      const json prop = out.value("properties", json::object()).value(items->get<std::string>(), json());
+      if (!declares_array(prop)) add("/paging/items", "'" + items->get<std::string>() + "' is not an array in output");
+    }
+    if (!doc.value("annotations", json::object()).value("readOnlyHint", false)) {
+      add("/paging", "only read-only tools can be paged (export calls them repeatedly)");
+    }
   }
 
   const LintContext& ctx_;

@@ -136,6 +136,8 @@ const BROKEN = {
   unknown_key: ['conversations/get_conversation.json', '/summary'],
   unknown_toolset: ['widgets/get_conversation.json', '/toolset'],
   wrap_missing_from_output: ['conversations/get_conversation.json', '/output/properties'],
+  paging_cursor_arg_undeclared: ['conversations/get_conversation.json', '/paging/cursorArg'],
+  paging_items_not_array: ['conversations/get_conversation.json', '/paging/items'],
 };
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

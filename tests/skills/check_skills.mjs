@@ -297,6 +297,8 @@ export function run(root, log = console.log) {
     knownTools = contractTools;
     log('note: manifests/ has no tool files yet; tool names checked against tests/contract/endpoints.json');
   }
+  // Local tools served next to the manifest tools (server/export/), not Fini endpoints.
+  for (const local of ['export', 'query_export']) knownTools.add(local);
 
   const skillsDir = path.join(root, 'skills');
   const skillDirs = fs.existsSync(skillsDir)

@@ -36,7 +36,7 @@ const std::vector<BrokenCase> kCases = {
      "expected '[', '{', or a literal"},
     {"not_an_object", kGet, "", "a manifest must be a JSON object, got array"},
     {"unknown_key", kGet, "/summary",
-     "unknown key (allowed: annotations, description, input, name, output, request, scope, title, toolset)"},
+     "unknown key (allowed: annotations, description, input, name, output, paging, request, scope, title, toolset)"},
     {"missing_name", kGet, "/name", "is required"},
     {"bad_name_pattern", "conversations/Get-Conversation.json", "/name",
      "must match ^[a-z0-9_]+$ (got \"Get-Conversation\")"},
@@ -90,6 +90,8 @@ const std::vector<BrokenCase> kCases = {
     {"read_only_write_scope", kGet, "/annotations/readOnlyHint", "must be false for a tool with scope 'write'"},
     {"unknown_annotation", kGet, "/annotations/costly",
      "unknown annotation (allowed: destructiveHint, idempotentHint, openWorldHint, readOnlyHint, title)"},
+    {"paging_cursor_arg_undeclared", kGet, "/paging/cursorArg", "'cursor' is not a query property of input"},
+    {"paging_items_not_array", kGet, "/paging/items", "'id' is not an array in output"},
     // Directory-wide rules.
     {"duplicate_name", "knowledge/get_conversation.json", "/name", "", 1},  // reason built in the test
     {"file_outside_toolset", "get_conversation.json", "", "manifest files must be at <toolset>/<tool_name>.json"},

@@ -1,0 +1,317 @@
+#include "export/export_tools.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "export/exporter.hpp"
+#include "export/query.hpp"
+#include "tools/result_shaper.hpp"
+
+namespace fini::exporting {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kExportDescription =
+    "Export EVERY page of a list tool to a file without passing rows through the conversation: pages "
+    "are fetched server-side (windows longer than the API allows are split, e.g. conversations: 90 days "
+    "per request) and streamed to a file. Returns a short summary (rows, time range, counts per facet "
+    "such as channel, source, resolved, events.csatRating) and a resource_link to the file. Use it for "
+    "anything larger than one page; then answer questions with query_export (format sqlite). "
+    "arguments are the list tool's own (e.g. since/until in epoch ms, channel, source, agentId; no "
+    "cursor). CSV columns: `fields` in order, else the items' top-level fields sorted by name (nested "
+    "values as JSON; conversation events only in jsonl and sqlite).";
+
+constexpr const char* kQueryDescription =
+    "Read-only SQL (SQLite) over a file made by export with format sqlite. Schema: list_conversations "
+    "exports have table conversations (one row per conversation: id TEXT PRIMARY KEY, createdAt epoch ms, "
+    "source, channel, status, resolved 1/0/NULL, hasFeedback 1/0, externalId, url, subjectPreview, "
+    "userAttributes/usedArticles/usedSubfolders as JSON text, use json_extract) and table events (one row "
+    "per message: conversation_id, seq, id, createdAt, role, type, message, csatRating (0 is a rating), "
+    "feedback, approved, resolved, JSON columns as text). list_sources exports have table documents. "
+    "Only SELECT/WITH; writes, ATTACH and PRAGMA are refused. Rows are capped (maxRows) and queries stop "
+    "after a time cap: aggregate in SQL (GROUP BY) instead of reading rows.";
+
+std::string utc_stamp(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+std::string iso_day(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  std::ostringstream out;
+  out << std::hex << (rd() & 0xffffffu);
+  return out.str();
+}
+
+bool is_export_name(const std::string& name) {
+  if (name.empty() || name.front() == '.' || name.find('/') != std::string::npos) return false;
+  const fs::path p(name);
+  const auto ext = p.extension().string();
+  return ext == ".jsonl" || ext == ".csv" || ext == ".sqlite";
+}
+
+json input_schema(const std::vector<std::string>& tools) {
+  return {{"type", "object"},
+          {"properties",
+           {{"tool", {{"type", "string"}, {"enum", tools}, {"description", "The list tool to page through."}}},
+            {"arguments", {{"type", "object"}, {"description", "That tool's arguments (no cursor)."}}},
+            {"format", {{"type", "string"}, {"enum", {"jsonl", "csv", "sqlite"}}, {"default", "jsonl"}}},
+            {"fields",
+             {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "Only these top-level fields."}}}}},
+          {"required", {"tool", "format"}},
+          {"additionalProperties", false}};
+}
+
+json query_schema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"file", {{"type", "string"}, {"description", "Export file name (structuredContent.file of export)."}}},
+            {"sql", {{"type", "string"}, {"description", "One SELECT statement."}}},
+            {"maxRows", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}, {"default", 500}}}}},
+          {"required", {"file", "sql"}},
+          {"additionalProperties", false}};
+}
+
+}  // namespace
+
+fs::path default_exports_dir() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x == '/') return fs::path(x) / "fini-mcp" / "exports";
+  const char* home = std::getenv("HOME");
+  return fs::path(home != nullptr ? home : ".") / ".local" / "share" / "fini-mcp" / "exports";
+}
+
+ExportToolProvider::ExportToolProvider(const std::vector<tools::Manifest>& manifests, CallStructured call,
+                                       ExportToolOptions options)
+    : call_(std::move(call)), options_(std::move(options)) {
+  std::vector<std::string> names;
+  for (const auto& m : manifests) {
+    if (!m.paging) continue;
+    pageable_.emplace(m.name, *m.paging);
+    names.push_back(m.name);
+  }
+  if (names.empty()) return;  // nothing to export: serve neither tool
+  definitions_.push_back({{"name", "export"},
+                          {"title", "Export all pages to a file"},
+                          {"description", kExportDescription},
+                          {"inputSchema", input_schema(names)},
+                          {"annotations", {{"readOnlyHint", false}, {"destructiveHint", false},
+                                           {"idempotentHint", false}, {"openWorldHint", true}}}});
+  definitions_.push_back({{"name", "query_export"},
+                          {"title", "SQL over an export"},
+                          {"description", kQueryDescription},
+                          {"inputSchema", query_schema()},
+                          {"annotations", {{"readOnlyHint", true}, {"openWorldHint", false}}}});
+}
+
+std::vector<json> ExportToolProvider::list_tools() const { return definitions_; }
+
+Result<json> ExportToolProvider::call_tool(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
+  if (definitions_.empty()) return Status(Code::kNotFound, "Unknown tool: " + name);
+  const json args = arguments.is_object() ? arguments : json::object();
+  if (name == "export") return run_export_tool(args, ctx);
+  if (name == "query_export") return run_query_tool(args, ctx);
+  return Status(Code::kNotFound, "Unknown tool: " + name);
+}
+
+Result<fs::path> ExportToolProvider::export_file(const std::string& name) const {
+  if (!is_export_name(name)) {
+    return invalid_argument("'" + name + "' is not an export file name (e.g. list_conversations-20250101T000000Z-1a2b3c.sqlite)");
+  }
+  fs::path path = options_.exports_dir / name;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return not_found("no export named " + name + " in " + options_.exports_dir.string());
+  return path;
+}
+
+namespace {
+
+// Removes the file unless released: a failed or cancelled export leaves nothing that could be
+// taken for a complete one.
+class PartialFile {
+ public:
+  explicit PartialFile(fs::path path) : path_(std::move(path)) {}
+  ~PartialFile() {
+    if (!released_) {
+      std::error_code ec;
+      fs::remove(path_, ec);
+    }
+  }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+  const fs::path& path() const { return path_; }
+  Status commit_as(const fs::path& final_path) {
+    std::error_code ec;
+    fs::rename(path_, final_path, ec);
+    if (ec) return unavailable("cannot rename " + path_.string() + ": " + ec.message());
+    released_ = true;
+    return {};
+  }
+
+ private:
+  fs::path path_;
+  bool released_ = false;
+};
+
+std::string progress_message(const PageEvent& page) {
+  std::string text = std::to_string(page.rows) + " rows, " + std::to_string(page.pages) + " pages";
+  if (page.window_since && page.window_until) {
+    text += ", window " + iso_day(*page.window_since) + ".." + iso_day(*page.window_until);
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallContext& ctx) {
+  const std::string tool = args.value("tool", "");
+  auto spec = pageable_.find(tool);
+  if (spec == pageable_.end()) {
+    std::string known;
+    for (const auto& [n, s] : pageable_) known += (known.empty() ? "" : ", ") + n;
+    return tools::tool_error("export: 'tool' must be a pageable list tool (" + known + "), got '" + tool + "'");
+  }
+  auto format = parse_format(args.value("format", "jsonl"));
+  if (!format.ok()) return tools::tool_error("export: " + format.status().message());
+  ExportRequest request;
+  request.tool = tool;
+  request.spec = spec->second;
+  request.format = *format;
+  request.arguments = args.value("arguments", json::object());
+  if (!request.arguments.is_object()) return tools::tool_error("export: 'arguments' must be an object");
+  if (auto f = args.find("fields"); f != args.end()) {
+    if (!f->is_array()) return tools::tool_error("export: 'fields' must be an array of strings");
+    for (const auto& v : *f) {
+      if (v.is_string()) request.fields.push_back(v.get<std::string>());
+    }
+  }
+  request.now_ms = now_ms();
+  std::error_code ec;
+  fs::create_directories(options_.exports_dir, ec);
+  ::chmod(options_.exports_dir.c_str(), 0700);  // exports hold customer conversations
+  const std::string name = tool + "-" + utc_stamp(request.now_ms) + "-" + random_suffix() + "." +
+                           std::string(format_name(*format));
+  const fs::path final_path = options_.exports_dir / name;
+  PartialFile partial(fs::path(final_path.string() + ".partial"));
+  request.path = partial.path();
+
+  ExportHooks hooks;
+  hooks.cancelled = [&ctx] { return ctx.cancelled(); };
+  hooks.on_page = [&ctx](const PageEvent& page) {
+    ctx.progress(static_cast<double>(page.rows), std::nullopt, progress_message(page));
+  };
+  FetchPage fetch = [&](const json& page_args) { return call_(tool, page_args, ctx); };
+  auto outcome = run_export(request, fetch, hooks);
+  if (!outcome.ok()) {
+    const bool cancelled = outcome.status().code() == Code::kCancelled;
+    return tools::tool_error(std::string(cancelled ? "Export cancelled" : "Export failed") + " after " +
+                             "some pages; the partial file was removed. " + outcome.status().message());
+  }
+  if (auto s = partial.commit_as(final_path); !s.ok()) return tools::tool_error("export: " + s.message());
+  const auto bytes = fs::file_size(final_path, ec);
+  json summary = outcome->summary;
+  summary["file"] = name;
+  summary["uri"] = std::string(kExportUriPrefix) + name;
+  summary["path"] = final_path.string();
+  summary["format"] = format_name(*format);
+  summary["bytes"] = ec ? 0 : bytes;
+  std::string next = *format == Format::kSqlite ? " Query it with query_export {file: \"" + name + "\", sql: ...}."
+                                                : " Read it with resources/read or open the file.";
+  json link = {{"type", "resource_link"}, {"uri", summary["uri"]}, {"name", name},
+               {"mimeType", format_mime(*format)}, {"size", summary["bytes"]}};
+  return json{{"content", json::array({json{{"type", "text"}, {"text", "Exported " + summary.dump() + "." + next}}, link})},
+              {"structuredContent", summary},
+              {"isError", false}};
+}
+
+Result<json> ExportToolProvider::run_query_tool(const json& args, mcp::CallContext& ctx) const {
+  auto path = export_file(args.value("file", ""));
+  if (!path.ok()) return tools::tool_error("query_export: " + path.status().message());
+  if (path->extension() != ".sqlite") {
+    return tools::tool_error("query_export: " + path->filename().string() + " is not a SQLite export; export again with format sqlite");
+  }
+  const std::string sql = args.value("sql", "");
+  if (sql.empty()) return tools::tool_error("query_export: 'sql' is required");
+  QueryLimits limits;
+  limits.max_rows = std::min<std::size_t>(args.value("maxRows", options_.max_query_rows), 5000);
+  limits.time_cap = options_.query_time_cap;
+  limits.cancelled = [&ctx] { return ctx.cancelled(); };
+  auto result = run_query(*path, sql, limits);
+  if (!result.ok()) return tools::tool_error("query_export: " + result.status().message());
+  std::string text = result->dump();
+  return json{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
+              {"structuredContent", *result},
+              {"isError", false}};
+}
+
+std::vector<json> ExportToolProvider::list_resources() const {
+  std::vector<json> out;
+  std::error_code ec;
+  if (definitions_.empty() || !fs::is_directory(options_.exports_dir, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(options_.exports_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!is_export_name(name) || !entry.is_regular_file(ec)) continue;
+    auto format = parse_format(entry.path().extension().string().substr(1));
+    out.push_back({{"uri", std::string(kExportUriPrefix) + name}, {"name", name},
+                   {"mimeType", format.ok() ? format_mime(*format) : "application/octet-stream"},
+                   {"size", entry.file_size(ec)}});
+  }
+  return out;
+}
+
+std::vector<json> ExportToolProvider::list_resource_templates() const {
+  if (definitions_.empty()) return {};
+  return {json{{"uriTemplate", std::string(kExportUriPrefix) + "{file}"},
+               {"name", "export"},
+               {"description", "A file written by the export tool (jsonl/csv as text; sqlite via query_export)"}}};
+}
+
+Result<json> ExportToolProvider::read_resource(const std::string& uri) const {
+  const std::string prefix = kExportUriPrefix;
+  if (definitions_.empty() || uri.rfind(prefix, 0) != 0) return Status(Code::kNotFound, "Resource not found: " + uri);
+  auto path = export_file(uri.substr(prefix.size()));
+  if (!path.ok()) return Status(Code::kNotFound, "Resource not found: " + uri);
+  if (path->extension() == ".sqlite") {
+    return invalid_argument("SQLite exports are not served as text: query them with query_export (file " +
+                            path->filename().string() + ")");
+  }
+  std::error_code ec;
+  const auto size = fs::file_size(*path, ec);
+  if (ec || size > options_.max_text_read_bytes) {
+    return invalid_argument("export " + path->filename().string() + " is " + std::to_string(size) +
+                            " bytes, above the " + std::to_string(options_.max_text_read_bytes) +
+                            "-byte read cap; export it as sqlite and use query_export, or open " + path->string());
+  }
+  std::ifstream in(*path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const bool csv = path->extension() == ".csv";
+  return json{{"contents", json::array({json{{"uri", uri}, {"mimeType", csv ? "text/csv" : "application/jsonl"},
+                                            {"text", text.str()}}})}};
+}
+
+}  // namespace fini::exporting
