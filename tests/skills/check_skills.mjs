@@ -294,7 +294,7 @@ export function run(root, log = console.log) {
     knownTools = new Set(manifestFiles.map((f) => path.basename(f, '.json')));
     log(`note: tool names from ${manifestFiles.length} manifest file(s) under manifests/`);
   } else {
-    knownTools = contractTools;
+    knownTools = new Set(contractTools);
     log('note: manifests/ has no tool files yet; tool names checked against tests/contract/endpoints.json');
   }
   // Local tools served next to the manifest tools (server/export/), not Fini endpoints.
