@@ -56,11 +56,11 @@ fuzz-short: deps
 	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFINI_FUZZ=ON -DFINI_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_session
 	@mkdir -p $(FUZZ_DIR)/corpus && cp -n tests/fuzz/corpus/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
-	@$(FUZZ_DIR)/tests/fuzz/fuzz_session -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 $(FUZZ_DIR)/corpus 2>$(FUZZ_DIR)/fuzz.log \
+	@$(FUZZ_DIR)/tests/fuzz/fuzz_session -max_total_time=$(FUZZ_SECONDS) -max_len=1048576 -dict=tests/fuzz/jsonrpc.dict -rss_limit_mb=4096 -print_final_stats=0 $(FUZZ_DIR)/corpus 2>$(FUZZ_DIR)/fuzz.log \
 	  && echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(FUZZ_DIR)/fuzz.log))" \
 	  || { tail -40 $(FUZZ_DIR)/fuzz.log; echo "fuzz: 0 passed, 1 failed"; exit 1; }
 
-fuzz: FUZZ_SECONDS=300
+fuzz: FUZZ_SECONDS=600
 fuzz: fuzz-short
 
 # Skill pack: our checker (frontmatter, tool coverage), the official skills-ref validator, and the

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/safe_json.hpp"
 #include "mcp/session.hpp"
 
 namespace {
@@ -39,11 +40,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     fini::mcp::SessionOptions options;
     options.workers = 1;
-    options.max_line_bytes = 4096;
+    options.max_line_bytes = 2u * 1024u * 1024u;  // deep/huge inputs reach the parser
     options.page_size = 1;
     fini::mcp::Session session(options, in, out);
     session.set_tools(&tools);
     session.run();
+  }
+  // Upstream bodies take the same depth-checked parse; whatever it accepts must survive the
+  // recursive operations the tool path performs (copy, compare, dump).
+  const auto parsed = fini::parse_json_safely(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!parsed.error) {
+    const nlohmann::json copy = parsed.value;
+    if (copy != parsed.value) std::abort();
+    (void)copy.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   std::istringstream lines(out.str());
   for (std::string line; std::getline(lines, line);) {
