@@ -16,6 +16,7 @@
 #include "cli/serve.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
+#include "rest/redact.hpp"
 #include "tools/manifest.hpp"
 
 namespace fini::cli {
@@ -113,7 +114,7 @@ int run(int argc, char** argv) {
   }
 
   try {
-    setup_logging(LogOptions{log_level, log_file});
+    setup_logging(LogOptions{log_level, log_file}, [](std::string_view text) { return rest::redact(text); });
   } catch (const std::exception& e) {
     std::cerr << "fini-mcp: cannot open the log: " << e.what() << "\n";
     return 2;

@@ -20,6 +20,14 @@ spdlog::level::level_enum parse_level(const std::string& name) {
   if (name == "off" || name == "none") return spdlog::level::off;
   return spdlog::level::warn;
 }
+std::atomic<LogRedactor> g_redactor{nullptr};
+
+std::string redacted(const spdlog::details::log_msg& msg) {
+  std::string_view text(msg.payload.data(), msg.payload.size());
+  const LogRedactor redact = g_redactor.load();
+  return redact != nullptr ? redact(text) : std::string(text);
+}
+
 // Hands records to the MCP session. Its own level gates forwarding; the logger's level is
 // lowered to the lower of stderr's and the client's so both get what they asked for.
 class ForwardSink final : public spdlog::sinks::base_sink<std::mutex> {
@@ -42,7 +50,7 @@ class ForwardSink final : public spdlog::sinks::base_sink<std::mutex> {
       case spdlog::level::err: level = "error"; break;
       default: level = "critical"; break;
     }
-    forward_(context_, level, std::string(msg.payload.data(), msg.payload.size()));
+    forward_(context_, level, redacted(msg));
   }
   void flush_() override {}
 
@@ -61,6 +69,23 @@ std::shared_ptr<ForwardSink>& forward_sink() {
 }
 
 std::atomic<int> g_stderr_level{spdlog::level::warn};
+// Passes each record to `inner` with its message redacted.
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit RedactingSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string clean = redacted(msg);
+    spdlog::details::log_msg copy = msg;
+    copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+    inner_->log(copy);
+  }
+  void flush_() override { inner_->flush(); }
+
+ private:
+  spdlog::sink_ptr inner_;
+};
 
 }  // namespace
 
@@ -73,14 +98,15 @@ void set_forward_level(const std::string& min_level) {
   spdlog::default_logger()->set_level(std::min(forward_level, stderr_level));
 }
 
-void setup_logging(const LogOptions& options) {
-  std::shared_ptr<spdlog::logger> logger;
+void setup_logging(const LogOptions& options, LogRedactor redact) {
+  g_redactor = redact;
+  spdlog::sink_ptr out;
   if (options.file.empty()) {
-    logger = std::make_shared<spdlog::logger>("fini", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    out = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   } else {
-    logger = std::make_shared<spdlog::logger>(
-        "fini", std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file, false));
+    out = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file, false);
   }
+  auto logger = std::make_shared<spdlog::logger>("fini", std::make_shared<RedactingSink>(std::move(out)));
   // The file/stderr sink keeps the user's level; the logger passes what either sink wants.
   const auto level = parse_level(options.level);
   logger->sinks().front()->set_level(level);

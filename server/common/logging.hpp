@@ -4,6 +4,7 @@
 // spdlog's default logger is thread-safe.
 
 #include <string>
+#include <string_view>
 
 namespace fini {
 
@@ -12,7 +13,10 @@ struct LogOptions {
   std::string file;               // empty: stderr
 };
 
-void setup_logging(const LogOptions& options);
+// `redact` is applied to every record before it reaches stderr/the file or the client, so a
+// key that slipped into a message (an upstream error echoing a header, say) is never written.
+using LogRedactor = std::string (*)(std::string_view text);
+void setup_logging(const LogOptions& options, LogRedactor redact = nullptr);
 
 // Forwards log records to the MCP client (notifications/message) once it asked for them.
 // `forward` receives an RFC 5424 level name and the message; records below `min_level`
