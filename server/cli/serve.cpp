@@ -164,6 +164,7 @@ int run_serve(const ServeOptions& options) {
 
   credentials::SessionCredentials credentials(std::move(cred), *http);
   tools::FiniToolProvider tool_provider(std::move(*selected), surface, *http, credentials, base->to_string());
+  tool_provider.require_confirmation(!options.no_confirm);
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::optional<skills::SkillLibrary> skill_library;

@@ -19,6 +19,7 @@ struct ServeOptions {
   bool read_only = false;
   bool show_all = false;
   bool sandbox = false;
+  bool no_confirm = false;  // destructive tools run without asking (automation)
   std::size_t workers = 8;
   std::size_t page_size = 0;
   std::size_t max_line_bytes = 16u * 1024u * 1024u;

@@ -5,12 +5,26 @@
 #include <chrono>
 
 #include "rest/redact.hpp"
+#include "tools/confirmation.hpp"
+#include "tools/error_texts.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
 namespace fini::tools {
 
 using nlohmann::json;
+
+namespace {
+
+std::string invalid_arguments_text(const std::string& name, const std::vector<std::string>& problems,
+                                   const std::vector<schema::Coercion>& coerced) {
+  std::string text = "Invalid arguments for " + name + ":";
+  for (const auto& p : problems) text += "\n- " + p;
+  for (const auto& c : coerced) text += "\n(note: " + (c.pointer.empty() ? "" : c.pointer + ": ") + c.message + ")";
+  return text + "\nFix these and call again (the input schema lists every field).";
+}
+
+}  // namespace
 
 nlohmann::json tool_definition(const Manifest& m) {
   json def{{"name", m.name}, {"title", m.title}, {"description", m.description}, {"inputSchema", m.input_schema}};
@@ -100,14 +114,18 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   if (it == by_name_.end()) return Status(Code::kNotFound, "Unknown tool: " + name);
   const Manifest& m = manifests_[it->second];
 
-  if (auto errors = m.validator->validate(arguments); !errors.empty()) {
-    std::string text = "Invalid arguments for " + name + ":";
-    for (const auto& e : errors) text += "\n- " + schema::describe(e);
-    text += "\nFix these and call again (the input schema lists every field).";
-    return tool_error(text);
-  }
-  auto request = map_request(m, arguments);
+  // Unambiguous coercions first ("a,b" for a list, "100" for an integer); what is validated is
+  // what gets mapped and sent, and the notes tell the model what was read.
+  std::vector<schema::Coercion> coerced;
+  const json args = m.validator->coerce(arguments, coerced);
+  std::vector<std::string> problems;
+  for (const auto& e : m.validator->validate(args)) problems.push_back(schema::describe(e));
+  if (problems.empty()) problems = epoch_ms_errors(m, args);
+  if (!problems.empty()) return tool_error(invalid_arguments_text(name, problems, coerced));
+  auto request = map_request(m, args);
   if (!request.ok()) return tool_error("Invalid arguments for " + name + ": " + request.status().message());
+
+  if (auto refused = confirm_before_harm(m, args, ctx, confirm_); refused) return *refused;
 
   auto key = credentials_.key(ctx);
   // Getting a key may have taught us its scopes (a key pasted just now, a first probe).
@@ -139,9 +157,9 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
     credentials_.observe(*key, response->status, m.scope);
     result = shape_response(m, *response);
     if (response->status == 401) {
-      if (const std::string note = credentials_.rejection_note(); !note.empty() && result.contains("content") &&
-          !result["content"].empty() && result["content"][0].contains("text")) {
-        result["content"][0]["text"] = result["content"][0]["text"].get<std::string>() + "\n" + note;
+      // Where the key comes from decides what to do next; the generic advice would not apply.
+      if (const std::string note = credentials_.rejection_note(); !note.empty()) {
+        result = tool_error(key_rejected_text(m, *response, note));
       }
     }
     if (response->status == 401 || response->status == 403) check_surface_change();

@@ -55,6 +55,9 @@ class FiniToolProvider final : public mcp::ToolProvider {
   // the key is read-only; wire it to Session::notify_tools_changed.
   void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }
 
+  // Ask before destructive calls (when the client supports form elicitation); off: --no-confirm.
+  void require_confirmation(bool on) { confirm_ = on; }
+
  private:
   bool write_tools_visible() const;
   void check_surface_change();
@@ -67,6 +70,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   credentials::Credentials& credentials_;
   std::string base_url_;
   std::function<void()> list_changed_;
+  bool confirm_ = true;
   ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;
   mutable std::optional<bool> listed_with_write_;

@@ -30,6 +30,15 @@ struct ParamSpec {
   ParamLocation location = ParamLocation::kQuery;
   std::string style;      // query only: "repeat" (default) or "csv"; empty elsewhere
   std::optional<FormFile> form_file;
+  bool epoch_ms = false;  // "unit": "epoch-ms": refuse values that can only be seconds
+};
+
+// request.unknownId: how the route answers an id that does not exist, when that is not a plain
+// 404 (Fini answers 500 or 200 with null on some routes), so the error can say what to do next.
+struct UnknownIdSpec {
+  std::string answers;    // "500" or "null"
+  std::string what;       // "conversation", "tag group", ...
+  std::string list_with;  // the tool that lists valid ids
 };
 
 struct RequestSpec {
@@ -38,6 +47,7 @@ struct RequestSpec {
   std::optional<int> timeout_ms;
   bool file_response = false;  // "response": "file"
   std::string wrap;            // empty = body published as-is (must be an object)
+  std::optional<UnknownIdSpec> unknown_id;
 };
 
 struct Manifest {
@@ -48,8 +58,10 @@ struct Manifest {
   nlohmann::json input_schema;    // published: private keywords stripped
   nlohmann::json output_schema;   // published, or null when the manifest has none
   nlohmann::json annotations;
+  std::string confirm;  // question template asked before a destructive call; empty = none
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
-  bool read_only() const;  // annotations.readOnlyHint
+  bool read_only() const;    // annotations.readOnlyHint
+  bool destructive() const;  // annotations.destructiveHint
 };
 
 // pointer is a JSON Pointer into the manifest file ("" = the whole file).
@@ -73,7 +85,7 @@ struct LoadResult {
 LoadResult load_manifests(const std::filesystem::path& dir);
 
 // The keywords only allowed directly on a property of input.properties.
-inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style", "formFile"};
+inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style", "formFile", "unit"};
 
 // input with private keywords removed from every schema position (what tools/list publishes).
 nlohmann::json publish_input_schema(const nlohmann::json& input);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/http_status.hpp"
+#include "tools/error_texts.hpp"
 
 namespace fini::tools {
 
@@ -45,8 +46,7 @@ std::string next_step(const Manifest& m, int status, const std::optional<std::st
     default: break;
   }
   if (status >= 500) {
-    return "Fini answered with a server error; this is retryable. (Some Fini routes also answer 500 for "
-           "an unknown id: if it repeats, check the id.)" +
+    return "Fini answered with a server error; this is retryable." +
            (retry_after ? " Retry after " + *retry_after + " s." : std::string());
   }
   return "The API did not accept the request.";
@@ -61,6 +61,7 @@ std::string snippet(const std::string& body) {
 }  // namespace
 
 json shape_response(const Manifest& m, const rest::HttpResponse& r) {
+  if (auto text = unknown_id_text(m, r)) return tool_error(*text);
   if (r.status < 200 || r.status >= 300) {
     std::string message;
     json envelope = json::parse(r.body, nullptr, false);
