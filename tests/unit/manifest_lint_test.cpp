@@ -87,6 +87,13 @@ const std::vector<BrokenCase> kCases = {
     {"missing_open_world_hint", kGet, "/annotations/openWorldHint", "is required"},
     {"missing_destructive_hint", kDelete, "/annotations/destructiveHint", "is required when readOnlyHint is false"},
     {"missing_idempotent_hint", kDelete, "/annotations/idempotentHint", "is required when readOnlyHint is false"},
+    {"annotation_rule_violated", kDelete, "/annotations/destructiveHint",
+     "must be true by rule '*delete': deletes cannot be undone and repeat harmlessly"},
+    {"destructive_without_confirm", kDelete, "/confirm",
+     "is required for a destructive tool (the question asked before it runs)"},
+    {"non_canonical_id", kDelete, "/input/properties/interactionId",
+     "id-like argument 'interactionId' must use the canonical name (agentId, conversationId, sourceId, articleId, "
+     "folderId, ruleId, tagGroupId, tagId, jobIds, eventId, ...) with wireName for Fini's name"},
     {"read_only_write_scope", kGet, "/annotations/readOnlyHint", "must be false for a tool with scope 'write'"},
     {"unknown_annotation", kGet, "/annotations/costly",
      "unknown annotation (allowed: destructiveHint, idempotentHint, openWorldHint, readOnlyHint, title)"},
