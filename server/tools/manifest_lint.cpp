@@ -93,6 +93,7 @@ constexpr AnnotationRule kAnnotationRules[] = {
     {"update_", true, true, "full updates overwrite what is there"},
     {"refine_", true, false, "refining rewrites the draft in place"},
     {"persist_", true, false, "persisting may replace the knowledge tree"},
+    {"import_", true, false, "importing may replace what is there"},
     {"move_", false, true, "moves keep content and repeat harmlessly"},
     {"crawl_", false, true, "crawling only reads pages"},
     {"create_", false, false, "creates add new records"},
