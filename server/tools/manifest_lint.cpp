@@ -500,8 +500,15 @@ class Linter {
     if (!ann->contains("openWorldHint")) add("/annotations/openWorldHint", "is required");
   }
 
+  static const json& input_properties(const json& doc) {
+    static const json kNone = json::object();
+    auto props = doc["input"].find("properties");
+    return props != doc["input"].end() && props->is_object() ? *props : kNone;
+  }
+
   void check_policy(const json& doc) {
-    for (auto it = doc["input"]["properties"].begin(); it != doc["input"]["properties"].end(); ++it) {
+    const json& props = input_properties(doc);
+    for (auto it = props.begin(); it != props.end(); ++it) {
       if (id_like(it.key()) && !canonical_id(it.key())) {
         add(child("/input/properties", it.key()),
             "id-like argument '" + it.key() + "' must use the canonical name (agentId, conversationId, sourceId, "
@@ -544,7 +551,7 @@ class Linter {
     static const std::regex placeholder("\\{(count:)?([A-Za-z0-9_]+)\\}");
     const std::string& text = it->get_ref<const std::string&>();
     for (auto m = std::sregex_iterator(text.begin(), text.end(), placeholder); m != std::sregex_iterator(); ++m) {
-      if (!doc["input"]["properties"].contains((*m)[2].str())) {
+      if (!input_properties(doc).contains((*m)[2].str())) {
         add("/confirm", "placeholder {" + (*m)[0].str().substr(1, (*m)[0].length() - 2) + "} names no input property");
       }
     }
