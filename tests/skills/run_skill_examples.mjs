@@ -76,7 +76,8 @@ async function runExample(client, tools, ex, ajv) {
   const tool = tools.get(ex.tool);
   if (!tool) return `no tool ${ex.tool} in tools/list`;
   const validate = ajv.compile(tool.inputSchema);
-  if (!validate(ex.args)) {
+  // An example of an argument error shows what the server answers; the others must be valid as written.
+  if (ex.error === null && !validate(ex.args)) {
     return `arguments do not match ${ex.tool}'s inputSchema: ${ajv.errorsText(validate.errors)}`;
   }
   const result = await client.callTool({ name: ex.tool, arguments: ex.args }, undefined, { timeout: 60000 });
@@ -90,7 +91,7 @@ export async function runAll({ manifests = MANIFESTS, skillsDir = join(REPO, 'sk
   const dir = scratchDir('skills');
   const examples = extractExamples(skillsDir);
   const skills = [...new Set(readdirSync(skillsDir).filter((s) => existsSync(join(skillsDir, s, 'SKILL.md'))))].sort();
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   const ex = { passed: 0, failed: 0 };
   for (const skill of skills) {
     const mine = examples.filter((e) => e.skill === skill);

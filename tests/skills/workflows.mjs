@@ -116,10 +116,10 @@ export const WORKFLOWS = {
     const { articles } = await call('list_articles', { type: 'live' });
     const article = articles.find((a) => a.title === 'Return policy');
     assert.ok(article, 'the Return policy article');
-    const { draft } = await call('create_article_draft', { articleId: article.id });
-    assert.ok(draft?.id, 'a draft');
     const fields = { title: article.title, mainKnowledge: `${article.mainKnowledge} Sale items can be returned within 14 days.`,
       agentInstruction: article.agentInstruction ?? '', questions: article.questions ?? [], keywords: article.keywords ?? [], escalation: false };
+    const { draft } = await call('create_article_draft', { articleId: article.id, ...fields });
+    assert.ok(draft?.id, 'a draft');
     await call('publish_article_draft', { articleId: draft.id, ...fields });
     const { articles: after } = await call('get_articles_by_ids', { articleIds: [article.id] });
     assert.match(after[0].mainKnowledge, /14 days/);
