@@ -67,7 +67,7 @@ int run(int argc, char** argv) {
     cmd->add_option("--exclude-tools", serve.exclude, "hide these tools (comma-separated)")->delimiter(',');
     cmd->add_flag("--read-only", serve.read_only, "hide write tools and refuse non-read requests");
     cmd->add_flag("--show-all-tools", serve.show_all, "list write tools even for a read-only key");
-    cmd->add_flag("--no-confirm", serve.no_confirm, "run destructive tools without asking the user first (automation; env FINI_NO_CONFIRM)")->envname("FINI_NO_CONFIRM");
+    cmd->add_flag("--no-confirm", serve.no_confirm, "run destructive tools without asking the user first (automation; env FINI_NO_CONFIRM=1)");
     cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed)");
     cmd->add_option("--workers", serve.workers, "concurrent tool calls")->capture_default_str();
     cmd->add_option("--page-size", serve.page_size, "list page size (0: everything in one page)")->capture_default_str();

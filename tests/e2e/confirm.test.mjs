@@ -23,8 +23,8 @@ before(async () => {
 after(async () => { await sim?.stop(); });
 
 // answer: the client's reply to elicitation/create, or null for a client without elicitation.
-async function session(answer, args = []) {
-  const s = await connect({ dir, args: ['--base-url', sim.url, ...args], env: { FINI_API_KEY: KEYS.rw },
+async function session(answer, args = [], env = {}) {
+  const s = await connect({ dir, args: ['--base-url', sim.url, ...args], env: { FINI_API_KEY: KEYS.rw, ...env },
     capabilities: answer ? { elicitation: { form: {} } } : {} });
   const questions = [];
   if (answer) {
@@ -85,6 +85,23 @@ test('--no-confirm → no question, the request is sent', async () => {
     assert.equal(questions.length, 0);
     assert.equal(sent(await sim.since(mark), 'DELETE', `/v2/hc-interactions/${IDS[0]}`).length, 1);
   } finally { await s.close(); }
+});
+
+test('FINI_NO_CONFIRM=1 (the bundle/plugin setting) → no question; "false" or unexpanded → asks', async () => {
+  const off = await session({ action: 'decline' }, [], { FINI_NO_CONFIRM: '1' });
+  try {
+    const r = await off.s.client.callTool({ name: 'delete_conversation', arguments: { conversationId: IDS[0] } });
+    assert.equal(r.isError, undefined, resultText(r));
+    assert.equal(off.questions.length, 0);
+  } finally { await off.s.close(); }
+  for (const value of ['false', '${user_config.no_confirm}']) {
+    const on = await session({ action: 'decline' }, [], { FINI_NO_CONFIRM: value });
+    try {
+      const r = await on.s.client.callTool({ name: 'delete_conversation', arguments: { conversationId: IDS[0] } });
+      assert.equal(r.isError, true, value);
+      assert.equal(on.questions.length, 1, value);
+    } finally { await on.s.close(); }
+  }
 });
 
 test('a client without elicitation proceeds', async () => {
