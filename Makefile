@@ -65,10 +65,14 @@ fuzz: fuzz-short
 
 # Skill pack: our checker (frontmatter, tool coverage), the official skills-ref validator, and the
 # README tool table generated from the manifests.
-skills-test: node-deps
+skills-test: build node-deps
 	@node tests/skills/check_skills.mjs .
 	@SKILLS_REF=$(CURDIR)/tests/e2e/node_modules/.bin/skills-ref tests/skills/run_skills_ref.sh .
 	@node packaging/gen-tool-table.mjs --check README.md
+	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim \
+	  tests/e2e/node_modules/.bin/node tests/skills/run_skill_examples.mjs
+	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim \
+	  tests/e2e/node_modules/.bin/node --test tests/skills/run_skill_examples.test.mjs
 
 test: build unit e2e skills-test fuzz-short packaging-test
 	@echo "make test: all tiers passed"

@@ -49,6 +49,7 @@ const manifest = {
         FINI_API_KEY: "${user_config.api_key}",
         FINI_PROFILE: "${user_config.profile}",
         FINI_BASE_URL: "${user_config.base_url}",
+        FINI_NO_CONFIRM: "${user_config.no_confirm}",
       },
     },
   },
@@ -90,6 +91,13 @@ const manifest = {
       description: "Only for a non-production Fini deployment or the local sandbox.",
       required: false,
       default: "https://api-prod.usefini.com",
+    },
+    no_confirm: {
+      type: "boolean",
+      title: "Run destructive tools without asking",
+      description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
+      required: false,
+      default: false,
     },
   },
 };

@@ -33,6 +33,13 @@ const plugin = {
       sensitive: true,
       required: false,
     },
+    no_confirm: {
+      type: "boolean",
+      title: "Run destructive tools without asking",
+      description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
+      required: false,
+      default: false,
+    },
   },
 };
 const marketplace = {
@@ -49,7 +56,7 @@ const mcp = {
     fini: {
       command: "${CLAUDE_PLUGIN_ROOT}/bin/fini-mcp",
       args: ["serve", "--manifests", "${CLAUDE_PLUGIN_ROOT}/manifests", "--skills", "${CLAUDE_PLUGIN_ROOT}/skills"],
-      env: { FINI_API_KEY: "${user_config.api_key}" },
+      env: { FINI_API_KEY: "${user_config.api_key}", FINI_NO_CONFIRM: "${user_config.no_confirm}" },
       network,
     },
   },

@@ -48,6 +48,13 @@ std::string env_or(const char* name, const std::string& fallback) {
   return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
 }
 
+// A yes/no setting from the environment. Only an explicit yes counts: hosts may pass an unset
+// bundle/plugin option as "", "false" or the unexpanded "${user_config.x}".
+bool env_flag(const char* name) {
+  const std::string v = env_or(name, "");
+  return v == "1" || v == "true" || v == "yes" || v == "on";
+}
+
 Result<std::optional<std::string>> read_key_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Status(Code::kFailedPrecondition, "cannot read --api-key-file " + path);
@@ -183,6 +190,7 @@ int run_serve(const ServeOptions& options) {
   std::vector<mcp::ToolProvider*> tool_parts{&tool_provider};
   if (options.export_tools) tool_parts.push_back(&export_provider);
   mcp::CompositeToolProvider all_tools(tool_parts);
+  tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::optional<skills::SkillLibrary> skill_library;

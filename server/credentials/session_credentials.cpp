@@ -330,7 +330,12 @@ void SessionCredentials::observe(const std::string& key, int http_status, const 
 std::string SessionCredentials::rejection_note() const {
   std::lock_guard lock(mutex_);
   if (fixed_) {
-    return "The key comes from " + source_ + ": replace it there with a valid key (Deploy → API Keys) and restart "
+    // FINI_API_KEY is set by whoever starts the server; name the usual places so the user
+    // knows where to look (asking again would not help: a fixed key is never replaced).
+    const std::string where = source_ != "FINI_API_KEY" ? source_ :
+        "the FINI_API_KEY environment variable of this server (set in your MCP client's server config, the "
+        "Claude Desktop extension's 'Fini API key' setting, the Claude Code plugin's api_key, or your shell)";
+    return "The key comes from " + where + ": replace it there with a valid key (Deploy → API Keys) and restart "
            "the server.";
   }
   return "The stored key (profile '" + options_.profile + "') is now marked invalid; the next tool call will ask "

@@ -440,7 +440,82 @@ class Checker {
   std::vector<ValidationError>& out_;
 };
 
+// ---- coercion ------------------------------------------------------------------------------
+
+bool wants_only(const Node& node, unsigned bit) {
+  return node.types != 0 && (node.types & bit) != 0 && (node.types & detail::kStringBit) == 0;
+}
+
+std::vector<std::string> split_csv(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = item.find_first_not_of(" \t");
+    const auto last = item.find_last_not_of(" \t");
+    if (first != std::string::npos) out.push_back(item.substr(first, last - first + 1));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// "-12" or "42": at most 18 digits, so it always fits an int64.
+bool integer_text(const std::string& s) {
+  static const std::regex re("^-?[0-9]{1,18}$");
+  return std::regex_match(s, re);
+}
+
+class Coercer {
+ public:
+  explicit Coercer(std::vector<Coercion>& notes) : notes_(notes) {}
+
+  json apply(const Node& node, const json& v, const std::string& ptr) {
+    if (node.constant.has_value()) return v;
+    if (v.is_string()) return from_string(node, v.get_ref<const std::string&>(), ptr);
+    if (v.is_array() && node.items) {
+      json out = json::array();
+      for (std::size_t i = 0; i < v.size(); ++i) out.push_back(apply(*node.items, v[i], ptr + "/" + std::to_string(i)));
+      return out;
+    }
+    if (v.is_object()) {
+      json out = v;
+      for (auto it = out.begin(); it != out.end(); ++it) {
+        auto prop = node.properties.find(it.key());
+        if (prop != node.properties.end()) it.value() = apply(*prop->second, it.value(), ptr + "/" + escape_pointer_token(it.key()));
+      }
+      return out;
+    }
+    return v;
+  }
+
+ private:
+  json from_string(const Node& node, const std::string& s, const std::string& ptr) {
+    const json original = s;
+    if (wants_only(node, detail::kArrayBit) && node.items && node.items->types == detail::kStringBit) {
+      json items = json::array();
+      for (auto& item : split_csv(s)) items.push_back(std::move(item));
+      note(ptr, "the string " + original.dump() + " was read as " + items.dump() + " (comma-separated items)");
+      return items;
+    }
+    if (wants_only(node, detail::kIntegerBit) && integer_text(s)) {
+      const json n = std::stoll(s);
+      note(ptr, "the string " + original.dump() + " was read as the integer " + n.dump());
+      return n;
+    }
+    return original;
+  }
+
+  void note(const std::string& ptr, std::string message) { notes_.push_back({ptr, std::move(message)}); }
+
+  std::vector<Coercion>& notes_;
+};
+
 }  // namespace
+
+json Validator::coerce(const json& instance, std::vector<Coercion>& notes) const {
+  return Coercer(notes).apply(*root_, instance, "");
+}
 
 std::vector<SchemaError> Validator::check(const json& schema) {
   Compiler compiler;

@@ -28,6 +28,12 @@ struct SchemaError {
   std::string message;
 };
 
+// A conversion applied before checking (Validator::coerce). pointer is into the INSTANCE.
+struct Coercion {
+  std::string pointer;
+  std::string message;  // "the string \"a,b\" was read as [\"a\",\"b\"] (comma-separated items)"
+};
+
 namespace detail {
 struct Node;
 }  // namespace detail
@@ -45,6 +51,12 @@ class Validator {
   // Once a value has the wrong type, its other keywords are not checked (they would only add noise).
   std::vector<ValidationError> validate(const nlohmann::json& instance) const;
   bool accepts(const nlohmann::json& instance) const;
+
+  // The instance with the unambiguous coercions applied, each one appended to notes: a string
+  // where the schema wants an array of strings (and no string) becomes its comma-separated,
+  // trimmed, non-empty items; a string of digits where it wants an integer (and no string)
+  // becomes that integer. Nothing else is converted; validate() the result as usual.
+  nlohmann::json coerce(const nlohmann::json& instance, std::vector<Coercion>& notes) const;
 
  private:
   explicit Validator(std::shared_ptr<const detail::Node> root) : root_(std::move(root)) {}

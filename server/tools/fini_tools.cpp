@@ -7,12 +7,26 @@
 #include "common/safe_json.hpp"
 #include "rest/redact.hpp"
 #include "tools/result_budget.hpp"
+#include "tools/confirmation.hpp"
+#include "tools/error_texts.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
 namespace fini::tools {
 
 using nlohmann::json;
+
+namespace {
+
+std::string invalid_arguments_text(const std::string& name, const std::vector<std::string>& problems,
+                                   const std::vector<schema::Coercion>& coerced) {
+  std::string text = "Invalid arguments for " + name + ":";
+  for (const auto& p : problems) text += "\n- " + p;
+  for (const auto& c : coerced) text += "\n(note: " + (c.pointer.empty() ? "" : c.pointer + ": ") + c.message + ")";
+  return text + "\nFix these and call again (the input schema lists every field).";
+}
+
+}  // namespace
 
 nlohmann::json tool_definition(const Manifest& m) {
   json def{{"name", m.name}, {"title", m.title}, {"description", m.description}, {"inputSchema", m.input_schema}};
@@ -124,27 +138,31 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   Outcome outcome = run(m, arguments, ctx);
   // Belt and braces: nothing we return may carry the key, whatever upstream echoed.
   redact_json(outcome.result, outcome.key);
-  return fit(m, arguments, std::move(outcome.result));
+  return fit(m, outcome.arguments, std::move(outcome.result));
 }
 
 FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& arguments, mcp::CallContext& ctx) {
-  if (auto errors = m.validator->validate(arguments); !errors.empty()) {
-    std::string text = "Invalid arguments for " + m.name + ":";
-    for (const auto& e : errors) text += "\n- " + schema::describe(e);
-    text += "\nFix these and call again (the input schema lists every field).";
-    return {tool_error(text), ""};
-  }
-  json wire_arguments = arguments;
+  // Unambiguous coercions first ("a,b" for a list, "100" for an integer); what is validated is
+  // what gets mapped and sent, and the notes tell the model what was read.
+  std::vector<schema::Coercion> coerced;
+  json args = m.validator->coerce(arguments, coerced);
+  std::vector<std::string> problems;
+  for (const auto& e : m.validator->validate(args)) problems.push_back(schema::describe(e));
+  if (problems.empty()) problems = epoch_ms_errors(m, args);
+  if (!problems.empty()) return {tool_error(invalid_arguments_text(m.name, problems, coerced)), "", args};
+  json wire_arguments = args;
   if (!m.request.project.empty()) take_fields(wire_arguments);
   auto request = map_request(m, wire_arguments);
-  if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), ""};
+  if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), "", args};
+
+  if (auto refused = confirm_before_harm(m, args, ctx, confirm_); refused) return {*refused, "", args};
 
   auto key = credentials_.key(ctx);
-  if (!key.ok()) return {tool_error(key.status().message()), ""};
-  if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key};
+  if (!key.ok()) return {tool_error(key.status().message()), "", args};
+  if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key, args};
   request->bearer_token = *key;
   const auto sent = send(m, std::move(*request), ctx);
-  return {shape(m, sent, *key), *key};
+  return {shape(m, sent, *key), *key, args};
 }
 
 rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx) {
@@ -186,8 +204,9 @@ json FiniToolProvider::shape(const Manifest& m, const rest::RetryOutcome& sent, 
   credentials_.observe(key, response.status, m.scope, scope_denied(response));
   json result = shape_response(m, response);
   if (response.status == 401) {
+    // Where the key comes from decides what to do next; the generic advice would not apply.
     if (const std::string note = credentials_.rejection_note(); !note.empty()) {
-      result["content"].push_back(json{{"type", "text"}, {"text", note}});
+      result = tool_error(key_rejected_text(m, response, note));
     }
   }
   // A 2xx, 401 or 403 may have taught us the key's scopes.

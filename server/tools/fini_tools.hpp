@@ -63,10 +63,14 @@ class FiniToolProvider final : public mcp::ToolProvider {
   // the key is read-only; wire it to Session::notify_tools_changed.
   void on_list_changed(std::function<void()> callback) { list_changed_ = std::move(callback); }
 
+  // Ask before destructive calls (when the client supports form elicitation); off: --no-confirm.
+  void require_confirmation(bool on) { confirm_ = on; }
+
  private:
   struct Outcome {
     nlohmann::json result;  // a CallToolResult, untrimmed
     std::string key;        // the key used (for redaction), empty if none
+    nlohmann::json arguments;  // as validated (after coercions)
   };
   Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
@@ -84,6 +88,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   std::string base_url_;
   CallOptions call_;
   std::function<void()> list_changed_;
+  bool confirm_ = true;
   ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;
   mutable std::optional<bool> listed_with_write_;

@@ -69,6 +69,10 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
   m.request.file_response = req.value("response", "json") == "file";
   m.request.wrap = req.value("wrap", "");
   m.request.project = req.value("project", "");
+  if (auto u = req.find("unknownId"); u != req.end() && u->is_object()) {
+    m.request.unknown_id = UnknownIdSpec{u->value("answers", ""), u->value("what", ""), u->value("listWith", "")};
+  }
+  m.confirm = doc.value("confirm", "");
   m.params = extract_params(doc["input"]);
   m.input_schema = publish_input_schema(m.request.project.empty() ? doc["input"] : with_fields_argument(doc["input"]));
   m.output_schema = doc.contains("output") ? doc["output"] : json();
@@ -116,6 +120,11 @@ PagingSpec parse_paging(const json& p) {
                                 strings_of(*c, "facets")};
   }
   return s;
+}
+
+bool Manifest::destructive() const {
+  auto it = annotations.find("destructiveHint");
+  return it != annotations.end() && it->is_boolean() && it->get<bool>();
 }
 
 bool Manifest::read_only() const {
@@ -184,6 +193,7 @@ std::vector<ParamSpec> extract_params(const json& input) {
       spec.location = ParamLocation::kQuery;
       spec.style = p.value("style", "repeat");
     }
+    spec.epoch_ms = p.value("unit", "") == "epoch-ms";
     if (auto f = p.find("formFile"); spec.location == ParamLocation::kForm && f != p.end() && f->is_object()) {
       spec.form_file = FormFile{f->value("filename", ""), f->value("contentType", "")};
     }

@@ -31,6 +31,15 @@ struct ParamSpec {
   ParamLocation location = ParamLocation::kQuery;
   std::string style;      // query only: "repeat" (default) or "csv"; empty elsewhere
   std::optional<FormFile> form_file;
+  bool epoch_ms = false;  // "unit": "epoch-ms": refuse values that can only be seconds
+};
+
+// request.unknownId: how the route answers an id that does not exist, when that is not a plain
+// 404 (Fini answers 500 or 200 with null on some routes), so the error can say what to do next.
+struct UnknownIdSpec {
+  std::string answers;    // "500" or "null"
+  std::string what;       // "conversation", "tag group", ...
+  std::string list_with;  // the tool that lists valid ids
 };
 
 struct RequestSpec {
@@ -40,6 +49,7 @@ struct RequestSpec {
   bool file_response = false;  // "response": "file"
   std::string wrap;            // empty = body published as-is (must be an object)
   std::string project;         // non-empty: the tool takes `fields` (see manifest.schema.json)
+  std::optional<UnknownIdSpec> unknown_id;
 };
 
 // How a list tool pages ("paging" in the manifest; manifests/README.md). Pure data read by the
@@ -82,11 +92,14 @@ struct Manifest {
   nlohmann::json input_schema;    // published: private keywords stripped
   nlohmann::json output_schema;   // published, or null when the manifest has none
   nlohmann::json annotations;
+  std::string confirm;  // question template asked before a destructive call; empty = none
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
   std::optional<PagingSpec> paging;                    // set for pageable list tools
   bool read_only() const;  // annotations.readOnlyHint
   // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
   bool repeatable() const;
+  bool read_only() const;    // annotations.readOnlyHint
+  bool destructive() const;  // annotations.destructiveHint
 };
 
 // pointer is a JSON Pointer into the manifest file ("" = the whole file).
@@ -110,7 +123,7 @@ struct LoadResult {
 LoadResult load_manifests(const std::filesystem::path& dir);
 
 // The keywords only allowed directly on a property of input.properties.
-inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style", "formFile"};
+inline constexpr std::string_view kPrivateKeywords[] = {"in", "wireName", "style", "formFile", "unit"};
 
 // input with private keywords removed from every schema position (what tools/list publishes).
 nlohmann::json publish_input_schema(const nlohmann::json& input);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <utility>
 
@@ -13,9 +14,10 @@ using schema::escape_pointer_token;
 
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"annotations", "description", "input", "name",   "output",
-                                              "paging",      "request",     "scope", "title", "toolset"};
-constexpr std::string_view kRequestKeys[] = {"method", "path", "project", "response", "timeoutMs", "wrap"};
+constexpr std::string_view kTopLevelKeys[] = {"annotations", "confirm", "description", "input", "name",
+                                              "output",      "paging",  "request",     "scope", "title",
+                                              "toolset"};
+constexpr std::string_view kRequestKeys[] = {"method", "path", "project", "response", "timeoutMs", "unknownId", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
 constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint",
@@ -77,6 +79,57 @@ void visit_schemas(const json& schema, const std::string& ptr, bool is_input_roo
   if (auto it = schema.find("items"); it != schema.end()) visit_schemas(*it, child(ptr, "items"), false, fn);
 }
 
+// manifests/README.md "Annotations by rule": the hints a write tool must carry, by what its name
+// says it does. First match wins; "*x" matches names containing x, anything else is a prefix.
+struct AnnotationRule {
+  std::string_view match;
+  bool destructive;
+  bool idempotent;
+  std::string_view why;
+};
+constexpr AnnotationRule kAnnotationRules[] = {
+    {"*delete", true, true, "deletes cannot be undone and repeat harmlessly"},
+    {"publish_", true, false, "publishing puts content live for customers"},
+    {"*_prompts", true, false, "prompt changes change a live agent at once (a new version per call)"},
+    {"update_", true, true, "full updates overwrite what is there"},
+    {"refine_", true, false, "refining rewrites the draft in place"},
+    {"persist_", true, false, "persisting may replace the knowledge tree"},
+    {"import_", true, false, "importing may replace what is there"},
+    {"move_", false, true, "moves keep content and repeat harmlessly"},
+    {"crawl_", false, true, "crawling only reads pages"},
+    {"create_", false, false, "creates add new records"},
+    {"duplicate_", false, false, "duplicates add new records"},
+    {"generate_", false, false, "generation queues new work"},
+    {"bulk_generate_", false, false, "generation queues new work"},
+    {"ingest_", false, false, "ingestion queues new work"},
+    {"register_", false, false, "registration adds records"},
+    {"refresh_", false, false, "refreshing queues new work"},
+    {"initialize_", false, false, "initialising generates a new file"},
+    {"assign_", false, false, "assigning adds links"},
+};
+
+const AnnotationRule* annotation_rule(std::string_view name) {
+  for (const auto& rule : kAnnotationRules) {
+    const bool hit = rule.match.front() == '*' ? name.find(rule.match.substr(1)) != std::string_view::npos
+                                               : name.substr(0, rule.match.size()) == rule.match;
+    if (hit) return &rule;
+  }
+  return nullptr;
+}
+
+// manifests/README.md "One name per concept": an id-like argument (id, ids, or ending in
+// Id/Ids) is <concept>Id(s) for a known concept, whatever Fini calls it on the wire (wireName).
+bool id_like(const std::string& name) {
+  static const std::regex re("^ids?$|Ids?(To[A-Z][A-Za-z]*)?$");
+  return std::regex_search(name, re);
+}
+bool canonical_id(const std::string& name) {
+  static const std::regex re(
+      "^((parent|default)(Folder|Rule)Id|(agent|conversation|source|article|folder|rule|tagGroup|tag|job|event)"
+      "Ids?(ToAdd|ToRefresh)?)$");
+  return std::regex_match(name, re);
+}
+
 class Linter {
  public:
   explicit Linter(const LintContext& context) : ctx_(context) {}
@@ -105,6 +158,9 @@ class Linter {
     check_projection(doc);
     check_annotations(doc, scope);
     check_paging(doc);
+    // Surface policy (canonical id names, annotations by rule, confirmation questions) only on a
+    // structurally sound manifest: its findings would be noise next to a broken one.
+    if (issues_.empty()) check_policy(doc);
     return std::move(issues_);
   }
 
@@ -195,6 +251,7 @@ class Linter {
     if (const json* r = string_field(*req, "/request", "response", false); r && *r != "json" && *r != "file") {
       add("/request/response", "must be one of json, file");
     }
+    if (auto it = req->find("unknownId"); it != req->end()) check_unknown_id(*it);
     if (auto it = req->find("wrap"); it != req->end()) {
       if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
         add("/request/wrap", "must be a non-empty string");
@@ -208,6 +265,21 @@ class Linter {
       } else {
         project_ = it->get<std::string>();
       }
+    }
+  }
+
+  void check_unknown_id(const json& u) {
+    if (!u.is_object()) return add("/request/unknownId", "must be an object with answers, what and listWith");
+    for (auto it = u.begin(); it != u.end(); ++it) {
+      if (it.key() != "answers" && it.key() != "what" && it.key() != "listWith") {
+        add(child("/request/unknownId", it.key()), "unknown key (allowed: answers, listWith, what)");
+      }
+    }
+    const json* answers = string_field(u, "/request/unknownId", "answers");
+    if (answers && *answers != "500" && *answers != "null") add("/request/unknownId/answers", "must be one of 500, null");
+    for (std::string_view key : {"what", "listWith"}) {
+      const json* v = string_field(u, "/request/unknownId", key);
+      if (v && v->get_ref<const std::string&>().empty()) add(child("/request/unknownId", key), "must not be empty");
     }
   }
 
@@ -310,6 +382,13 @@ class Linter {
         add(ptr + "/style", "only allowed on array properties");
       } else if (*s != "repeat" && *s != "csv") {
         add(ptr + "/style", "must be one of repeat, csv");
+      }
+    }
+    if (auto u = prop.find("unit"); u != prop.end()) {
+      if (*u != "epoch-ms") {
+        add(ptr + "/unit", "must be \"epoch-ms\"");
+      } else if (prop.value("type", json()) != "integer") {
+        add(ptr + "/unit", "only allowed on integer properties");
       }
     }
     if (auto f = prop.find("formFile"); f != prop.end()) {
@@ -488,6 +567,61 @@ class Linter {
     }
     if (!doc.value("annotations", json::object()).value("readOnlyHint", false)) {
       add("/paging", "only read-only tools can be paged (export calls them repeatedly)");
+    }
+  static const json& input_properties(const json& doc) {
+    static const json kNone = json::object();
+    auto props = doc["input"].find("properties");
+    return props != doc["input"].end() && props->is_object() ? *props : kNone;
+  }
+
+  void check_policy(const json& doc) {
+    const json& props = input_properties(doc);
+    for (auto it = props.begin(); it != props.end(); ++it) {
+      if (id_like(it.key()) && !canonical_id(it.key())) {
+        add(child("/input/properties", it.key()),
+            "id-like argument '" + it.key() + "' must use the canonical name (agentId, conversationId, sourceId, "
+            "articleId, folderId, ruleId, tagGroupId, tagId, jobIds, eventId, ...) with wireName for Fini's name");
+      }
+    }
+    const json& ann = doc["annotations"];
+    const bool read_only = ann.value("readOnlyHint", false);
+    const std::string name = doc["name"].get<std::string>();
+    if (!read_only) check_annotation_rule(name, ann);
+    check_confirm(doc, !read_only && ann.value("destructiveHint", false));
+  }
+
+  void check_annotation_rule(const std::string& name, const json& ann) {
+    const AnnotationRule* rule = annotation_rule(name);
+    if (rule == nullptr) {
+      return add("/name", "no annotation rule matches '" + name + "' (add one to the table in manifests/README.md "
+                          "and manifest_lint.cpp)");
+    }
+    auto expect = [&](const char* key, bool want) {
+      if (ann.value(key, !want) != want) {
+        add(child("/annotations", key), std::string("must be ") + (want ? "true" : "false") + " by rule '" +
+                                            std::string(rule->match) + "': " + std::string(rule->why));
+      }
+    };
+    expect("destructiveHint", rule->destructive);
+    expect("idempotentHint", rule->idempotent);
+  }
+
+  // A destructive tool carries the question asked before it runs; its {arg} / {count:arg}
+  // placeholders name input properties.
+  void check_confirm(const json& doc, bool destructive) {
+    auto it = doc.find("confirm");
+    if (it == doc.end()) {
+      if (destructive) add("/confirm", "is required for a destructive tool (the question asked before it runs)");
+      return;
+    }
+    if (!it->is_string() || it->get_ref<const std::string&>().empty()) return add("/confirm", "must be a non-empty string");
+    if (!destructive) return add("/confirm", "only destructive tools ask for confirmation");
+    static const std::regex placeholder("\\{(count:)?([A-Za-z0-9_]+)\\}");
+    const std::string& text = it->get_ref<const std::string&>();
+    for (auto m = std::sregex_iterator(text.begin(), text.end(), placeholder); m != std::sregex_iterator(); ++m) {
+      if (!input_properties(doc).contains((*m)[2].str())) {
+        add("/confirm", "placeholder {" + (*m)[0].str().substr(1, (*m)[0].length() - 2) + "} names no input property");
+      }
     }
   }
 

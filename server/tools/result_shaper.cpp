@@ -6,6 +6,7 @@
 #include "common/http_status.hpp"
 #include "common/safe_json.hpp"
 #include "rest/retry.hpp"
+#include "tools/error_texts.hpp"
 
 namespace fini::tools {
 
@@ -72,8 +73,7 @@ std::string next_step(const Manifest& m, const rest::HttpResponse& r) {
            "); treat the call as failed and try again later.";
   }
   if (status >= 500) {
-    return "Fini answered with a server error; this is retryable. (Some Fini routes also answer 500 for "
-           "an unknown id: if it repeats, check the id.)" +
+    return "Fini answered with a server error; this is retryable." +
            (after.empty() ? std::string() : " Retry after " + after + " s.") + retried_note(r);
   }
   return "The API did not accept the request.";
@@ -88,6 +88,7 @@ std::string snippet(const std::string& body) {
 }  // namespace
 
 json shape_response(const Manifest& m, const rest::HttpResponse& r) {
+  if (auto text = unknown_id_text(m, r)) return tool_error(*text);
   if (r.status < 200 || r.status >= 300) {
     std::string message;
     json envelope = parse_json_safely(r.body).value;

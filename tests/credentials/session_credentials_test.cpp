@@ -392,7 +392,9 @@ TEST_F(SessionCredentialsTest, RejectedFixedKeyPointsAtItsSource) {
   SessionCredentials creds(o, *http_);
   creds.observe(kAcmeRw, 401, "read", false);
   EXPECT_EQ(creds.rejection_note(),
-            "The key comes from FINI_API_KEY: replace it there with a valid key (Deploy → API Keys) and restart the "
+            "The key comes from the FINI_API_KEY environment variable of this server (set in your MCP client's "
+            "server config, the Claude Desktop extension's 'Fini API key' setting, the Claude Code plugin's "
+            "api_key, or your shell): replace it there with a valid key (Deploy → API Keys) and restart the "
             "server.");
   EXPECT_FALSE(store_->load("default")->has_value());
 }

@@ -124,28 +124,28 @@ describe('conversations', () => {
     const { data } = await call('get_conversation', { conversationId: ids.conversation }, { method: 'GET', path: `/v2/hc-interactions/${ids.conversation}/public` });
     assert.equal(data.id, ids.conversation);
   });
-  test('generate_answer (botId, then interactionId)', async () => {
+  test('generate_answer (agentId, then conversationId)', async () => {
     const marker = `e2e-${Date.now()}`;
     const content = `Where is my order? ${marker}`;
-    const a = await call('generate_answer', { content, botId: ids.agent }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content, botId: ids.agent } });
+    const a = await call('generate_answer', { content, agentId: ids.agent }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content, botId: ids.agent } });
     assert.ok(Array.isArray(a.data.events) && a.data.events.length >= 1, JSON.stringify(a.data));
     assert.ok(a.data.events.some((e) => e.role === 'finibot'), 'a user message gets an AI reply');
     // Find the two conversations this test makes (newest first), for the delete tools.
     const content2 = `Do you ship abroad? ${marker}`;
-    await call('generate_answer', { content: content2, botId: ids.agent, role: 'user' }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: content2, botId: ids.agent, role: 'user' } });
+    await call('generate_answer', { content: content2, agentId: ids.agent, role: 'user' }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: content2, botId: ids.agent, role: 'user' } });
     const r = await s.client.callTool({ name: 'list_conversations', arguments: { limit: 10 } });
     const mine = payload(r).interactions.filter((i) => i.events.some((e) => String(e.message ?? e.content ?? '').includes(marker)));
     assert.equal(mine.length, 2, 'both generated conversations are listed');
     [ids.conv1, ids.conv2] = mine.map((i) => i.id);
     const follow = 'Thanks!';
-    await call('generate_answer', { content: follow, interactionId: ids.conv1 }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: follow, interactionId: ids.conv1 } });
+    await call('generate_answer', { content: follow, conversationId: ids.conv1 }, { method: 'POST', path: '/v2/hc-interactions/events/public', body: { content: follow, interactionId: ids.conv1 } });
   });
   test('delete_conversation', async () => {
     const { data } = await call('delete_conversation', { conversationId: ids.conv1 }, { method: 'DELETE', path: `/v2/hc-interactions/${ids.conv1}/public`, body: null });
     assert.equal(data.success, true);
   });
   test('bulk_delete_conversations (DELETE with a JSON body)', async () => {
-    await call('bulk_delete_conversations', { ids: [ids.conv2] }, { method: 'DELETE', path: '/v2/hc-interactions/public', body: { ids: [ids.conv2] } });
+    await call('bulk_delete_conversations', { conversationIds: [ids.conv2] }, { method: 'DELETE', path: '/v2/hc-interactions/public', body: { ids: [ids.conv2] } });
   });
 });
 
@@ -165,8 +165,9 @@ describe('sources', () => {
     assert.ok(Array.isArray(data.data));
   });
   test('ingest_sources, then get_source until linkedJobStatus COMPLETED', async () => {
-    const body = { source: 'web', documentIdsToAdd: [`https://help.acme.test/e2e-${Date.now()}`] };
-    const { data } = await call('ingest_sources', body, { method: 'POST', path: '/v2/documents/public', body });
+    const url = `https://help.acme.test/e2e-${Date.now()}`;
+    const body = { source: 'web', documentIdsToAdd: [url] };
+    const { data } = await call('ingest_sources', { source: 'web', sourceIdsToAdd: [url] }, { method: 'POST', path: '/v2/documents/public', body });
     assert.equal(data.addedDocumentIds.length, 1);
     ids.ingested = data.addedDocumentIds[0];
     const seen = [];
@@ -179,7 +180,7 @@ describe('sources', () => {
     assert.equal(seen.at(-1), 'COMPLETED', `statuses seen: ${seen.join(' → ')}`);
   });
   test('refresh_sources', async () => {
-    const { data } = await call('refresh_sources', { documentIds: [ids.ingested] }, { method: 'POST', path: '/v2/documents/public/refresh', body: { documentIds: [ids.ingested] } });
+    const { data } = await call('refresh_sources', { sourceIds: [ids.ingested] }, { method: 'POST', path: '/v2/documents/public/refresh', body: { documentIds: [ids.ingested] } });
     assert.ok(Array.isArray(data.documentIds));
   });
   test('list_provider_resources', async () => {
@@ -196,20 +197,20 @@ describe('sources', () => {
   });
   test('delete_sources (DELETE with a JSON body)', async () => {
     const body = { documentIds: [ids.ingested, ...ids.registered], deleteArticles: false };
-    await call('delete_sources', body, { method: 'DELETE', path: '/v2/documents/public', body });
+    await call('delete_sources', { sourceIds: body.documentIds, deleteArticles: false }, { method: 'DELETE', path: '/v2/documents/public', body });
   });
 });
 
 describe('knowledge', () => {
   test('generate_knowledge', async () => {
     const body = { candidateKnowledge: 'Orders placed before noon ship the same day.', origin: 'generated', botId: ids.agent };
-    const { data } = await call('generate_knowledge', body, { method: 'POST', path: '/v2/knowledge/public', body });
+    const { data } = await call('generate_knowledge', { candidateKnowledge: body.candidateKnowledge, origin: 'generated', agentId: ids.agent }, { method: 'POST', path: '/v2/knowledge/public', body });
     assert.equal(typeof data.backgroundJobId, 'string');
     ids.job = data.backgroundJobId;
   });
   test('bulk_generate_knowledge', async () => {
     const body = { documentIds: [ids.source], origin: 'sources', isDraft: true };
-    const { data } = await call('bulk_generate_knowledge', body, { method: 'POST', path: '/v2/knowledge/public/bulk', body });
+    const { data } = await call('bulk_generate_knowledge', { sourceIds: [ids.source], origin: 'sources', isDraft: true }, { method: 'POST', path: '/v2/knowledge/public/bulk', body });
     assert.equal(data.jobs.length, 1);
   });
   test('check_knowledge_jobs (read-scope POST)', async () => {
@@ -236,7 +237,7 @@ describe('knowledge', () => {
 
 describe('folders', () => {
   test('get_knowledge_folders', async () => {
-    const { data } = await call('get_knowledge_folders', { botId: ids.agent }, { method: 'GET', path: '/v2/hc-folders/public', query: { botId: ids.agent } });
+    const { data } = await call('get_knowledge_folders', { agentId: ids.agent }, { method: 'GET', path: '/v2/hc-folders/public', query: { botId: ids.agent } });
     const all = JSON.stringify(data);
     ids.folder = all.match(/"id":"(ac0f[0-9a-f-]+)"/)?.[1];
     assert.ok(ids.folder, `a seeded folder id in ${all.slice(0, 300)}`);
@@ -313,7 +314,8 @@ describe('rules', () => {
   });
   test('create_rule', async () => {
     const body = { name: 'E2E rule', description: 'Runs when the customer asks about the e2e suite.', type: 'intent', botIds: [ids.agent] };
-    const { data } = await call('create_rule', body, { method: 'POST', path: '/v2/hc-rules/public', body });
+    const { botIds, ...rest } = body;
+    const { data } = await call('create_rule', { ...rest, agentIds: botIds }, { method: 'POST', path: '/v2/hc-rules/public', body });
     ids.newRule = data.id;
     assert.equal(typeof ids.newRule, 'string');
   });
@@ -336,7 +338,7 @@ describe('rules', () => {
     await call('refine_rule_draft', { ruleId: ids.draftRule, ...body }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/refine/public`, body });
   });
   test('publish_rule_draft', async () => {
-    await call('publish_rule_draft', { ruleId: ids.draftRule, botIds: [ids.agent] }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/publish/public`, body: { botIds: [ids.agent] } });
+    await call('publish_rule_draft', { ruleId: ids.draftRule, agentIds: [ids.agent] }, { method: 'POST', path: `/v2/hc-rules/${ids.draftRule}/publish/public`, body: { botIds: [ids.agent] } });
   });
   test('delete_rule (all three made above)', async () => {
     for (const id of [ids.newRule, ids.dupRule, ids.draftRule]) {
@@ -465,7 +467,7 @@ describe('error paths against the same sandbox', () => {
       ['list_conversations', { limit: 500 }, /limit/],
       ['list_conversations', { direction: 'sideways' }, /direction/],
       ['create_tag_group', { title: 'x', bogus: 1 }, /bogus/],
-      ['bulk_delete_conversations', { ids: [] }, /ids/],
+      ['bulk_delete_conversations', { conversationIds: [] }, /conversationIds/],
       ['list_provider_resources', { provider: 'dropbox' }, /provider/],
       ['generate_answer', { content: 42 }, /content/],
     ];
