@@ -95,11 +95,10 @@ struct Manifest {
   std::string confirm;  // question template asked before a destructive call; empty = none
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
   std::optional<PagingSpec> paging;                    // set for pageable list tools
-  bool read_only() const;  // annotations.readOnlyHint
-  // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
-  bool repeatable() const;
   bool read_only() const;    // annotations.readOnlyHint
   bool destructive() const;  // annotations.destructiveHint
+  // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
+  bool repeatable() const;
 };
 
 // pointer is a JSON Pointer into the manifest file ("" = the whole file).

@@ -568,6 +568,8 @@ class Linter {
     if (!doc.value("annotations", json::object()).value("readOnlyHint", false)) {
       add("/paging", "only read-only tools can be paged (export calls them repeatedly)");
     }
+  }
+
   static const json& input_properties(const json& doc) {
     static const json kNone = json::object();
     auto props = doc["input"].find("properties");

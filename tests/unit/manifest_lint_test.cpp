@@ -36,8 +36,8 @@ const std::vector<BrokenCase> kCases = {
      "expected '[', '{', or a literal"},
     {"not_an_object", kGet, "", "a manifest must be a JSON object, got array"},
     {"unknown_key", kGet, "/summary",
-     "unknown key (allowed: annotations, description, input, name, output, paging, request, scope, title, toolset)"},
-     "unknown key (allowed: annotations, confirm, description, input, name, output, request, scope, title, toolset)"},
+     "unknown key (allowed: annotations, confirm, description, input, name, output, paging, request, scope, title, "
+     "toolset)"},
     {"missing_name", kGet, "/name", "is required"},
     {"bad_name_pattern", "conversations/Get-Conversation.json", "/name",
      "must match ^[a-z0-9_]+$ (got \"Get-Conversation\")"},
