@@ -4,7 +4,7 @@
 //   FINI_API_KEY=KEY fini-bench latency --mcp BIN --sim-url URL [--calls N]   (the key never in argv)
 //   fini-bench listsize --mcp BIN [--manifests DIR]
 //   FINI_API_KEY=KEY fini-bench concurrency --mcp BIN --sim BIN [--latency-ms 5] [--concurrency 64]
-//       [--calls N] [--workers W]     calls/s vs the ideal concurrency/latency, CPU per call of each process
+//       [--calls N] [--workers W] [--direct]  calls/s vs the ideal concurrency/latency, CPU per call of each process
 //   FINI_API_KEY=KEY fini-bench soak --mcp BIN --sim BIN [--calls 50000] [--concurrency 64]
 //       [--write-percent 30] [--fault-seed S]  mixed calls against a sandbox with ~20% transient faults;
 //       exits 1 when a check fails (exactly-once answers, >= 99% idempotent success, 0 duplicate writes,
@@ -120,7 +120,12 @@ double median(std::vector<double> v) {
 
 std::map<std::string, std::string> parse_flags(int argc, char** argv) {
   std::map<std::string, std::string> f;
-  for (int i = 2; i + 1 < argc; i += 2) f[argv[i]] = argv[i + 1];
+  for (int i = 2; i < argc; ++i) {
+    // --flag VALUE, or a bare --flag (followed by another --flag or nothing): "1"
+    const bool has_value = i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0;
+    f.insert_or_assign(std::string(argv[i]), std::string(has_value ? argv[i + 1] : "1"));
+    if (has_value) ++i;
+  }
   return f;
 }
 
@@ -253,6 +258,25 @@ long proc_status_kib(pid_t pid, const std::string& field) {
   return -1;
 }
 
+// Machine-wide CPU from /proc/stat: {busy, total} jiffies over all cores (busy = total - idle - iowait).
+// Busy cores over a window = busy delta / total delta * cores: shows other load sharing the machine.
+std::pair<double, double> host_cpu_jiffies() {
+  std::ifstream f("/proc/stat");
+  std::string cpu;
+  f >> cpu;
+  std::vector<double> v;
+  for (double x; v.size() < 8 && f >> x;) v.push_back(x);
+  if (cpu != "cpu" || v.size() < 5) return {0, 0};
+  double total = 0;
+  for (double x : v) total += x;
+  return {total - v[3] - v[4], total};
+}
+
+double busy_cores(std::pair<double, double> a, std::pair<double, double> b) {
+  const double total = b.second - a.second;
+  return total > 0 ? (b.first - a.first) / total * static_cast<double>(::sysconf(_SC_NPROCESSORS_ONLN)) : 0;
+}
+
 double self_cpu_seconds() {
   rusage ru{};
   ::getrusage(RUSAGE_SELF, &ru);
@@ -354,7 +378,7 @@ class Pipeline {
  public:
   struct Outcome {
     int answers = 0;
-    int is_error = -1;
+    int is_error = -1;  // 0: a result that succeeded, 1: a result with isError true, -1: no result
     bool rpc_error = false;
     Clock::time_point sent, done;
   };
@@ -414,7 +438,7 @@ class Pipeline {
         ++duplicates_;
         continue;
       }
-      o.is_error = f.is_error;
+      o.is_error = f.has_result ? (f.is_error == 1 ? 1 : 0) : -1;  // a result without isError succeeded
       o.rpc_error = f.has_error;
       o.done = Clock::now();
       --in_flight_;
@@ -480,6 +504,43 @@ int concurrency(std::map<std::string, std::string> f) {
                  sim)) {
     return 1;
   }
+  if (f.count("--direct")) {
+    // The ceiling without fini-mcp: `conc` threads, each with its own keep-alive connection, the same GET.
+    std::atomic<int> next{0}, failed{0};
+    auto run = [&](int total) {
+      next = 0;
+      std::vector<std::thread> threads;
+      for (int t = 0; t < conc; ++t) {
+        threads.emplace_back([&] {
+          httplib::Client client(sim.url);
+          client.set_keep_alive(true);
+          client.set_tcp_nodelay(true);
+          httplib::Headers headers{{"Authorization", std::string("Bearer ") + key}, {"Accept", "application/json"}};
+          while (next.fetch_add(1) < total) {
+            auto res = client.Get("/v2/bots/public", headers);
+            if (!res || res->status != 200) ++failed;
+          }
+        });
+      }
+      for (auto& t : threads) t.join();
+    };
+    run(warm);
+    const double sim0 = proc_cpu_seconds(sim.child.pid), self0 = self_cpu_seconds();
+    const auto host0 = host_cpu_jiffies();
+    const auto t0 = Clock::now();
+    run(calls);
+    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double host_busy = busy_cores(host0, host_cpu_jiffies());
+    const double sim_cpu = proc_cpu_seconds(sim.child.pid) - sim0, self_cpu = self_cpu_seconds() - self0;
+    sim.stop();
+    const double rate = calls / wall, ideal = conc / (latency_ms / 1000.0);
+    std::printf(
+        "concurrency_direct GET /v2/bots/public in_flight=%d latency_ms=%g calls=%d calls_per_s=%.0f ideal_per_s=%.0f "
+        "ratio_to_ideal=%.1f%% cpu_us_per_call sim=%.1f bench=%.1f cores_busy=%.2f host_busy_cores=%.2f failed=%d\n",
+        conc, latency_ms, calls, rate, ideal, 100.0 * rate / ideal, sim_cpu * 1e6 / calls, self_cpu * 1e6 / calls,
+        (sim_cpu + self_cpu) / wall, host_busy, failed.load());
+    return failed == 0 ? 0 : 1;
+  }
   std::vector<std::string> argv{f["--mcp"], "serve", "--base-url", sim.url};
   if (!workers.empty()) argv.insert(argv.end(), {"--workers", workers});
   Child c = spawn(argv, {{"FINI_API_KEY", key}});
@@ -498,6 +559,7 @@ int concurrency(std::map<std::string, std::string> f) {
   }
   bool ok = p.wait_all(Clock::now() + std::chrono::seconds(120));
   const double mcp0 = proc_cpu_seconds(c.pid), sim0 = proc_cpu_seconds(sim.child.pid), self0 = self_cpu_seconds();
+  const auto host0 = host_cpu_jiffies();
   const auto t0 = Clock::now();
   for (int i = 0; i < calls && ok; ++i) {
     ++id;
@@ -506,6 +568,7 @@ int concurrency(std::map<std::string, std::string> f) {
   ok = ok && p.wait_all(Clock::now() + std::chrono::seconds(600));
   const auto t1 = Clock::now();
   const double mcp1 = proc_cpu_seconds(c.pid), sim1 = proc_cpu_seconds(sim.child.pid), self1 = self_cpu_seconds();
+  const double host_busy = busy_cores(host0, host_cpu_jiffies());
   ::close(c.in);  // EOF: the server exits, its stdout ends, the reader returns
   c.in = -1;
   p.join();
@@ -526,11 +589,11 @@ int concurrency(std::map<std::string, std::string> f) {
   std::printf(
       "concurrency tool=%s in_flight=%d latency_ms=%g workers=%s calls=%d calls_per_s=%.0f ideal_per_s=%.0f "
       "ratio_to_ideal=%.1f%% p50_ms=%.2f p99_ms=%.2f cpu_us_per_call mcp=%.1f sim=%.1f bench=%.1f "
-      "cores_busy=%.2f_of_%ld (mcp=%.2f sim=%.2f bench=%.2f) failed=%ld\n",
+      "cores_busy=%.2f_of_%ld (mcp=%.2f sim=%.2f bench=%.2f) host_busy_cores=%.2f (other processes=%.2f) failed=%ld\n",
       tool.c_str(), conc, latency_ms, workers.empty() ? "default" : workers.c_str(), calls, rate, ideal,
       100.0 * rate / ideal, percentile(ms, 0.5), percentile(ms, 0.99), mcp_cpu * per_call_us, sim_cpu * per_call_us,
       self_cpu * per_call_us, (mcp_cpu + sim_cpu + self_cpu) / wall, ::sysconf(_SC_NPROCESSORS_ONLN), mcp_cpu / wall,
-      sim_cpu / wall, self_cpu / wall, failed);
+      sim_cpu / wall, self_cpu / wall, host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall), failed);
   if (!ok || failed > 0) {
     std::cerr << "concurrency: " << failed << " calls failed or unanswered\n";
     return 1;

@@ -36,6 +36,8 @@ stop_sim
 echo "== 64 concurrent tools/call, 5 ms sandbox latency: calls/s vs the ideal 64/0.005 s = 12,800/s,"
 echo "   CPU per call of each process and cores busy (the machine has $(nproc))"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000
+echo "== the same without fini-mcp: 64 threads with keep-alive GETs straight to the sandbox (the ceiling here)"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000 --direct
 echo "== the same with --workers 8 (the old default), for comparison"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 5000 --workers 8
 echo "== fault soak: 50,000 calls (30% create_tag_group writes), 64 in flight, ~20% transient faults"
