@@ -14,7 +14,7 @@ APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
   nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
   libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates
 
-.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short bench demo install bundle plugin packaging-test pkg-build clean
+.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short soak-short bench demo install bundle plugin packaging-test pkg-build clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
@@ -44,7 +44,7 @@ build: configure
 
 release: deps
 	@cmake -S . -B $(REL_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_WERROR=ON -DFINI_BUILD_TESTS=OFF >/dev/null
-	@cmake --build $(REL_DIR) -j$(JOBS) --target fini-mcp fini-sim
+	@cmake --build $(REL_DIR) -j$(JOBS) --target fini-mcp fini-sim fini-bench
 
 unit: build
 	@cd $(ASAN_DIR) && ctest --output-on-failure -j$(JOBS)
@@ -74,7 +74,15 @@ skills-test: build node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim \
 	  tests/e2e/node_modules/.bin/node --test tests/skills/run_skill_examples.test.mjs
 
-test: build unit e2e skills-test fuzz-short packaging-test
+# The fault soak, short form (the full 50,000 calls run in `make bench`): 3,000 calls, 64 in flight,
+# ~20% transient faults; Release binaries (timing-sensitive), so it builds build/release too.
+# The key is the sandbox's public read+write key, passed by environment, never argv.
+SOAK_CALLS ?= 3000
+soak-short: release
+	@FINI_API_KEY=fini_sandbox_acme_rw_1d9a7e3c52 $(REL_DIR)/bench/fini-bench soak --mcp $(REL_DIR)/server/fini-mcp \
+	  --sim $(REL_DIR)/sim/fini-sim --calls $(SOAK_CALLS) --concurrency 64
+
+test: build unit e2e skills-test fuzz-short packaging-test soak-short
 	@echo "make test: all tiers passed"
 
 bench: release

@@ -14,21 +14,35 @@ echo "== start-up to the initialize response (fixture tools, then all 56 manifes
 "$BENCH" startup --mcp "$MCP" --runs 60
 echo "== tools/list size"
 "$BENCH" listsize --mcp "$MCP"
+# Starts the sandbox with the given flags; its first stdout line (flushed) is {"url": ...}, read
+# with a blocking `read` (no polling). Sets SIM_PID and URL.
+start_sim() {
+  exec {SIM_FD}< <(exec "$SIM" --port 0 "$@" 2>/dev/null)
+  SIM_PID=$!
+  read -r -u "$SIM_FD" line
+  URL=$(sed -E 's/.*"url":"([^"]+)".*/\1/' <<<"$line")
+}
+stop_sim() { kill "$SIM_PID" 2>/dev/null || true; exec {SIM_FD}<&-; }
+trap 'kill ${SIM_PID:-} 2>/dev/null || true' EXIT
 echo "== tools/call added latency over a direct keep-alive request (same endpoint, same run)"
-LOG=$(mktemp)
-"$SIM" --port 0 >"$LOG" 2>/dev/null &
-SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
-for _ in $(seq 100); do grep -q url "$LOG" && break; sleep 0.05; done
-URL=$(head -1 "$LOG" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+echo "   (reproduce: FINI_API_KEY=... fini-bench latency --mcp fini-mcp --sim-url URL --calls 500)"
+start_sim
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" latency --mcp "$MCP" --sim-url "$URL" --calls 500
-kill $SIM_PID 2>/dev/null || true; wait $SIM_PID 2>/dev/null || true
+stop_sim
 echo "== the same with 2 ms of simulated API latency (closer to a real network; context, not the target)"
-"$SIM" --port 0 --latency-ms 2 >"$LOG" 2>/dev/null &
-SIM_PID=$!
-for _ in $(seq 100); do grep -q url "$LOG" && break; sleep 0.05; done
-URL=$(head -1 "$LOG" | sed -E 's/.*"url":"([^"]+)".*/\1/')
+start_sim --latency-ms 2
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" latency --mcp "$MCP" --sim-url "$URL" --calls 200
+stop_sim
+echo "== 64 concurrent tools/call, 5 ms sandbox latency: calls/s vs the ideal 64/0.005 s = 12,800/s,"
+echo "   CPU per call of each process and cores busy (the machine has $(nproc))"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000
+echo "== the same without fini-mcp: 64 threads with keep-alive GETs straight to the sandbox (the ceiling here)"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000 --direct
+echo "== the same with --workers 8 (the old default), for comparison"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 5000 --workers 8
+echo "== fault soak: 50,000 calls (30% create_tag_group writes), 64 in flight, ~20% transient faults"
+echo "   (drop 5%, error 12% of 500/503/429, malformed 2xx 5%); fails on any broken check"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" soak --mcp "$MCP" --sim "$SIM" --calls 50000 --concurrency 64
 for B in "$PWD/$BUILD/bench/bench_sim_keepalive" "$PWD/$BUILD/sim/bench_sim_keepalive"; do
   if [ -x "$B" ]; then
     echo "== sandbox keep-alive throughput (4 threads, 3 s)"

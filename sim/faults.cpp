@@ -25,13 +25,21 @@ std::optional<int> to_int(const std::string& s) {
 Status parse_error_rate(const std::string& spec, FaultOptions& out) {
   auto parts = split(spec, ':');
   auto p = to_double(parts[0]);
-  if (!p || *p < 0 || *p > 1 || parts.size() > 2) return invalid_argument("--error-rate expects P[:STATUS] with 0 <= P <= 1");
-  out.error_rate = *p;
-  if (parts.size() == 2) {
-    auto st = to_int(parts[1]);
-    if (!st || *st < 400 || *st > 599) return invalid_argument("--error-rate STATUS must be 400..599");
-    out.error_status = *st;
+  if (!p || *p < 0 || *p > 1 || parts.size() > 2) {
+    return invalid_argument("--error-rate expects P[:STATUS[,STATUS...]] with 0 <= P <= 1");
   }
+  std::vector<int> statuses;
+  if (parts.size() == 2) {
+    for (const auto& item : split(parts[1], ',')) {
+      auto st = to_int(item);
+      if (!st || *st < 400 || *st > 599) return invalid_argument("--error-rate STATUS must be 400..599");
+      statuses.push_back(*st);
+    }
+  }
+  out.error_rate = *p;
+  out.error_statuses.clear();
+  if (statuses.size() == 1) out.error_status = statuses[0];
+  if (statuses.size() > 1) out.error_statuses = statuses;
   return {};
 }
 
@@ -121,6 +129,10 @@ Result<FaultDecision> FaultInjector::decide(const std::string* header, int64_t n
   }
   if (d.status == 0 && options_.error_rate > 0 && rng_.uniform() < options_.error_rate) {
     d.status = options_.error_status;
+    if (!options_.error_statuses.empty()) {
+      const auto n = options_.error_statuses.size();
+      d.status = options_.error_statuses[std::min(n - 1, static_cast<size_t>(rng_.uniform() * static_cast<double>(n)))];
+    }
     d.reason = "error-rate";
   }
   if (!d.malformed && options_.malformed_rate > 0 && rng_.uniform() < options_.malformed_rate) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.hpp"
 #include "sim/util.hpp"
@@ -17,8 +18,9 @@ namespace fini::sim {
 struct FaultOptions {
   double latency_mean_ms = 0;    // --latency-ms
   double latency_jitter_ms = 0;  // --latency-jitter-ms: uniform +/- around the mean
-  double error_rate = 0;         // --error-rate P[:STATUS]
+  double error_rate = 0;         // --error-rate P[:STATUS[,STATUS...]]
   int error_status = 500;
+  std::vector<int> error_statuses;  // when not empty: each injected error picks one uniformly
   double rate_limit_rps = 0;     // --rate-limit RPS[:BURST]; 0 = off
   double rate_limit_burst = 0;   // 0 = max(1, RPS)
   double drop_rate = 0;          // --drop-rate
@@ -27,7 +29,7 @@ struct FaultOptions {
   bool allow_header = false;     // --allow-fault-header
 };
 
-// Parses "P" or "P:STATUS" (error rate) and "RPS" or "RPS:BURST" (rate limit).
+// Parses "P", "P:STATUS" or "P:S1,S2,..." (error rate; a list is picked from uniformly) and "RPS" or "RPS:BURST" (rate limit).
 Status parse_error_rate(const std::string& spec, FaultOptions& out);
 Status parse_rate_limit(const std::string& spec, FaultOptions& out);
 

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-body-bytes", o.max_body_bytes, "Request body limit (413 above)")->capture_default_str();
   app.add_option("--latency-ms", o.faults.latency_mean_ms, "Mean added latency");
   app.add_option("--latency-jitter-ms", o.faults.latency_jitter_ms, "Uniform +/- jitter on the latency");
-  app.add_option("--error-rate", error_rate, "P[:STATUS]: answer STATUS (default 500) with probability P");
+  app.add_option("--error-rate", error_rate, "P[:STATUS[,STATUS...]]: answer STATUS (default 500; a list: one picked at random) with probability P");
   app.add_option("--rate-limit", rate_limit, "RPS[:BURST]: token bucket; 429 + Retry-After when empty");
   app.add_option("--drop-rate", o.faults.drop_rate, "Probability of closing the connection without a response");
   app.add_option("--malformed-rate", o.faults.malformed_rate, "Probability of a truncated JSON body with 200");

@@ -17,12 +17,17 @@ Watchdog::~Watchdog() {
 
 Watchdog::Guard Watchdog::arm(std::optional<Clock::time_point> deadline, std::function<void()> stop) {
   std::uint64_t id = 0;
+  bool earlier = false;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
-    entries_.emplace(id, Entry{deadline.value_or(Clock::time_point::max()), std::move(stop)});
+    const auto due = deadline.value_or(Clock::time_point::max());
+    earlier = due < planned_;
+    entries_.emplace(id, Entry{due, std::move(stop)});
   }
-  cv_.notify_all();
+  // run() holds the lock from its scan until it waits, so only a deadline earlier than the one
+  // it waits for needs a wake-up.
+  if (earlier) cv_.notify_all();
   return Guard(this, id);
 }
 
@@ -43,7 +48,7 @@ void Watchdog::disarm(std::uint64_t id) {
     return it == entries_.end() || !it->second.stopping;
   });
   entries_.erase(id);
-  cv_.notify_all();
+  // No wake-up: run() waking at a removed entry's deadline finds nothing due and waits again.
 }
 
 void Watchdog::run() {
@@ -57,6 +62,7 @@ void Watchdog::run() {
       next = std::min(next, it->second.due);
     }
     if (due == entries_.end()) {
+      planned_ = next;
       if (next == Clock::time_point::max()) {
         cv_.wait(lock);
       } else {
@@ -69,6 +75,7 @@ void Watchdog::run() {
     entry.stopping = true;
     entry.due = now + kRestopInterval;
     std::function<void()> stop = entry.stop;
+    planned_ = Clock::time_point::min();  // not waiting: every arm() may notify until the next wait
     lock.unlock();
     stop();
     lock.lock();

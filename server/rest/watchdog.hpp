@@ -62,6 +62,9 @@ class Watchdog {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::map<std::uint64_t, Entry> entries_;
+  // When run() will next look, set before it waits: arm() wakes it only for an earlier deadline
+  // (one wake-up per arm/disarm pair made every call pay two context switches of this thread).
+  Clock::time_point planned_ = Clock::time_point::min();
   std::uint64_t next_id_ = 1;
   bool quit_ = false;
   std::thread thread_;

@@ -1,6 +1,8 @@
 // Fault injection: flags (latency, error rate, rate limit, drops, malformed bodies) and the
 // X-Sim-Fault header, which only counts with allow_header.
 #include <chrono>
+#include <map>
+#include <vector>
 
 #include "sim_test_util.hpp"
 
@@ -60,6 +62,24 @@ TEST_F(FaultTest, ErrorRateFlag) {
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(is_envelope(get("/v2/bots/public"), 503, "Service Unavailable"));
   EXPECT_FALSE(parse_error_rate("2", f).ok());
   EXPECT_FALSE(parse_error_rate("0.5:200", f).ok());
+}
+
+TEST_F(FaultTest, ErrorRateStatusMix) {
+  FaultOptions f;
+  ASSERT_TRUE(parse_error_rate("1:500,503,429", f).ok());
+  EXPECT_EQ(f.error_statuses, (std::vector<int>{500, 503, 429}));
+  EXPECT_FALSE(parse_error_rate("1:500,", f).ok());
+  EXPECT_FALSE(parse_error_rate("1:500,200", f).ok());
+  ASSERT_TRUE(parse_error_rate("1:500,503,429", f).ok());
+  start_with(f);
+  std::map<int, int> seen;
+  for (int i = 0; i < 60; ++i) {
+    auto r = get("/v2/bots/public");
+    ++seen[r.status];
+    EXPECT_TRUE(is_envelope(r, r.status, r.status == 429 ? "Too Many Requests" : r.status == 500 ? "Internal Server Error" : "Service Unavailable"));
+  }
+  EXPECT_EQ(seen.size(), 3u);  // every listed status shows up (seeded PRNG: deterministic)
+  EXPECT_EQ(seen[500] + seen[503] + seen[429], 60);
 }
 
 TEST_F(FaultTest, SeededErrorRateIsReproducible) {
