@@ -36,7 +36,8 @@ std::string retry_hint(const rest::HttpResponse& r) {
 }
 
 std::string retried_note(const rest::HttpResponse& r) {
-  return r.attempts > 1 ? " fini-mcp already tried " + std::to_string(r.attempts) + " times." : std::string();
+  return r.attempts > 1 ? " fini-mcp already tried " + std::to_string(r.attempts) + " times, so wait a minute first."
+                        : std::string();
 }
 
 std::string next_step(const Manifest& m, const rest::HttpResponse& r) {

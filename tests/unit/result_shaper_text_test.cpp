@@ -63,8 +63,10 @@ TEST(ResultShaperText, RetryAfterIsParsedNeverQuoted) {
 }
 
 TEST(ResultShaperText, SaysWhenRetriesWereAlreadyMade) {
-  EXPECT_TRUE(ends_with(error_text(429, "3", 5), "Rate limited: this is retryable after 3 s. fini-mcp already tried 5 times."));
-  EXPECT_TRUE(ends_with(error_text(503, std::nullopt, 3), "check the id.) fini-mcp already tried 3 times."));
+  EXPECT_TRUE(ends_with(error_text(429, "3", 5), "Rate limited: this is retryable after 3 s. fini-mcp already tried 5 times, so wait a minute first."));
+  EXPECT_TRUE(ends_with(error_text(503, std::nullopt, 3),
+                        "Fini answered with a server error; this is retryable. fini-mcp already tried 3 times, so wait "
+                        "a minute first."));
   EXPECT_EQ(error_text(503).find("already tried"), std::string::npos);
 }
 
