@@ -1,0 +1,193 @@
+#include "cli/server_core.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "cli/paths.hpp"
+#include "common/version.hpp"
+#include "credentials/store.hpp"
+#include "rest/base_url.hpp"
+#include "tools/manifest.hpp"
+
+namespace fini::cli {
+
+namespace {
+
+// The sandbox's documented read+write key for workspace "acme" (sim/fixtures/keys.json).
+constexpr const char* kSandboxKey = "fini_sandbox_acme_rw_1d9a7e3c52";
+constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
+
+}  // namespace
+
+const char* const kServerInstructions =
+    "Tools for the Fini AI support platform (conversations = hc-interactions, agents = bots, sources = "
+    "documents, articles, folders, rules, tags, prompts). Conversation windows are epoch milliseconds "
+    "(default last 7 days, at most 90); direction=next pages to OLDER items. Knowledge written through the "
+    "API lands as drafts in Review and Approvals unless published. Confirm destructive calls with the user.";
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+// A yes/no setting from the environment. Only an explicit yes counts: hosts may pass an unset
+// bundle/plugin option as "", "false" or the unexpanded "${user_config.x}".
+bool env_flag(const char* name) {
+  const std::string v = env_or(name, "");
+  return v == "1" || v == "true" || v == "yes" || v == "on";
+}
+
+Result<std::optional<std::string>> read_key_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Status(Code::kFailedPrecondition, "cannot read --api-key-file " + path);
+  if ((st.st_mode & 077) != 0) {
+    return Status(Code::kFailedPrecondition,
+                  "refusing to read " + path + ": it is readable by group or others; run `chmod 600 " + path + "`");
+  }
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string key = ss.str();
+  return std::optional<std::string>(credentials::trim(key));
+}
+
+std::set<std::string> to_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+}  // namespace
+
+Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options) {
+  auto core = std::make_unique<ServerCore>();
+
+  std::filesystem::path manifests_dir = options.manifests_dir;
+  if (manifests_dir.empty()) {
+    auto found = find_data_dir("manifests");
+    if (!found) return invalid_argument("no manifests directory found next to the binary; pass --manifests DIR");
+    manifests_dir = *found;
+  }
+  auto loaded = tools::load_manifests(manifests_dir);
+  if (!loaded.issues.empty()) {
+    std::string text;
+    for (const auto& issue : loaded.issues) {
+      text += (text.empty() ? "" : "\nfini-mcp: ") + std::string("invalid manifest: ") + tools::format_issue(issue);
+    }
+    return invalid_argument(text);
+  }
+  tools::SurfaceOptions surface{to_set(options.toolsets), to_set(options.tools), to_set(options.exclude),
+                                options.read_only, options.show_all};
+  auto selected = tools::select_tools(std::move(loaded.manifests), surface);
+  if (!selected.ok()) return selected.status();
+
+  // Key resolution (DESIGN.md §5): --api-key-file → FINI_API_KEY → stored profile → ask.
+  credentials::SessionCredentialsOptions cred;
+  if (!options.api_key_file.empty()) {
+    auto from_file = read_key_file(options.api_key_file);
+    if (!from_file.ok()) return from_file.status();
+    cred.fixed_key = *from_file;
+    cred.fixed_source = "--api-key-file " + options.api_key_file;
+  } else if (const char* env = std::getenv("FINI_API_KEY"); env != nullptr && *env != '\0') {
+    cred.fixed_key = std::string(env);
+    cred.fixed_source = "FINI_API_KEY";
+  }
+  // --sandbox: an embedded Fini sandbox on a loopback port with its well-known read+write key,
+  // so the server can be tried from any client without a key or a production workspace.
+  if (options.sandbox) {
+    sim::SandboxOptions sandbox_options;
+    sandbox_options.job_step_ms = 1000;
+    auto started = sim::Sandbox::start(sandbox_options);
+    if (!started.ok()) return unavailable("cannot start the embedded sandbox: " + started.status().message());
+    core->sandbox = std::move(*started);
+    cred.fixed_key = std::string(kSandboxKey);
+    cred.fixed_source = "--sandbox";
+    spdlog::info("serving against the embedded sandbox at {}", core->sandbox->url());
+  }
+  cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", "default") : options.profile;
+  if (auto s = credentials::check_profile_name(cred.profile); !s.ok()) return invalid_argument(s.message());
+  if (auto store = credentials::ProfileStore::open_default(); store.ok()) {
+    cred.store = *store;
+  } else {
+    spdlog::warn("{}; keys pasted in this session will not be stored", store.status().message());
+  }
+
+  // Base URL: --base-url → FINI_BASE_URL → the stored profile's → production.
+  std::string base_text = core->sandbox ? core->sandbox->url()
+                                  : options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
+  if (base_text.empty() && !cred.fixed_key && cred.store) {
+    if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) {
+      base_text = (*stored)->base_url;
+    }
+  }
+  if (base_text.empty()) base_text = kDefaultBaseUrl;
+  auto base = rest::parse_base_url(base_text);
+  if (!base.ok()) return invalid_argument(base.status().message());
+  core->base_url = base->to_string();
+  cred.base_url = base->to_string();
+  if (options.key_page_ttl_ms > 0) cred.page.ttl = std::chrono::milliseconds(options.key_page_ttl_ms);
+  if (options.elicitation_timeout_ms > 0) {
+    cred.elicitation_timeout = std::chrono::milliseconds(options.elicitation_timeout_ms);
+  }
+
+  rest::ClientOptions client_options;
+  client_options.base = *base;
+  client_options.ca_file = options.ca_file;
+  client_options.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
+  client_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
+  client_options.user_agent = std::string("fini-mcp/") + kVersion;
+  client_options.max_connections = options.workers;
+  client_options.read_only_guard = options.read_only;
+  core->http = rest::make_http_client(client_options);
+  core->credentials = std::make_unique<credentials::SessionCredentials>(std::move(cred), *core->http);
+  tools::CallOptions call_options;
+  call_options.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
+  call_options.result_budget = options.result_budget;
+  // export/query_export page through the served list tools; copy their manifests first.
+  const std::vector<tools::Manifest> served = *selected;
+  core->fini_tools = std::make_unique<tools::FiniToolProvider>(std::move(*selected), surface, *core->http,
+                                                              *core->credentials, core->base_url, call_options);
+  tools::FiniToolProvider& tool_provider = *core->fini_tools;
+  exporting::ExportToolOptions export_options;
+  export_options.exports_dir = options.exports_dir.empty() ? exporting::default_exports_dir()
+                                                          : std::filesystem::path(options.exports_dir);
+  core->export_tools = std::make_unique<exporting::ExportToolProvider>(
+      served,
+      [&tool_provider](const std::string& tool, const nlohmann::json& args, mcp::CallContext& ctx) {
+        return tool_provider.call_structured(tool, args, ctx);
+      },
+      export_options);
+  std::vector<mcp::ToolProvider*> tool_parts{&tool_provider};
+  if (options.export_tools) tool_parts.push_back(core->export_tools.get());
+  core->tools = std::make_unique<mcp::CompositeToolProvider>(tool_parts);
+  tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
+
+  // Skills are optional data: without the folder the server still serves every tool.
+  std::filesystem::path skills_dir = options.skills_dir;
+  if (skills_dir.empty()) {
+    if (auto found = find_data_dir("skills")) skills_dir = *found;
+  }
+  if (!skills_dir.empty()) {
+    std::vector<std::string> problems;
+    core->skills = skills::SkillLibrary::load(skills_dir, &problems);
+    for (const auto& p : problems) spdlog::warn("skipping skill: {}", p);
+  }
+  std::vector<const mcp::ResourceProvider*> resource_parts;
+  if (core->prompts() != nullptr) resource_parts.push_back(&*core->skills);
+  if (options.export_tools) resource_parts.push_back(core->export_tools.get());
+  if (!resource_parts.empty()) core->resources = std::make_unique<mcp::CompositeResourceProvider>(resource_parts);
+  return core;
+}
+
+mcp::PromptProvider* ServerCore::prompts() {
+  return skills && !skills->skills().empty() ? &*skills : nullptr;
+}
+
+int exit_code_for(const Status& status) {
+  return status.code() == Code::kInvalidArgument || status.code() == Code::kFailedPrecondition ? 2 : 1;
+}
+
+}  // namespace fini::cli
