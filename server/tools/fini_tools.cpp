@@ -171,6 +171,7 @@ rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest r
   request.cancel = &ctx.cancel_token();
   rest::RetryPolicy policy = rest::default_policy(m.request.method);
   policy.idempotent = policy.idempotent || m.repeatable();
+  policy.retry_500 = !(m.request.unknown_id && m.request.unknown_id->answers == "500");
 
   // Progress only while Fini is slow (heartbeats) or while waiting to retry; one counter keeps
   // the values monotonic across both.
