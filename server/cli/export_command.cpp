@@ -235,7 +235,13 @@ int run_export_command(const ServeOptions& serve, const ExportCommandOptions& o)
     std::cerr << "fini-mcp export: " << resume.status().message() << "\n";
     return 2;
   }
-  if (resume->is_object()) {
+  if (resume->is_null()) {
+    // Starting over: a stale .partial (killed before its first checkpoint) may hold rows of
+    // another export, which SQLite would otherwise keep next to the new ones.
+    std::error_code ec;
+    fs::remove(request->path, ec);
+    fs::remove(request->path.string() + "-journal", ec);
+  } else {
     std::cerr << "fini-mcp export: resuming from " << checkpoint.path().string() << " ("
               << resume->value("pager", json::object()).value("rows", 0) << " rows already written)\n";
   }

@@ -88,6 +88,8 @@ class CsvWriter final : public RowWriter {
   }
   Status write_page(const json& items) override {
     std::string chunk;
+    // An empty first page (a quiet window) has no fields to take the header from: wait for rows.
+    if (columns_.empty() && items.empty() && fields_.empty()) return {};
     if (columns_.empty()) chunk = header(items);
     for (const auto& item : items) {
       for (std::size_t i = 0; i < columns_.size(); ++i) {
