@@ -799,8 +799,7 @@ bool export_once(const std::map<std::string, std::string>& f, const char* key, i
   const std::string dir = ::mkdtemp(dir_template) != nullptr ? dir_template : "/tmp";
   Child c = spawn({f.at("--mcp"), "serve", "--base-url", sim.url, "--exports-dir", dir}, {{"FINI_API_KEY", key}});
   if (!initialize(c)) {
-    std::cerr << "fini-bench export: no initialize response
-";
+    std::cerr << "fini-bench export: no initialize response\n";
     return false;
   }
   const long idle_kib = proc_status_kib(c.pid, "VmHWM");

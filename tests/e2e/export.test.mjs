@@ -130,14 +130,15 @@ test('a cancelled export leaves no file that looks complete', async () => {
 
 // The retries of the call path (rest/retry.cpp) sit behind call_structured, so every page survives
 // 503s. Compared by rows minus timestamps: two sandboxes seeded with the same --now still differ by
-// a millisecond in their clocks. The flaky sandbox's log proves faults were injected and retried.
+// a millisecond in their clocks. 10 rows a page (33+ pages) so the flaky sandbox's log shows 503s
+// injected into the export's own requests, not only into the first call's key probe.
 test('with --error-rate 0.2:503 the export equals a clean run', async () => {
   const flaky = await startSim({ dir, args: ['--error-rate', '0.2:503', '--now', String(until)] });
   const clean = await startSim({ dir, args: ['--now', String(until)] });
   const run = async (target, sub) => {
     const c = await connect({ dir, args: ['--base-url', target.url, '--exports-dir', join(dir, sub)], env: { FINI_API_KEY: KEYS.read } });
     try {
-      const r = await c.client.callTool({ name: 'export', arguments: { tool: 'list_conversations', arguments: window, format: 'jsonl' } }, undefined, { timeout: 120000 });
+      const r = await c.client.callTool({ name: 'export', arguments: { tool: 'list_conversations', arguments: { ...window, limit: 10 }, format: 'jsonl' } }, undefined, { timeout: 120000 });
       assert.notEqual(r.isError, true, resultText(r));
       return readFileSync(join(dir, sub, r.structuredContent.file), 'utf8').split('\n').filter(Boolean)
         .map((l) => { const c = JSON.parse(l); return `${c.id} ${c.channel} ${c.source} ${c.status} ${c.events.length}`; });
