@@ -530,8 +530,9 @@ describe('error paths with a faulty or missing upstream', () => {
   });
 
   test('429: --rate-limit with Retry-After → isError with 429 and the wait', async () => {
-    // Burst 3: the first call also spends two requests on the scope probe.
-    const bad = await startSim({ dir, pki, args: ['--rate-limit', '0.01:3'] });
+    // Burst 1: the first call spends it (nothing is sent besides the user's calls); the next one
+    // is told to wait 100 s, longer than fini-mcp waits by itself, so the model hears the wait.
+    const bad = await startSim({ dir, pki, args: ['--rate-limit', '0.01:1'] });
     const c = await connectTo(bad.url);
     try {
       const first = await c.client.callTool({ name: 'list_agents', arguments: {} });
@@ -542,9 +543,9 @@ describe('error paths with a faulty or missing upstream', () => {
     } finally { await c.close(); await bad.stop(); }
   });
 
-  test('timeout: --latency-ms 3000 with --read-timeout-ms 500 → isError within ~1 s', async () => {
+  test('timeout: --latency-ms 3000 with --call-timeout-ms 1000 → isError within ~1 s (retries included)', async () => {
     const slow = await startSim({ dir, pki, args: ['--latency-ms', '3000'] });
-    const c = await connectTo(slow.url, ['--read-timeout-ms', '500']);
+    const c = await connectTo(slow.url, ['--read-timeout-ms', '500', '--call-timeout-ms', '1000']);
     try {
       const t0 = Date.now();
       const text = await failing(c.client, 'list_agents', {});

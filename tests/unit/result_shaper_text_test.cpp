@@ -47,6 +47,8 @@ TEST(ResultShaperText, UriTooLong) {
 
 TEST(ResultShaperText, NonStandardStatus) {
   const std::string text = error_text(999);
+  EXPECT_NE(text.find("Fini API error 999 (non-standard status)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Internal Server Error"), std::string::npos) << text;
   EXPECT_TRUE(ends_with(text, "The API answered with a non-standard status (999); treat the call as failed and try "
                               "again later."))
       << text;
