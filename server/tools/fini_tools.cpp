@@ -32,6 +32,9 @@ nlohmann::json tool_definition(const Manifest& m) {
   json def{{"name", m.name}, {"title", m.title}, {"description", m.description}, {"inputSchema", m.input_schema}};
   if (!m.output_schema.is_null()) def["outputSchema"] = m.output_schema;
   def["annotations"] = m.annotations;
+  // openWorldHint: true is MCP's default: leaving it out says the same in 21 fewer bytes per tool
+  // of the tools/list budget. Manifests still state it (the linter wants every hint decided).
+  if (def["annotations"].value("openWorldHint", false)) def["annotations"].erase("openWorldHint");
   return def;
 }
 

@@ -165,7 +165,7 @@ describe('official SDK client (@modelcontextprotocol/sdk)', () => {
     assert.deepEqual(await s.client.ping(), {});
   });
 
-  test('tools/list pages with --page-size 10: 56 tools over 6 pages', async () => {
+  test(`tools/list pages with --page-size 10: ${TOOL_COUNT} tools over ${Math.ceil(TOOL_COUNT / 10)} pages`, async () => {
     const { tools, pages } = await listAllTools(s.client);
     assert.equal(pages.length, Math.ceil(TOOL_COUNT / 10));
     pages.forEach((p, i) => {
