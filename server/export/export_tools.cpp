@@ -113,8 +113,10 @@ ExportToolProvider::ExportToolProvider(const std::vector<tools::Manifest>& manif
                           {"title", "Export all pages to a file"},
                           {"description", kExportDescription},
                           {"inputSchema", input_schema(names)},
-                          {"annotations", {{"readOnlyHint", false}, {"destructiveHint", false},
-                                           {"idempotentHint", false}}}});
+                          // Read-only as far as the user's data goes: it only reads Fini, and its
+                          // writes are new files in its own exports folder. So a read-only key or
+                          // --read-only keeps it, and clients may treat it like the list tools.
+                          {"annotations", {{"readOnlyHint", true}}}});
   definitions_.push_back({{"name", "query_export"},
                           {"title", "SQL over an export"},
                           {"description", kQueryDescription},
