@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string iso_day(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
 // The checkpoint, replaced atomically after every page (temp file, fsync, rename): a kill at any
 // instant leaves either the previous checkpoint or the new one, never a torn one.
 class CheckpointFile {
@@ -78,10 +69,7 @@ class ProgressPrinter {
 
   void page(const exporting::PageEvent& page) {
     if (mode_ == Mode::kNone) return;
-    std::string text = std::to_string(page.rows) + " rows, " + std::to_string(page.pages) + " pages";
-    if (page.window_since && page.window_until) {
-      text += ", window " + iso_day(*page.window_since) + ".." + iso_day(*page.window_until);
-    }
+    const std::string text = exporting::progress_message(page);
     if (mode_ == Mode::kLines) {
       std::cerr << "export: " << text << "\n";
       return;

@@ -33,21 +33,13 @@ constexpr const char* kQueryDescription =
     "seq, role, type, message, createdAt, csatRating (0 is a rating), feedback). list_sources: table documents. "
     "SELECT/WITH only. Rows (maxRows) and time are capped: aggregate with GROUP BY.";
 
-std::string utc_stamp(std::int64_t ms) {
+// Epoch milliseconds as UTC text in a strftime format.
+std::string utc_text(std::int64_t ms, const char* format) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-std::string iso_day(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
@@ -198,15 +190,15 @@ class PageContext final : public mcp::CallContext {
   mcp::CallContext& outer_;
 };
 
+}  // namespace
+
 std::string progress_message(const PageEvent& page) {
   std::string text = std::to_string(page.rows) + " rows, " + std::to_string(page.pages) + " pages";
   if (page.window_since && page.window_until) {
-    text += ", window " + iso_day(*page.window_since) + ".." + iso_day(*page.window_until);
+    text += ", window " + utc_text(*page.window_since, "%Y-%m-%d") + ".." + utc_text(*page.window_until, "%Y-%m-%d");
   }
   return text;
 }
-
-}  // namespace
 
 Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallContext& ctx) {
   const std::string tool = args.value("tool", "");
@@ -232,7 +224,7 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   std::error_code ec;
   fs::create_directories(options_.exports_dir, ec);
   ::chmod(options_.exports_dir.c_str(), 0700);  // exports hold customer conversations
-  const std::string name = tool + "-" + utc_stamp(request.now_ms) + "-" + random_suffix() + "." +
+  const std::string name = tool + "-" + utc_text(request.now_ms, "%Y%m%dT%H%M%SZ") + "-" + random_suffix() + "." +
                            std::string(format_name(*format));
   const fs::path final_path = options_.exports_dir / name;
   PartialFile partial(fs::path(final_path.string() + ".partial"));

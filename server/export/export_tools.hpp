@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "export/pager.hpp"
 #include "mcp/providers.hpp"
 #include "tools/manifest.hpp"
 
@@ -63,5 +64,8 @@ class ExportToolProvider final : public mcp::ToolProvider, public mcp::ResourceP
   ExportToolOptions options_;
   std::vector<nlohmann::json> definitions_;
 };
+
+// "120 rows, 3 pages, window 2026-07-01..2026-09-29": one progress line, for the tool and the CLI.
+std::string progress_message(const PageEvent& page);
 
 }  // namespace fini::exporting
