@@ -157,11 +157,15 @@ void redact_json(json& value, const std::string& key) {
     return;
   }
   if (!value.is_object()) return;
-  json out = json::object();
+  bool key_needs_redaction = false;
   for (auto it = value.begin(); it != value.end(); ++it) {
     redact_json(it.value(), key);
-    out[rest::redact(it.key(), key)] = std::move(it.value());
+    key_needs_redaction = key_needs_redaction || rest::redact(it.key(), key) != it.key();
   }
+  // Object keys cannot be renamed in place; rebuild only the rare object whose keys carry a key.
+  if (!key_needs_redaction) return;
+  json out = json::object();
+  for (auto it = value.begin(); it != value.end(); ++it) out[rest::redact(it.key(), key)] = std::move(it.value());
   value = std::move(out);
 }
 
