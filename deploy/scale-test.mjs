@@ -3,7 +3,8 @@
 // acme and globex keys interleaved. Every request must be answered exactly once with its own
 // workspace's data; one replica gets SIGTERM mid-run and must drain (exit 0) with 0 requests
 // lost while the others take the new ones.
-// usage: node deploy/scale-test.mjs [--calls 2000] [--clients 32] [--replicas 3] [--latency-ms 0]
+// usage: node deploy/scale-test.mjs [--calls 2000] [--clients 32] [--replicas 3] [--latency-ms 0] [--no-kill]
+// (--no-kill: a throughput run for bench/, every replica stays up)
 // Prints one summary line; exit 0 only if every check holds.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -16,6 +17,7 @@ import { startSim } from '../tests/e2e/lib/sim.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
+const NO_KILL = process.argv.includes('--no-kill');
 const CALLS = arg('calls', 2000), CLIENTS = arg('clients', 32), REPLICAS = arg('replicas', 3), LATENCY = arg('latency-ms', 0);
 const NGINX = process.env.NGINX_BIN || '/usr/sbin/nginx';
 
@@ -56,6 +58,7 @@ const url = `http://127.0.0.1:${nginxPort}/mcp`;
 for (let i = 0; i < 200; i++) { try { if ((await fetch(url.replace('/mcp', '/healthz'))).ok) break; } catch { /* not yet */ } await sleep(25); }
 
 const answers = new Map();  // id → times answered
+const latencies = [];
 let wrong = 0, errors = 0, next = 0, afterKill = 0, killedAt = -1, killExit = null;
 const errorSamples = [];
 const killIndex = Math.floor(CALLS / 2);
@@ -64,6 +67,7 @@ const t0 = Date.now();
 async function one(i) {
   const acme = i % 2 === 0;
   const body = JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'list_agents', arguments: {} } });
+  const started = performance.now();
   try {
     const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', authorization: `Bearer ${acme ? KEYS.rw : KEYS.globexRw}` } });
     const text = await res.text();
@@ -75,6 +79,7 @@ async function one(i) {
     const own = acme ? /Support Agent/ : /Globex Helper/, other = acme ? /Globex Helper/ : /Support Agent/;
     if (!own.test(out) || other.test(out)) wrong++;
     if (killedAt >= 0 && i > killedAt) afterKill++;
+    latencies.push(performance.now() - started);
   } catch (e) {
     errors++;
     if (errorSamples.length < 5) errorSamples.push(`${i}: ${e.message}`);
@@ -85,7 +90,7 @@ async function client() {
   for (;;) {
     const i = next++;
     if (i >= CALLS) return;
-    if (i === killIndex) {
+    if (i === killIndex && !NO_KILL) {
       killedAt = i;
       replicas[0].stop().then(({ code }) => { killExit = code; });  // SIGTERM: drain, then exit
     }
@@ -94,7 +99,7 @@ async function client() {
 }
 await Promise.all(Array.from({ length: CLIENTS }, client));
 const seconds = (Date.now() - t0) / 1000;
-while (killExit === null) await sleep(20);
+while (!NO_KILL && killExit === null) await sleep(20);
 
 nginx.kill('SIGTERM');
 for (const r of replicas.slice(1)) await r.stop();
@@ -103,10 +108,12 @@ await sim.stop();
 const once = [...answers.values()].filter((n) => n === 1).length;
 const dup = [...answers.values()].filter((n) => n > 1).length;
 const lost = CALLS - answers.size;
-const ok = once === CALLS && dup === 0 && lost === 0 && wrong === 0 && errors === 0 && killExit === 0 && afterKill > 0;
+const ok = once === CALLS && dup === 0 && lost === 0 && wrong === 0 && errors === 0 && (NO_KILL || (killExit === 0 && afterKill > 0));
+latencies.sort((a, b) => a - b);
+const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0).toFixed(2);
 console.log(`scale-out: ${CALLS} tools/call from ${CLIENTS} clients through nginx to ${REPLICAS} replicas in ${seconds.toFixed(1)} s ` +
-  `(${Math.round(CALLS / seconds)} calls/s): answered exactly once ${once}, duplicated ${dup}, lost ${lost}, ` +
-  `other workspace's data ${wrong}, errors ${errors}; replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ` +
-  `${afterKill} calls answered after it by the others`);
+  `(${Math.round(CALLS / seconds)} calls/s, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms${LATENCY ? `, ideal ${Math.round(CLIENTS / (LATENCY / 1000))}/s` : ''}): answered exactly once ${once}, duplicated ${dup}, lost ${lost}, ` +
+  `other workspace's data ${wrong}, errors ${errors}` +
+  (NO_KILL ? '' : `; replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ${afterKill} calls answered after it by the others`));
 for (const s of errorSamples) console.log(`  error: ${s}`);
 process.exit(ok ? 0 : 1);

@@ -14,6 +14,7 @@
 
 #include "http/guards.hpp"
 #include "jsonrpc/message.hpp"
+#include "rest/redact.hpp"
 
 namespace fini::http {
 
@@ -487,7 +488,7 @@ void McpHttpServer::access_log(const httplib::Request& req, const httplib::Respo
   const RequestInfo info = std::exchange(t_info, RequestInfo{});  // a request rejected before routing starts clean
   if (!options_.access_log) return;
   // Never the key, the body, or any header value: method, path, JSON-RPC method, tool, statuses, time.
-  std::string line = "{\"type\":\"access\",\"method\":" + json_escape(req.method) + ",\"path\":" + json_escape(req.path) +
+  std::string line = "{\"type\":\"access\",\"method\":" + json_escape(req.method) + ",\"path\":" + json_escape(rest::redact(req.path)) +  // a client may paste anything in a URL
                      ",\"rpc\":" + json_escape(info.rpc) + ",\"tool\":" + json_escape(info.tool) +
                      ",\"status\":" + std::to_string(status) + ",\"upstream_status\":" +
                      (info.upstream_status >= 0 ? std::to_string(info.upstream_status) : "null") +

@@ -75,10 +75,11 @@ class McpHttpServer {
   void cut_short();  // end the drain now: cancel what is still running
   bool draining() const { return draining_.load(); }
 
+  struct Listener;  // httplib's Server or SSLServer (defined in the .cpp)
+
  private:
   struct Call;
   class CallCtx;
-  struct Listener;
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
