@@ -133,7 +133,9 @@ struct McpHttpServer::Call {
   std::deque<std::string> events;  // SSE notifications not yet written
   std::optional<std::string> reply;
   std::atomic<int> upstream_status{-1};
-  CancelToken cancel;  // client disconnect, or the end of the drain
+  CancelToken cancel;  // client disconnect, notifications/cancelled, or the end of the drain
+  std::string request_id;  // the JSON-RPC id, serialized
+  std::string key;         // whose call it is (request-scoped, like the request itself)
 };
 
 class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
@@ -350,6 +352,7 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     return;
   }
   if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
+    if (const auto* note = std::get_if<jsonrpc::Notification>(&message); note != nullptr && key) cancel_call(*note, *key);
     res.status = 202;
     return;
   }
@@ -401,6 +404,8 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   // SSE only when there may be something to stream before the result and the client takes it.
   const bool stream = sse && !token.is_null();
   auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json());
+  call->request_id = request.id.dump();
+  call->key = key;
   std::uint64_t id = 0;
   {
     std::lock_guard lock(mutex_);
@@ -495,6 +500,22 @@ void McpHttpServer::access_log(const httplib::Request& req, const httplib::Respo
                      ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
   std::lock_guard lock(log_mutex_);
   std::fputs(line.c_str(), stderr);
+}
+
+// notifications/cancelled arrives on its own POST (the SDK does not close the call's connection).
+// Request ids are only unique per client, so it cancels only a call made with the same key: a
+// caller can never cancel somebody else's call.
+void McpHttpServer::cancel_call(const jsonrpc::Notification& note, const std::string& key) {
+  if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId")) return;
+  const std::string id = note.params["requestId"].dump();
+  std::vector<std::shared_ptr<Call>> matched;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [n, weak] : calls_) {
+      if (auto call = weak.lock(); call && call->request_id == id && call->key == key) matched.push_back(call);
+    }
+  }
+  for (auto& call : matched) call->cancel.cancel("cancelled by the client");
 }
 
 void McpHttpServer::drain() {

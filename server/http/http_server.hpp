@@ -88,6 +88,7 @@ class McpHttpServer {
   void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
+  void cancel_call(const jsonrpc::Notification& note, const std::string& key);
   void access_log(const httplib::Request& req, const httplib::Response& res);
 
   HttpOptions options_;

@@ -143,7 +143,7 @@ describe('Streamable HTTP with the SDK client', () => {
     }
   });
 
-  test('403 for a foreign Origin and for a rebound Host', async () => {
+  test('403 for a foreign Origin (a rebound Host: tests/http, Node cannot set Host)', async () => {
     const r = await post(srv.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: `Bearer ${KEYS.rw}`, origin: 'http://evil.example.com' });
     assert.equal(r.status, 403);
     assert.equal(r.json.error.code, -32600);
@@ -183,17 +183,29 @@ describe('slow calls', () => {
     }
   });
 
-  test('aborting the POST closes the upstream connection (the call is cancelled)', async () => {
+  test('a client abort cancels the upstream request: SDK cancellation, and a POST whose connection closes', async () => {
     const drip = await startDripStub({ intervalMs: 200 });
     const s = await serve({ args: ['--base-url', drip.url] });
     const c = await connectHttp(s.url, KEYS.rw);
     try {
+      // 1. The SDK's AbortSignal: it sends notifications/cancelled on its own POST.
       const ac = new AbortController();
       const pending = c.client.callTool({ name: 'list_agents', arguments: {} }, undefined, { signal: ac.signal, timeout: 60000 }).catch((e) => e);
       assert.ok(await poll(() => drip.dripping() === 1, 10000), 'the call reached the (dripping) upstream');
       ac.abort();
       await pending;
-      assert.ok(await poll(() => drip.dripping() === 0, 5000), 'the upstream socket was closed after the client aborted');
+      assert.ok(await poll(() => drip.dripping() === 0, 5000), 'notifications/cancelled closed the upstream socket');
+      // 2. The HTTP connection itself goes away (fetch aborted): the server notices and cancels.
+      const ac2 = new AbortController();
+      const raw = fetch(s.url, {
+        method: 'POST', signal: ac2.signal,
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${KEYS.rw}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 'raw-1', method: 'tools/call', params: { name: 'list_agents', arguments: {} } }),
+      }).catch((e) => e);
+      assert.ok(await poll(() => drip.dripping() === 1, 10000), 'the raw call reached the upstream');
+      ac2.abort();
+      await raw;
+      assert.ok(await poll(() => drip.dripping() === 0, 5000), 'the closed connection closed the upstream socket');
       assert.ok(await poll(() => s.accessLog().some((l) => l.tool === 'list_agents' && l.status === 499), 5000), 'access log: 499');
     } finally {
       await c.close();

@@ -320,6 +320,33 @@ TEST_F(HttpServerTest, ClientDisconnectCancelsTheCall) {
   tools_.wait_cancelled(1);
 }
 
+TEST_F(HttpServerTest, NotificationsCancelledCancelsOnlyTheSameKeysCall) {
+  start();
+  auto pending = std::async(std::launch::async, [&] {
+    auto c = client();
+    return c.Post("/mcp", headers(), call("slow"), "application/json");  // id 7
+  });
+  tools_.wait_started(1);
+  const std::string cancel = R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}})";
+  auto other = headers(false);
+  other.emplace("Authorization", "Bearer fini_sandbox_globex_rw_9e2b6d4a81");
+  auto c = client();
+  auto foreign = c.Post("/mcp", other, cancel, "application/json");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 202);
+  {
+    std::lock_guard lock(tools_.mutex);
+    EXPECT_EQ(tools_.cancelled, 0);  // another key's id 7 is not this call
+  }
+  auto own = c.Post("/mcp", headers(), cancel, "application/json");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 202);
+  tools_.wait_cancelled(1);
+  auto r = pending.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST_F(HttpServerTest, BeyondMaxInFlightIs503WithRetryAfter) {
   HttpOptions o;
   o.max_in_flight = 1;
