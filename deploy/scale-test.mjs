@@ -59,7 +59,7 @@ for (let i = 0; i < 200; i++) { try { if ((await fetch(url.replace('/mcp', '/hea
 
 const answers = new Map();  // id → times answered
 const latencies = [];
-let wrong = 0, errors = 0, next = 0, afterKill = 0, killedAt = -1, killExit = null;
+let wrong = 0, errors = 0, next = 0, afterKill = 0, afterExit = 0, killedAt = -1, killExit = null, exitedAt = Infinity;
 const errorSamples = [];
 const killIndex = Math.floor(CALLS / 2);
 const t0 = Date.now();
@@ -79,6 +79,7 @@ async function one(i) {
     const own = acme ? /Support Agent/ : /Globex Helper/, other = acme ? /Globex Helper/ : /Support Agent/;
     if (!own.test(out) || other.test(out)) wrong++;
     if (killedAt >= 0 && i > killedAt) afterKill++;
+    if (started > exitedAt) afterExit++;  // sent once replica 1 was gone: the others answered it
     latencies.push(performance.now() - started);
   } catch (e) {
     errors++;
@@ -92,7 +93,7 @@ async function client() {
     if (i >= CALLS) return;
     if (i === killIndex && !NO_KILL) {
       killedAt = i;
-      replicas[0].stop().then(({ code }) => { killExit = code; });  // SIGTERM: drain, then exit
+      replicas[0].stop().then(({ code }) => { killExit = code; exitedAt = performance.now(); });  // SIGTERM: drain, then exit
     }
     await one(i);
   }
@@ -105,15 +106,21 @@ nginx.kill('SIGTERM');
 for (const r of replicas.slice(1)) await r.stop();
 await sim.stop();
 
+// Server side: each call executed exactly once across the replicas (a retry after execution would
+// show up as a surplus here), and what replica 1 refused while draining (nginx re-sent it).
+const served = replicas.map((r) => r.accessLog().filter((l) => l.rpc === 'tools/call' && l.status === 200).length);
+const refused = replicas.map((r) => r.accessLog().filter((l) => l.status === 503).length);
+const executed = served.reduce((a, b) => a + b, 0);
 const once = [...answers.values()].filter((n) => n === 1).length;
 const dup = [...answers.values()].filter((n) => n > 1).length;
 const lost = CALLS - answers.size;
-const ok = once === CALLS && dup === 0 && lost === 0 && wrong === 0 && errors === 0 && (NO_KILL || (killExit === 0 && afterKill > 0));
+const ok = once === CALLS && dup === 0 && lost === 0 && wrong === 0 && errors === 0 && executed === CALLS && (NO_KILL || (killExit === 0 && afterKill > 0));
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0).toFixed(2);
 console.log(`scale-out: ${CALLS} tools/call from ${CLIENTS} clients through nginx to ${REPLICAS} replicas in ${seconds.toFixed(1)} s ` +
   `(${Math.round(CALLS / seconds)} calls/s, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms${LATENCY ? `, ideal ${Math.round(CLIENTS / (LATENCY / 1000))}/s` : ''}): answered exactly once ${once}, duplicated ${dup}, lost ${lost}, ` +
   `other workspace's data ${wrong}, errors ${errors}` +
-  (NO_KILL ? '' : `; replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ${afterKill} calls answered after it by the others`));
+  (NO_KILL ? '' : `; replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ${afterKill} calls sent after the SIGTERM answered (${afterExit} after it had exited)`));
+console.log(`  executed per replica ${served.join('/')} (sum ${executed}); refused with 503 while draining or full, re-sent by nginx: ${refused.join('/')}`);
 for (const s of errorSamples) console.log(`  error: ${s}`);
 process.exit(ok ? 0 : 1);
