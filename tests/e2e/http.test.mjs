@@ -5,6 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { E2E_DIR, KEYS, TOOL_COUNT, scratchDir, sleep } from './lib/env.mjs';
 import { connectHttp, post, startHttpServer } from './lib/http.mjs';
 import { resultText } from './lib/mcp.mjs';
@@ -256,5 +258,20 @@ describe('HTTPS', () => {
       cwd: E2E_DIR, env: { ...process.env, NODE_EXTRA_CA_CERTS: pki.caFile, URL: s.url, KEY: KEYS.rw }, encoding: 'utf8', timeout: 30000,
     });
     assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { tools: TOOL_COUNT, isError: false });
+  });
+
+  test('Claude Code: `claude mcp add --transport http … --header Authorization` → `claude mcp list` shows it connected', async () => {
+    const pki = makePki(scratchDir('claude-pki'));
+    const s = await serve({ args: ['--base-url', sim.url, '--tls-cert', pki.certFile, '--tls-key', pki.keyFile] });
+    const home = join(dir, 'claude-home');
+    mkdirSync(home, { recursive: true });
+    const claude = join(E2E_DIR, 'node_modules/.bin/claude');
+    const env = { PATH: process.env.PATH, HOME: home, NODE_EXTRA_CA_CERTS: pki.caFile, DISABLE_AUTOUPDATER: '1' };
+    // The sandbox's public key; Claude Code stores it in the scratch HOME and prints it redacted.
+    execFileSync(claude, ['mcp', 'add', '--transport', 'http', 'fini', s.url, '--header', `Authorization: Bearer ${KEYS.rw}`],
+      { cwd: home, env, encoding: 'utf8', timeout: 60000 });
+    const list = execFileSync(claude, ['mcp', 'list'], { cwd: home, env, encoding: 'utf8', timeout: 90000 });
+    assert.match(list, new RegExp(`fini: ${s.url.replace(/[.]/g, '\\.')} \\(HTTP\\) - ✔ Connected`));
+    assert.ok(await poll(() => s.accessLog().some((l) => l.rpc === 'initialize' && l.status === 200), 5000), 'Claude Code initialized over HTTPS');
   });
 });
