@@ -217,14 +217,13 @@ bool McpHttpServer::run() {
 
 void McpHttpServer::install_routes() {
   auto& svr = listener_->server();
-  svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  svr.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
     t_info = RequestInfo{};
     if (t_overflow) {
       reject(res, 503, "overloaded", "The server is at capacity; retry shortly.", -32000);
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
-    (void)req;
     return httplib::Server::HandlerResponse::Unhandled;
   });
   svr.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) { handle_post(req, res); });
@@ -292,6 +291,16 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
 }
 
 namespace {
+
+// A request's context outside tools/call: its key (or none, with --anonymous-discovery).
+class KeyedContext final : public mcp::BasicCallContext {
+ public:
+  KeyedContext(const mcp::ClientInfo& client, const std::string* key) : BasicCallContext(client), key_(key) {}
+  const std::string* call_key() const override { return key_; }
+
+ private:
+  const std::string* key_;
+};
 
 // RAII: one of the max_in_flight slots, released when the work (not the response) ends.
 class Slot {
@@ -378,17 +387,10 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
-  mcp::ClientInfo client;
-  mcp::BasicCallContext plain(client);
-  struct KeyedCtx final : mcp::BasicCallContext {
-    KeyedCtx(const mcp::ClientInfo& c, const std::string& k) : BasicCallContext(c), key(k) {}
-    const std::string* call_key() const override { return &key; }
-    const std::string& key;
-  };
-  std::optional<KeyedCtx> keyed;
-  if (key != nullptr) keyed.emplace(client, *key);
+  mcp::ClientInfo client;  // stateless: nothing declared (no elicitation, no sampling)
+  KeyedContext ctx(client, key);
   mcp::Caller caller;
-  caller.context = keyed ? static_cast<mcp::CallContext*>(&*keyed) : &plain;
+  caller.context = &ctx;  // tools/list shows what this key may do
   // logging/setLevel: accepted; a stateless server has no session to keep a level for.
   Json reply = dispatcher_.handle(request, caller);
   res.set_content(jsonrpc::serialize(reply), "application/json");
