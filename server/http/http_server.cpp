@@ -221,6 +221,7 @@ void McpHttpServer::install_routes() {
     t_info = RequestInfo{};
     if (t_overflow) {
       reject(res, 503, "overloaded", "The server is at capacity; retry shortly.", -32000);
+      res.set_header("Retry-After", std::to_string(options_.retry_after_s));
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }

@@ -9,6 +9,11 @@
 #include <future>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "http/http_server.hpp"
 
 namespace fini::http {
@@ -366,6 +371,42 @@ TEST_F(HttpServerTest, BeyondMaxInFlightIs503WithRetryAfter) {
   auto r = first.get();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
+}
+
+// A connection that sends nothing holds a connection thread (until the read timeout).
+int idle_connection(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondThePoolGet503NotAHang) {
+  HttpOptions o;
+  o.threads = 2;
+  o.overflow_threads = 1;
+  o.read_timeout_s = 30;  // the idle connections would hold their threads this long
+  start(o);
+  const int a = idle_connection(server_->port()), b = idle_connection(server_->port());
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  auto c = client();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto res = c.Post("/mcp", headers(), request("ping"), "application/json");
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  ::close(a);
+  ::close(b);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(Json::parse(res->body)["error"]["code"], -32000);
+  EXPECT_LT(waited, std::chrono::seconds(5));  // answered by an overflow thread, not queued behind the idle ones
 }
 
 TEST_F(HttpServerTest, DrainFinishesTheCallInFlightAndRefusesNewWork) {
