@@ -528,7 +528,14 @@ int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim
         while ((i = next.fetch_add(1)) < total) {
           const auto t0 = Clock::now();
           auto res = client.Post(path, headers, tool_call(i, "list_agents", json::object()), "application/json");
-          if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) ++failed;
+          if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) {
+            if (failed.fetch_add(1) < 3) {
+              std::lock_guard lock(ms_mutex);
+              std::cerr << "failed: " << (!res ? "transport error " + httplib::to_string(res.error())
+                                               : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
+                        << "\n";
+            }
+          }
           mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         }
         if (record) {

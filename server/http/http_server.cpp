@@ -110,6 +110,7 @@ struct McpHttpServer::Listener {
   virtual ~Listener() = default;
   virtual httplib::Server& server() = 0;
   virtual void stop_accepting() = 0;
+  virtual void raise_backlog() = 0;
 };
 
 namespace {
@@ -122,6 +123,10 @@ class ListenerOf final : public Base, public McpHttpServer::Listener {
   // shutdown() on the listening socket refuses new connections and makes accept() fail, so
   // httplib's loop ends and joins its connection threads, which finish what they are serving.
   void stop_accepting() override { ::shutdown(this->svr_sock_.load(), SHUT_RDWR); }
+  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (clients starting
+  // together, a proxy refilling its pool) overflows it and waits out SYN retransmits or fails.
+  // listen() again on the bound socket only raises the backlog.
+  void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
 };
 
 }  // namespace
@@ -195,6 +200,9 @@ Status McpHttpServer::bind() {
   svr.set_read_timeout(options_.read_timeout_s, 0);
   svr.set_write_timeout(options_.write_timeout_s, 0);
   svr.set_keep_alive_timeout(options_.keep_alive_timeout_s);
+  // httplib closes a keep-alive connection after 5 requests by default: every client (and the
+  // proxy's upstream pool) would reconnect constantly, overflowing the listen backlog.
+  svr.set_keep_alive_max_count(100000);
   svr.set_tcp_nodelay(true);
   install_routes();
   if (options_.port == 0) {
@@ -206,6 +214,7 @@ Status McpHttpServer::bind() {
     }
     port_ = options_.port;
   }
+  listener_->raise_backlog();
   return {};
 }
 
@@ -418,19 +427,22 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
   const std::string tool = t_info.tool;
   auto job = [this, call, ctx, request, slot, id, tool]() mutable {
-    Json reply = dispatcher_.call_tool(request, *ctx);
+    std::string reply = jsonrpc::serialize(dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
-    {
-      std::lock_guard lock(call->mutex);
-      call->reply = jsonrpc::serialize(reply);
-    }
-    call->cv.notify_all();
     {
       std::lock_guard lock(mutex_);
       calls_.erase(id);
     }
     ctx.reset();
-    slot.reset();  // last: drain() may now see the server idle
+    // The slot goes before the reply is published: a client answered at once may send its next
+    // request immediately, and must not find its own finished call still counted. (The drain
+    // still waits for the reply: run() returns only once every connection thread has written.)
+    slot.reset();
+    {
+      std::lock_guard lock(call->mutex);
+      call->reply = std::move(reply);
+    }
+    call->cv.notify_all();
   };
   if (cut_short_.load() || !tools_pool_.submit(job)) {
     std::lock_guard lock(mutex_);
