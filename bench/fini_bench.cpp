@@ -9,6 +9,9 @@
 //       [--write-percent 30] [--fault-seed S]  mixed calls against a sandbox with ~20% transient faults;
 //       exits 1 when a check fails (exactly-once answers, >= 99% idempotent success, 0 duplicate writes,
 //       every write reported as done exists, bounded RSS)
+//   FINI_API_KEY=KEY fini-bench export --mcp BIN --sim BIN [--rows 1000,5000,10000] [--format jsonl]
+//       the export tool over a sandbox scaled to N conversations: rows/s, the server's peak RSS per size
+//       (flat = streaming), bytes of the tools/call reply (what reaches the model) vs bytes exported
 #include <fcntl.h>
 #include <httplib.h>
 #include <poll.h>
@@ -21,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -863,12 +867,74 @@ int soak(std::map<std::string, std::string> f) {
   return failures.empty() ? 0 : 1;
 }
 
+// ---- export: N conversations through the export tool into a file ----------------------------------
+
+// One export of `rows` sandbox conversations through `fini-mcp serve` (the MCP tool, as a model
+// would call it). Peak RSS is the server's VmHWM after the export: flat across sizes = streaming.
+// "model bytes" is the whole tools/call response, i.e. everything the export puts in the context.
+bool export_once(const std::map<std::string, std::string>& f, const char* key, int rows, const std::string& format) {
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  Sim sim;
+  if (!start_sim(f.at("--sim"), {"--scale-conversations", std::to_string(rows), "--now", std::to_string(now_ms)}, sim)) {
+    return false;
+  }
+  char dir_template[] = "/tmp/fini-bench-export-XXXXXX";
+  const std::string dir = ::mkdtemp(dir_template) != nullptr ? dir_template : "/tmp";
+  Child c = spawn({f.at("--mcp"), "serve", "--base-url", sim.url, "--exports-dir", dir}, {{"FINI_API_KEY", key}});
+  if (!initialize(c)) {
+    std::cerr << "fini-bench export: no initialize response\n";
+    return false;
+  }
+  const long idle_kib = proc_status_kib(c.pid, "VmHWM");
+  const long long day = 86400000LL;
+  const json args = {{"tool", "list_conversations"},
+                     {"format", format},
+                     {"arguments", {{"since", now_ms - 151 * day}, {"until", now_ms}}}};
+  const auto t0 = Clock::now();
+  c.send(tool_call(1, "export", args));
+  std::string line;
+  while (!c.eof && line.find("\"id\":1") == std::string::npos) line = c.read_line();
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  const long peak_kib = proc_status_kib(c.pid, "VmHWM");
+  const json reply = json::parse(line, nullptr, false);
+  const json summary = reply.is_discarded() ? json() : reply["result"].value("structuredContent", json());
+  c.close_and_wait();
+  sim.stop();
+  std::filesystem::remove_all(dir);
+  if (!summary.is_object() || summary.value("rows", 0) != rows) {
+    std::cerr << "fini-bench export: unexpected reply " << line.substr(0, 400) << "\n";
+    return false;
+  }
+  const double file_bytes = summary.value("bytes", 0.0);
+  std::printf("export format=%s rows=%d seconds=%.2f rows_per_s=%.0f peak_rss_kib=%ld (idle %ld) file_bytes=%.0f "
+              "model_bytes=%zu (%.4f%% of the file) pages=%d\n",
+              format.c_str(), rows, secs, rows / secs, peak_kib, idle_kib, file_bytes, line.size(),
+              100.0 * static_cast<double>(line.size()) / file_bytes, summary.value("pages", 0));
+  return true;
+}
+
+int export_bench(std::map<std::string, std::string> f) {
+  const char* key = need_key("export");
+  if (key == nullptr) return 2;
+  if (!f.count("--mcp") || !f.count("--sim")) {
+    std::cerr << "usage: fini-bench export --mcp BIN --sim BIN [--rows 1000,5000,10000] [--format jsonl]\n";
+    return 2;
+  }
+  std::stringstream sizes(f.count("--rows") ? f["--rows"] : "1000,5000,10000");
+  const std::string format = f.count("--format") ? f["--format"] : "jsonl";
+  for (std::string n; std::getline(sizes, n, ',');) {
+    if (!export_once(f, key, std::stoi(n), format)) return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   if (argc < 2) {
-    std::cerr << "usage: fini-bench startup|latency|listsize|concurrency|soak --mcp BIN ...\n";
+    std::cerr << "usage: fini-bench startup|latency|listsize|concurrency|soak|export --mcp BIN ...\n";
     return 2;
   }
   std::string cmd = argv[1];
@@ -878,6 +944,7 @@ int main(int argc, char** argv) {
   if (cmd == "listsize") return listsize(flags);
   if (cmd == "concurrency") return concurrency(flags);
   if (cmd == "soak") return soak(flags);
+  if (cmd == "export") return export_bench(flags);
   std::cerr << "unknown benchmark " << cmd << "\n";
   return 2;
 }

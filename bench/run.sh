@@ -47,6 +47,10 @@ FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --laten
 echo "== fault soak: 50,000 calls (30% create_tag_group writes), 64 in flight, ~20% transient faults"
 echo "   (drop 5%, error 12% of 500/503/429, malformed 2xx 5%); fails on any broken check"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" soak --mcp "$MCP" --sim "$SIM" --calls 50000 --concurrency 64
+echo "== export: the export tool over a sandbox scaled to 1,000 / 5,000 / 10,000 conversations"
+echo "   (rows/s, server peak RSS per size: flat = streaming; bytes that reach the model vs bytes exported)"
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" export --mcp "$MCP" --sim "$SIM" --rows 1000,5000,10000 --format jsonl
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" export --mcp "$MCP" --sim "$SIM" --rows 10000 --format sqlite
 for B in "$PWD/$BUILD/bench/bench_sim_keepalive" "$PWD/$BUILD/sim/bench_sim_keepalive"; do
   if [ -x "$B" ]; then
     echo "== sandbox keep-alive throughput (4 threads, 3 s)"

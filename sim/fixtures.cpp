@@ -288,7 +288,7 @@ Result<FixtureFiles> load_fixture_dir(const std::string& dir) {
   return files;
 }
 
-Result<State> seed_state(const FixtureFiles& files, int64_t now_ms) {
+Result<State> seed_state(const FixtureFiles& files, int64_t now_ms, const std::map<std::string, int>& conversation_counts) {
   json defaults = json::object();
   if (files.count("defaults.json")) {
     auto d = parse_file(files, "defaults.json");
@@ -302,6 +302,9 @@ Result<State> seed_state(const FixtureFiles& files, int64_t now_ms) {
     if (!f.ok()) return f.status();
     if (!f->contains("workspace")) continue;
     try {
+      if (auto n = conversation_counts.find(f->value("workspace", "")); n != conversation_counts.end()) {
+        (*f)["conversations"]["count"] = n->second;
+      }
       auto ws = seed_workspace(*f, defaults, now_ms);
       if (!ws.ok()) return ws.status();
       st.workspaces[ws->slug] = std::move(*ws);

@@ -21,7 +21,11 @@ using FixtureFiles = std::map<std::string, std::string>;  // file name -> JSON t
 const FixtureFiles& embedded_fixtures();
 Result<FixtureFiles> load_fixture_dir(const std::string& dir);
 
-Result<State> seed_state(const FixtureFiles& files, int64_t now_ms);
+// conversation_counts: workspace -> how many conversations to generate instead of the fixture's
+// "count" (same seed and templates, so the first N of a larger run are not the point; the same
+// count and --now give the same conversations).
+Result<State> seed_state(const FixtureFiles& files, int64_t now_ms,
+                         const std::map<std::string, int>& conversation_counts = {});
 Result<std::vector<ApiKey>> load_keys(const FixtureFiles& files);
 
 }  // namespace fini::sim

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   fini::sim::SandboxOptions o;
   std::string error_rate, rate_limit, log_level = "info";
   int64_t now = -1;
+  int scale_conversations = -1;
 
   CLI::App app{"fini-sim: a local Fini API v2 sandbox"};
   app.add_option("--host", o.host, "Address to bind")->capture_default_str();
@@ -25,6 +26,9 @@ int main(int argc, char** argv) {
   app.add_option("--state", o.state_file, "State file: loaded if present, rewritten atomically after each write");
   app.add_option("--job-step-ms", o.job_step_ms, "Duration of each job stage; 0 = instant")->capture_default_str();
   app.add_option("--now", now, "Pin the start time (epoch ms) for deterministic seeds");
+  app.add_option("--scale-conversations", scale_conversations,
+                 "Generate N acme conversations instead of the fixture's 320 (same seed, same span)")
+      ->check(CLI::Range(0, 1000000));
   app.add_option("--request-log", o.request_log_file, "Append one JSON line per request here");
   app.add_option("--threads", o.threads, "Worker threads")->capture_default_str();
   app.add_option("--max-body-bytes", o.max_body_bytes, "Request body limit (413 above)")->capture_default_str();
@@ -41,6 +45,7 @@ int main(int argc, char** argv) {
 
   fini::setup_logging({log_level, ""});
   if (now >= 0) o.now_ms = now;
+  if (scale_conversations >= 0) o.conversation_counts["acme"] = scale_conversations;
   if (!error_rate.empty()) {
     auto s = fini::sim::parse_error_rate(error_rate, o.faults);
     if (!s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;

@@ -370,7 +370,7 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
     }
   }
   if (!loaded_state) {
-    auto st = seed_state(files, impl->clock.now_ms());
+    auto st = seed_state(files, impl->clock.now_ms(), options.conversation_counts);
     if (!st.ok()) return st.status();
     impl->state = std::move(*st);
   }

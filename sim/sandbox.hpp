@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct SandboxOptions {
   std::string state_file;            // load at start if present; rewritten atomically after each write
   int64_t job_step_ms = 1500;        // each job stage (PENDING, IN_PROGRESS) lasts this long; 0 = instant
   std::optional<int64_t> now_ms;     // pin "now" at start (deterministic seeds); default: real time
+  std::map<std::string, int> conversation_counts;  // workspace -> generated conversations (benchmarks)
   bool freeze_clock = false;         // time moves only via advance_clock() (tests)
   std::string request_log_file;
   FaultOptions faults;

@@ -14,6 +14,7 @@
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
+#include "cli/tool_commands.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
 #include "rest/redact.hpp"
@@ -58,7 +59,7 @@ int run(int argc, char** argv) {
 
   auto add_serve_options = [&](CLI::App* cmd) {
     cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
-    cmd->add_flag("--export-tools", serve.export_tools, "also serve export and query_export (files under --exports-dir)");
+    cmd->add_flag_callback("--no-export-tools", [&serve] { serve.export_tools = false; }, "do not serve export and query_export");
     cmd->add_option("--exports-dir", serve.exports_dir, "where export writes files (default $XDG_DATA_HOME/fini-mcp/exports)");
     cmd->add_option("--skills", serve.skills_dir, "skills directory served as prompts/resources (default: installed skills)");
     cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
@@ -107,6 +108,25 @@ int run(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "run the MCP server on stdio (the default)");
   add_serve_options(serve_cmd);
 
+  // call/export take the serve options too: same manifests, surface, key resolution and client.
+  CallCommandOptions call;
+  auto* call_cmd = app.add_subcommand("call", "call one tool and print its JSON result (exit 1 on isError)");
+  call_cmd->add_option("tool", call.tool, "tool name, as in tools/list")->required();
+  call_cmd->add_option("--arg", call.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
+      ->allow_extra_args(false);
+  add_serve_options(call_cmd);
+  ExportCommandOptions exp;
+  auto* export_cmd = app.add_subcommand("export", "page through a list tool into a file (resumable; rerun to resume)");
+  export_cmd->add_option("tool", exp.tool, "pageable list tool, e.g. list_conversations")->required();
+  export_cmd->add_option("--arg", exp.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
+      ->allow_extra_args(false);
+  export_cmd->add_option("--format", exp.format, "jsonl, csv or sqlite (default: from the --out extension, else jsonl)");
+  export_cmd->add_option("--out", exp.out, "output file; OUT.partial and OUT.checkpoint sit beside it while running")->required();
+  export_cmd->add_option("--fields", exp.fields, "only these top-level fields (comma-separated)")->delimiter(',');
+  export_cmd->add_option("--progress", exp.progress, "auto (a bar on a terminal, else lines), bar, lines or none")
+      ->capture_default_str();
+  add_serve_options(export_cmd);
+
   std::string check_dir;
   auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
   check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
@@ -136,6 +156,12 @@ int run(int argc, char** argv) {
   }
 
   if (*check_cmd) return run_check(check_dir);
+  if (*call_cmd) {
+    // The output goes to a shell, not a model: no 48 KB budget unless asked for.
+    if (call_cmd->count("--result-budget") == 0) serve.result_budget = 16u << 20;
+    return run_call_command(serve, call);
+  }
+  if (*export_cmd) return run_export_command(serve, exp);
   if (*login_cmd) return run_login(login);
   if (*logout_cmd) return run_logout(logout_profile);
   if (*whoami_cmd) return run_whoami(whoami_profile);

@@ -13,9 +13,7 @@ struct ServeOptions {
   std::string manifests_dir;
   std::string skills_dir;
   std::string exports_dir;  // empty: $XDG_DATA_HOME/fini-mcp/exports
-  // Serve export/query_export. Opt-in for now: they push tools/list past its 48 KB budget and
-  // the 56-tool snapshots; the lead decides on the default (issue 14 report).
-  bool export_tools = false;
+  bool export_tools = true;  // serve export/query_export (--no-export-tools: off)
   std::string base_url;
   std::string ca_file;
   std::string api_key_file;

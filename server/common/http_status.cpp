@@ -13,6 +13,7 @@ std::string_view http_reason_phrase(int status) {
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
@@ -21,7 +22,10 @@ std::string_view http_reason_phrase(int status) {
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    default:
+      if (status < 100 || status > 599) return "(non-standard status)";
+      if (status >= 300 && status < 400) return "Redirect";
+      return status >= 500 ? "Server Error" : "Error";
   }
 }
 

@@ -51,6 +51,7 @@ SessionCredentials::SessionCredentials(SessionCredentialsOptions options, rest::
   }
   key_ = p.key;
   scopes_ = p.scopes;
+  denied_ = p.denied;
   checked_at_ = p.checked_at;
   source_ = "profile '" + p.name + "'";
 }
@@ -103,6 +104,7 @@ Profile SessionCredentials::snapshot_locked() const {
   p.key = key_.value_or("");
   p.base_url = options_.base_url;
   p.scopes = scopes_;
+  p.denied = denied_;
   p.checked_at = checked_at_;
   p.invalid = invalid_;
   return p;

@@ -124,12 +124,14 @@ bool profile_shape_ok(const json& j) {
     return it == j.end() || ((*it).*is)();
   };
   if (!typed("baseUrl", &json::is_string) || !typed("checkedAt", &json::is_string) ||
-      !typed("invalid", &json::is_boolean) || !typed("scopes", &json::is_array)) {
+      !typed("invalid", &json::is_boolean) || !typed("scopes", &json::is_array) || !typed("denied", &json::is_array)) {
     return false;
   }
-  if (auto it = j.find("scopes"); it != j.end()) {
-    for (const auto& s : *it) {
-      if (!s.is_string()) return false;
+  for (const char* list : {"scopes", "denied"}) {
+    if (auto it = j.find(list); it != j.end()) {
+      for (const auto& s : *it) {
+        if (!s.is_string()) return false;
+      }
     }
   }
   return true;
@@ -180,6 +182,9 @@ Result<std::optional<Profile>> ProfileStore::load(const std::string& name) const
     for (const auto& s : *it) scopes.insert(s.get<std::string>());
     p.scopes = std::move(scopes);
   }
+  if (auto it = j.find("denied"); it != j.end()) {
+    for (const auto& s : *it) p.denied.insert(s.get<std::string>());
+  }
   p.checked_at = j.value("checkedAt", "");
   p.invalid = j.value("invalid", false);
   return std::optional<Profile>(std::move(p));
@@ -194,6 +199,7 @@ Status ProfileStore::save(const Profile& p) const {
   json j{{"profile", p.name}, {"key", p.key}, {"baseUrl", p.base_url}, {"checkedAt", p.checked_at},
          {"invalid", p.invalid}};
   if (p.scopes) j["scopes"] = json(*p.scopes);
+  if (!p.denied.empty()) j["denied"] = json(p.denied);
   const std::string data = j.dump(2) + "\n";
 
   const fs::path target = path_of(p.name);

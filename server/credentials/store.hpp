@@ -20,7 +20,8 @@ struct Profile {
   std::string name;
   std::string key;
   std::string base_url;                         // the API the key was checked against
-  std::optional<std::set<std::string>> scopes;  // nullopt: not learned yet
+  std::optional<std::set<std::string>> scopes;  // shown granted by Fini; nullopt: not learned yet
+  std::set<std::string> denied;                 // refused by Fini (a 403 naming the scope)
   std::string checked_at;                       // ISO 8601 UTC of the last successful check
   bool invalid = false;                         // the API answered 401 to it since
 };

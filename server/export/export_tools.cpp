@@ -18,25 +18,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Both descriptions count against the 48 KB tools/list budget: every clause is one a model needs
+// to call right first time (what it is for, the window split, what comes back, the SQL schema).
 constexpr const char* kExportDescription =
-    "Export EVERY page of a list tool to a file without passing rows through the conversation: pages "
-    "are fetched server-side (windows longer than the API allows are split, e.g. conversations: 90 days "
-    "per request) and streamed to a file. Returns a short summary (rows, time range, counts per facet "
-    "such as channel, source, resolved, events.csatRating) and a resource_link to the file. Use it for "
-    "anything larger than one page; then answer questions with query_export (format sqlite). "
-    "arguments are the list tool's own (e.g. since/until in epoch ms, channel, source, agentId; no "
-    "cursor). CSV columns: `fields` in order, else the items' top-level fields sorted by name (nested "
-    "values as JSON; conversation events only in jsonl and sqlite).";
+    "Write EVERY page of a list tool to a file server-side; rows never enter the conversation. Long "
+    "windows are split (conversations: 90 days per request). Returns a summary (rows, time range, facet "
+    "counts e.g. channel, csatRating) and a resource_link. Use it beyond one page, then format sqlite + "
+    "query_export to answer questions. CSV columns: fields, else sorted top-level fields (events: jsonl/sqlite only).";
 
 constexpr const char* kQueryDescription =
-    "Read-only SQL (SQLite) over a file made by export with format sqlite. Schema: list_conversations "
-    "exports have table conversations (one row per conversation: id TEXT PRIMARY KEY, createdAt epoch ms, "
-    "source, channel, status, resolved 1/0/NULL, hasFeedback 1/0, externalId, url, subjectPreview, "
-    "userAttributes/usedArticles/usedSubfolders as JSON text, use json_extract) and table events (one row "
-    "per message: conversation_id, seq, id, createdAt, role, type, message, csatRating (0 is a rating), "
-    "feedback, approved, resolved, JSON columns as text). list_sources exports have table documents. "
-    "Only SELECT/WITH; writes, ATTACH and PRAGMA are refused. Rows are capped (maxRows) and queries stop "
-    "after a time cap: aggregate in SQL (GROUP BY) instead of reading rows.";
+    "Read-only SQL (SQLite) over an export made with format sqlite. list_conversations: table conversations "
+    "(id PK, createdAt ms, source, channel, status, resolved 1/0/NULL, hasFeedback 1/0, externalId, "
+    "subjectPreview; userAttributes, usedArticles as JSON text: json_extract) and table events (conversation_id, "
+    "seq, role, type, message, createdAt, csatRating (0 is a rating), feedback). list_sources: table documents. "
+    "SELECT/WITH only. Rows (maxRows) and time are capped: aggregate with GROUP BY.";
 
 std::string utc_stamp(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -78,11 +73,10 @@ bool is_export_name(const std::string& name) {
 json input_schema(const std::vector<std::string>& tools) {
   return {{"type", "object"},
           {"properties",
-           {{"tool", {{"type", "string"}, {"enum", tools}, {"description", "The list tool to page through."}}},
-            {"arguments", {{"type", "object"}, {"description", "That tool's arguments (no cursor)."}}},
+           {{"tool", {{"type", "string"}, {"enum", tools}}},
+            {"arguments", {{"type", "object"}, {"description", "The tool's own arguments, no cursor."}}},
             {"format", {{"type", "string"}, {"enum", {"jsonl", "csv", "sqlite"}}, {"default", "jsonl"}}},
-            {"fields",
-             {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "Only these top-level fields."}}}}},
+            {"fields", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "Only these top-level fields."}}}}},
           {"required", {"tool", "format"}},
           {"additionalProperties", false}};
 }
@@ -90,8 +84,8 @@ json input_schema(const std::vector<std::string>& tools) {
 json query_schema() {
   return {{"type", "object"},
           {"properties",
-           {{"file", {{"type", "string"}, {"description", "Export file name (structuredContent.file of export)."}}},
-            {"sql", {{"type", "string"}, {"description", "One SELECT statement."}}},
+           {{"file", {{"type", "string"}, {"description", "structuredContent.file of export."}}},
+            {"sql", {{"type", "string"}}},
             {"maxRows", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}, {"default", 500}}}}},
           {"required", {"file", "sql"}},
           {"additionalProperties", false}};
@@ -120,7 +114,7 @@ ExportToolProvider::ExportToolProvider(const std::vector<tools::Manifest>& manif
                           {"description", kExportDescription},
                           {"inputSchema", input_schema(names)},
                           {"annotations", {{"readOnlyHint", false}, {"destructiveHint", false},
-                                           {"idempotentHint", false}, {"openWorldHint", true}}}});
+                                           {"idempotentHint", false}}}});
   definitions_.push_back({{"name", "query_export"},
                           {"title", "SQL over an export"},
                           {"description", kQueryDescription},
@@ -129,6 +123,12 @@ ExportToolProvider::ExportToolProvider(const std::vector<tools::Manifest>& manif
 }
 
 std::vector<json> ExportToolProvider::list_tools() const { return definitions_; }
+
+std::string ExportToolProvider::pageable_names() const {
+  std::string known;
+  for (const auto& [name, spec] : pageable_) known += (known.empty() ? "" : ", ") + name;
+  return known;
+}
 
 Result<json> ExportToolProvider::call_tool(const std::string& name, const json& arguments, mcp::CallContext& ctx) {
   if (definitions_.empty()) return Status(Code::kNotFound, "Unknown tool: " + name);
@@ -191,9 +191,7 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   const std::string tool = args.value("tool", "");
   auto spec = pageable_.find(tool);
   if (spec == pageable_.end()) {
-    std::string known;
-    for (const auto& [n, s] : pageable_) known += (known.empty() ? "" : ", ") + n;
-    return tools::tool_error("export: 'tool' must be a pageable list tool (" + known + "), got '" + tool + "'");
+    return tools::tool_error("export: 'tool' must be a pageable list tool (" + pageable_names() + "), got '" + tool + "'");
   }
   auto format = parse_format(args.value("format", "jsonl"));
   if (!format.ok()) return tools::tool_error("export: " + format.status().message());

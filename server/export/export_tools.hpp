@@ -41,6 +41,14 @@ class ExportToolProvider final : public mcp::ToolProvider, public mcp::ResourceP
   Result<nlohmann::json> call_tool(const std::string& name, const nlohmann::json& arguments,
                                    mcp::CallContext& ctx) override;
 
+  // The paging of a pageable served tool (fini-mcp export); null when it has none.
+  const tools::PagingSpec* paging(const std::string& tool) const {
+    auto it = pageable_.find(tool);
+    return it == pageable_.end() ? nullptr : &it->second;
+  }
+  // "a, b, c": the pageable tools, for messages.
+  std::string pageable_names() const;
+
   std::vector<nlohmann::json> list_resources() const override;
   std::vector<nlohmann::json> list_resource_templates() const override;
   Result<nlohmann::json> read_resource(const std::string& uri) const override;

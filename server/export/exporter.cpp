@@ -48,6 +48,10 @@ Result<ExportOutcome> run_export(const ExportRequest& request, const FetchPage& 
   if (auto s = (*writer)->close(); !s.ok()) return s;
   ExportOutcome out{summary.to_json(), pager.state().pages};
   out.summary["pages"] = out.pages;
+  if (pager.state().since && pager.state().until) {
+    // The range asked for (defaults resolved), next to timeRange, the range the rows span.
+    out.summary["window"] = {{"since", *pager.state().since}, {"until", *pager.state().until}};
+  }
   return out;
 }
 

@@ -85,7 +85,8 @@ Result<bool> Pager::step(const std::function<Status(const PageEvent&)>& on_page)
   if (!page->is_object() || items == page->end() || !items->is_array()) {
     return Status(Code::kInternal, "page has no '" + spec_.items + "' array");
   }
-  PageEvent event{*items, state_.pages + 1, state_.rows + items->size(), std::nullopt, std::nullopt};
+  PageEvent event{*items, state_.pages + 1, state_.rows + items->size(), std::nullopt, std::nullopt,
+                  state_.since, state_.until};
   if (spec_.window) {
     event.window_since = args[spec_.window->since_arg].get<std::int64_t>();
     event.window_until = *state_.window_until;

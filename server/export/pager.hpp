@@ -26,6 +26,7 @@ struct PageEvent {
   std::size_t pages = 0;  // pages so far, this one included
   std::size_t rows = 0;   // items so far, this page included
   std::optional<std::int64_t> window_since, window_until;  // the window being walked, if any
+  std::optional<std::int64_t> range_since, range_until;    // the whole range (windowed tools)
 };
 
 // Where a walk stands; a JSON object so the CLI can keep it in a checkpoint file.

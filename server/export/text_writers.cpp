@@ -1,4 +1,6 @@
 // JSONL and CSV writers (writers.hpp); the SQLite writer is in sqlite_writer.cpp.
+#include <unistd.h>
+
 #include <cstdio>
 #include <set>
 
@@ -25,6 +27,10 @@ class TextFile {
     if (resuming) {
       bytes_ = resume["bytes"].get<std::uint64_t>();
       std::error_code ec;
+      // Shorter than the checkpoint says: growing it would splice zeros into the rows.
+      if (std::filesystem::file_size(path, ec) < bytes_ || ec) {
+        return failed_precondition(path.string() + " is shorter than its checkpoint; start the export over");
+      }
       std::filesystem::resize_file(path, bytes_, ec);
       if (ec || std::fseek(file_, static_cast<long>(bytes_), SEEK_SET) != 0) {
         return failed_precondition("cannot rewind " + path.string() + " to its checkpoint");
@@ -38,7 +44,7 @@ class TextFile {
     return {};
   }
   Status flush() {
-    if (std::fflush(file_) != 0) return unavailable("flush failed (disk full?)");
+    if (std::fflush(file_) != 0 || ::fsync(::fileno(file_)) != 0) return unavailable("flush failed (disk full?)");
     return {};
   }
   Status close() {
@@ -82,6 +88,8 @@ class CsvWriter final : public RowWriter {
   }
   Status write_page(const json& items) override {
     std::string chunk;
+    // An empty first page (a quiet window) has no fields to take the header from: wait for rows.
+    if (columns_.empty() && items.empty() && fields_.empty()) return {};
     if (columns_.empty()) chunk = header(items);
     for (const auto& item : items) {
       for (std::size_t i = 0; i < columns_.size(); ++i) {

@@ -72,7 +72,9 @@ std::optional<std::string> retry_reason(const Result<HttpResponse>& result, cons
   const int status = result->status;
   if (status == 429) return "HTTP 429";
   if (!policy.idempotent) return std::nullopt;
-  if (status == 500 || status == 502 || status == 503 || status == 504) return "HTTP " + std::to_string(status);
+  if ((status == 500 && policy.retry_500) || status == 502 || status == 503 || status == 504) {
+    return "HTTP " + std::to_string(status);
+  }
   if (status >= 200 && status < 300 && !result->body.empty() && is_json_type(result->content_type) &&
       !nlohmann::json::accept(result->body)) {
     return "HTTP " + std::to_string(status) + " with a truncated or malformed JSON body";

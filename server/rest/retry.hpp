@@ -22,6 +22,7 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{200};
   std::chrono::milliseconds max_delay{5000};
   std::chrono::milliseconds max_retry_after{30000};  // a longer Retry-After is not waited for
+  bool retry_500 = true;  // false on routes that answer 500 for an unknown id (repeating it is pointless)
 };
 
 // One wait before another attempt, reported so the caller can send progress.

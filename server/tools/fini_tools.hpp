@@ -79,6 +79,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
   nlohmann::json shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key);
   nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
+  std::string verify_each(const Manifest& m, const nlohmann::json& args, const std::string& key, mcp::CallContext& ctx);
   bool write_tools_visible() const;
   std::vector<nlohmann::json> surface(bool with_write) const;
   void check_surface_change();

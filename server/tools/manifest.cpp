@@ -69,6 +69,9 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
   m.request.file_response = req.value("response", "json") == "file";
   m.request.wrap = req.value("wrap", "");
   m.request.project = req.value("project", "");
+  if (auto v = req.find("verifyEach"); v != req.end() && v->is_object()) {
+    m.request.verify_each = VerifyEachSpec{v->value("arg", ""), v->value("tool", ""), v->value("as", "")};
+  }
   if (auto u = req.find("unknownId"); u != req.end() && u->is_object()) {
     m.request.unknown_id = UnknownIdSpec{u->value("answers", ""), u->value("what", ""), u->value("listWith", "")};
   }
@@ -202,6 +205,29 @@ std::vector<ParamSpec> extract_params(const json& input) {
   return out;
 }
 
+namespace {
+
+// verifyEach names another tool: it must exist, read, and take the id argument.
+void check_verify_tools(LoadResult& result) {
+  std::map<std::string, const Manifest*> by_name;
+  for (const auto& m : result.manifests) by_name[m.name] = &m;
+  for (const auto& m : result.manifests) {
+    if (!m.request.verify_each) continue;
+    const VerifyEachSpec& v = *m.request.verify_each;
+    auto it = by_name.find(v.tool);
+    if (it == by_name.end() || !it->second->read_only()) {
+      result.issues.push_back({m.file, "/request/verifyEach/tool", "'" + v.tool + "' is not a read-only tool"});
+    } else if (!it->second->input_schema["properties"].contains(v.as)) {
+      result.issues.push_back({m.file, "/request/verifyEach/as", "'" + v.tool + "' has no argument '" + v.as + "'"});
+    }
+    if (!m.input_schema["properties"].contains(v.arg)) {
+      result.issues.push_back({m.file, "/request/verifyEach/arg", "'" + v.arg + "' is not an input property"});
+    }
+  }
+}
+
+}  // namespace
+
 LoadResult load_manifests(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   LoadResult result;
@@ -279,6 +305,7 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
   }
   std::sort(result.manifests.begin(), result.manifests.end(),
             [](const Manifest& a, const Manifest& b) { return a.name < b.name; });
+  check_verify_tools(result);
   return result;
 }
 

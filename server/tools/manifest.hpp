@@ -36,6 +36,13 @@ struct ParamSpec {
 
 // request.unknownId: how the route answers an id that does not exist, when that is not a plain
 // 404 (Fini answers 500 or 200 with null on some routes), so the error can say what to do next.
+// request.verifyEach: per-id outcomes of a non-atomic bulk call, learned with reads only.
+struct VerifyEachSpec {
+  std::string arg;   // the array argument holding the ids
+  std::string tool;  // a read tool that gets one item
+  std::string as;    // its argument that takes the id
+};
+
 struct UnknownIdSpec {
   std::string answers;    // "500" or "null"
   std::string what;       // "conversation", "tag group", ...
@@ -50,6 +57,7 @@ struct RequestSpec {
   std::string wrap;            // empty = body published as-is (must be an object)
   std::string project;         // non-empty: the tool takes `fields` (see manifest.schema.json)
   std::optional<UnknownIdSpec> unknown_id;
+  std::optional<VerifyEachSpec> verify_each;
 };
 
 // How a list tool pages ("paging" in the manifest; manifests/README.md). Pure data read by the

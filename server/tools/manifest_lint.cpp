@@ -17,7 +17,8 @@ namespace {
 constexpr std::string_view kTopLevelKeys[] = {"annotations", "confirm", "description", "input", "name",
                                               "output",      "paging",  "request",     "scope", "title",
                                               "toolset"};
-constexpr std::string_view kRequestKeys[] = {"method", "path", "project", "response", "timeoutMs", "unknownId", "wrap"};
+constexpr std::string_view kRequestKeys[] = {"method",    "path",      "project",    "response",
+                                             "timeoutMs", "unknownId", "verifyEach", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
 constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint",

@@ -123,9 +123,13 @@ json shape_response(const Manifest& m, const rest::HttpResponse& r) {
     auto parsed = parse_json_safely(r.body);
     body = std::move(parsed.value);
     if (parsed.error) {
-      return tool_error("Fini answered " + std::to_string(r.status) +
-                        " but the body is not usable JSON (" + *parsed.error + "; first bytes: \"" + snippet(r.body) +
-                        "\"). If it persists, the API is misbehaving.");
+      // A write answered 2xx was applied: say so, or the model would repeat it.
+      const std::string applied =
+          m.read_only() ? " If it persists, the API is misbehaving."
+                        : " The status means the change was most likely made: check with a list or get call before "
+                          "repeating it.";
+      return tool_error("Fini answered " + std::to_string(r.status) + " but the body is not usable JSON (" +
+                        *parsed.error + "; first bytes: \"" + snippet(r.body) + "\")." + applied);
     }
   }
   json structured;

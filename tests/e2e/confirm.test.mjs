@@ -122,3 +122,22 @@ test('read-only and non-destructive tools never ask', async () => {
     assert.equal(questions.length, 0);
   } finally { await s.close(); }
 });
+
+test('a failed non-atomic bulk delete reports per-id outcomes, learned with reads only', async () => {
+  const { s } = await session(null, ['--no-confirm']);
+  try {
+    const list = await s.client.callTool({ name: 'list_conversations', arguments: { limit: 1, fields: ['id'] } });
+    const real = list.structuredContent.interactions[0].id;
+    const missing = '00000000-0000-4000-8000-0000000000ff';
+    const mark = sim.mark();
+    const r = await s.client.callTool({ name: 'bulk_delete_conversations', arguments: { conversationIds: [real, missing] } });
+    assert.equal(r.isError, true);
+    assert.match(resultText(r), /406/);
+    const outcome = r.content.map((c) => c.text).find((t) => t.startsWith('This call is not atomic'));
+    assert.equal(outcome, `This call is not atomic, so fini-mcp checked each id afterwards with get_conversation: gone (deleted, or never existed): ${real}, ${missing}; still present: none; could not be checked: none.`);
+    const log = await sim.since(mark);
+    assert.equal(sent(log, 'DELETE', '/v2/hc-interactions/public').length, 1, 'one delete, never repeated');
+    assert.equal(log.filter((e) => e.method === 'GET').length, 2, 'one read per id');
+    assert.equal(log.length, 3);
+  } finally { await s.close(); }
+});

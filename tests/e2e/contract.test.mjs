@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { BROKEN_MANIFESTS, CONTRACT_ENDPOINTS, MANIFESTS, MCP_BIN, TOOL_COUNT, childEnv, readJson, requireBinary, scratchDir } from './lib/env.mjs';
+import { BROKEN_MANIFESTS, CONTRACT_ENDPOINTS, MANIFESTS, MCP_BIN, MANIFEST_COUNT, childEnv, readJson, requireBinary, scratchDir } from './lib/env.mjs';
 import { startSim } from './lib/sim.mjs';
 
 const run = promisify(execFile);
@@ -36,12 +36,12 @@ const manifests = loadManifests();
 const key = (method, path) => `${method} ${path}`;
 
 describe('manifests ↔ tests/contract/endpoints.json', () => {
-  test(`${TOOL_COUNT} endpoints and ${TOOL_COUNT} manifests, unique method+path and names`, () => {
-    assert.equal(endpoints.length, TOOL_COUNT);
-    assert.equal(manifests.length, TOOL_COUNT);
-    assert.equal(new Set(endpoints.map((e) => key(e.method, e.path))).size, TOOL_COUNT);
-    assert.equal(new Set(manifests.map((m) => key(m.request.method, m.request.path))).size, TOOL_COUNT);
-    assert.equal(new Set(manifests.map((m) => m.name)).size, TOOL_COUNT);
+  test(`${MANIFEST_COUNT} endpoints and ${MANIFEST_COUNT} manifests, unique method+path and names`, () => {
+    assert.equal(endpoints.length, MANIFEST_COUNT);
+    assert.equal(manifests.length, MANIFEST_COUNT);
+    assert.equal(new Set(endpoints.map((e) => key(e.method, e.path))).size, MANIFEST_COUNT);
+    assert.equal(new Set(manifests.map((m) => key(m.request.method, m.request.path))).size, MANIFEST_COUNT);
+    assert.equal(new Set(manifests.map((m) => m.name)).size, MANIFEST_COUNT);
   });
 
   test('1:1 on method + path + scope (and tool name + toolset)', () => {
@@ -66,7 +66,7 @@ describe('endpoint list ↔ sandbox route table (over HTTP, no key: 401 = routed
   before(async () => { sim = await startSim({ dir: scratchDir('contract') }); });
   after(async () => { await sim?.stop(); });
 
-  test(`the sandbox routes all ${TOOL_COUNT} endpoints to the right operation`, async () => {
+  test(`the sandbox routes all ${MANIFEST_COUNT} endpoints to the right operation`, async () => {
     const problems = [];
     for (const e of endpoints) {
       const path = e.path.replace(/\{[^}]+\}/g, 'contract-probe-id');
@@ -148,7 +148,7 @@ describe('fini-mcp check', { concurrency: 2 }, () => {
   test('exits 0 on manifests/', async () => {
     const r = await mcp(['check', MANIFESTS]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`${TOOL_COUNT} manifests OK`));
+    assert.match(r.stdout, new RegExp(`${MANIFEST_COUNT} manifests OK`));
   });
 
   test('every broken fixture dir has an expectation here (and vice versa)', () => {

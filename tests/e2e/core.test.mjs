@@ -110,14 +110,17 @@ describe('wire: EXTERNAL-TESTS.md §A smoke and error channels', () => {
     assert.deepEqual(byId(msgs, 6)[0].result, {});
   });
 
-  test('stdin EOF with a slow call in flight: exit 0 within 2 s', async () => {
+  test('stdin EOF with a slow call in flight: answered once, exit 0 right after the drain (--drain-ms 1000)', async () => {
     const stub = await startStub({ delayMs: 8000 });
     try {
       const r = await rawSession([INIT, INITIALIZED, req(2, 'tools/call', { name: 'list_agents', arguments: {} })],
-        { args: ['--base-url', stub.url], env: { FINI_API_KEY: KEYS.rw } });
+        { args: ['--base-url', stub.url, '--drain-ms', '1000'], env: { FINI_API_KEY: KEYS.rw } });
       assert.equal(r.code, 0);
-      assert.ok(r.exitMs < 2000, `exited ${r.exitMs} ms after EOF`);
-      parseAll(r.lines);
+      assert.ok(r.exitMs < 3000, `exited ${r.exitMs} ms after EOF`);
+      const replies = parseAll(r.lines).filter((m) => m.id === 2);
+      assert.equal(replies.length, 1, 'the call in flight is answered exactly once');
+      const text = replies[0].result?.content?.[0]?.text ?? replies[0].error?.message ?? '';
+      assert.match(text, /cancel|shutting down/i, text);
     } finally { await stub.stop(); }
   });
 
@@ -162,7 +165,7 @@ describe('official SDK client (@modelcontextprotocol/sdk)', () => {
     assert.deepEqual(await s.client.ping(), {});
   });
 
-  test('tools/list pages with --page-size 10: 56 tools over 6 pages', async () => {
+  test(`tools/list pages with --page-size 10: ${TOOL_COUNT} tools over ${Math.ceil(TOOL_COUNT / 10)} pages`, async () => {
     const { tools, pages } = await listAllTools(s.client);
     assert.equal(pages.length, Math.ceil(TOOL_COUNT / 10));
     pages.forEach((p, i) => {

@@ -16,7 +16,7 @@ import {
   ElicitationCompleteNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { KEYS, MCP_BIN, SIM_FIXTURES, TOOL_COUNT, childEnv, scratchDir, sleep } from './lib/env.mjs';
+import { KEYS, LOCAL_TOOLS, MCP_BIN, SIM_FIXTURES, TOOL_COUNT, childEnv, scratchDir, sleep } from './lib/env.mjs';
 import { connect, listAllTools, resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
 
@@ -136,7 +136,7 @@ test('first call asks once through a URL elicitation; the pasted key completes i
     assert.deepEqual(s.seen.completes, [s.seen.elicitations[0].elicitationId]);
     const pasted = await pasting;
     assert.equal(pasted.status, 200);
-    assert.match(pasted.html, /Fini accepted the key \(scopes: read, write\)/);
+    assert.match(pasted.html, /Fini accepted the key \(it can read this workspace; write access is checked on the first change you make\)/);
     // A second call in the same session: no new prompt.
     assert.equal((await s.call('list_agents')).isError, undefined);
     assert.equal(s.seen.elicitations.length, 1);
@@ -303,16 +303,24 @@ test('a read-only key hides the write tools and announces it with list_changed',
   try {
     const before = (await listAllTools(s.client)).tools;
     assert.equal(before.length, TOOL_COUNT);
-    const writeTools = before.filter((t) => t.annotations?.readOnlyHint === false).map((t) => t.name);
+    // Fini's write tools; export writes only local files and stays for a read-only key.
+    const writeTools = before.filter((t) => t.annotations?.readOnlyHint === false && !LOCAL_TOOLS.includes(t.name)).map((t) => t.name);
     assert.ok(writeTools.includes('create_rule'));
     const r = await s.call('list_agents');
     assert.equal(r.isError, undefined, resultText(r));
+    // Reading teaches nothing about write, and nothing is sent to find out: still every tool.
+    assert.equal((await listAllTools(s.client)).tools.length, TOOL_COUNT);
+    // The user's first write is refused for its scope: from then on write tools are hidden.
+    const w403 = await s.call('create_rule', { name: 'nope', description: 'read-only key' });
+    assert.equal(w403.isError, true);
     for (let i = 0; i < 100 && s.seen.listChanged === 0; i++) await sleep(10);
     assert.equal(s.seen.listChanged, 1);
     const after = (await listAllTools(s.client)).tools.map((t) => t.name);
     assert.equal(after.length, TOOL_COUNT - writeTools.length);
     for (const name of writeTools) assert.ok(!after.includes(name), `${name} is hidden`);
-    assert.deepEqual(JSON.parse(readFileSync(profileFile(w), 'utf8')).scopes, ['read']);
+    const stored = JSON.parse(readFileSync(profileFile(w), 'utf8'));
+    assert.deepEqual(stored.scopes, ['read']);
+    assert.deepEqual(stored.denied, ['write']);
   } finally {
     await s.close();
     await w.sim.stop();
@@ -336,7 +344,7 @@ test('--show-all-tools keeps write tools for a read-only key and calls explain t
     await s.close();
     await w.sim.stop();
   }
-  // Without the flag, the stored scopes hide the write tools from the first listing on.
+  // Without the flag, the refusal remembered in the profile hides the write tools from the first listing on.
   const plain = await serve(w);
   try {
     const names = (await listAllTools(plain.client)).tools.map((t) => t.name);

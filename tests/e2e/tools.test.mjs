@@ -1,10 +1,10 @@
-// Issue 4 e2e: every one of the 56 tools called through the built binary with the official SDK
+// Issue 4 e2e: every one of the 56 manifest tools called through the built binary with the official SDK
 // client, against fini-sim over HTTPS (a test CA made now, passed with --ca-file), each call
 // checked against the sandbox's request log (method, path, query, body, operation). Ids come
 // from list calls against the seeded sandbox; whatever a test creates, it deletes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTRACT_ENDPOINTS, KEYS, TOOL_COUNT, readJson, scratchDir, sleep } from './lib/env.mjs';
+import { CONTRACT_ENDPOINTS, KEYS, MANIFEST_COUNT, readJson, scratchDir, sleep } from './lib/env.mjs';
 import { connect, listAllTools, resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
 import { startStub } from './lib/stub.mjs';
@@ -27,7 +27,8 @@ before(async () => {
 // POST /v2/hc-rules/public): make that call before any test counts requests.
 async function connectWarm(key, args = [], upstream = null) {
   const target = upstream ?? sim;
-  const c = await connect({ dir, args: ['--base-url', target.url, '--ca-file', pki.caFile, ...args], env: { FINI_API_KEY: key } });
+  // The manifest tools only: export/query_export have their own file (export.test.mjs).
+  const c = await connect({ dir, args: ['--base-url', target.url, '--ca-file', pki.caFile, '--no-export-tools', ...args], env: { FINI_API_KEY: key } });
   const mark = target.mark();
   await c.client.callTool({ name: 'list_agents', arguments: {} });
   c.warmup = await target.since(mark, { min: 1 });
@@ -516,7 +517,7 @@ describe('error paths against the same sandbox', () => {
 
 describe('error paths with a faulty or missing upstream', () => {
   const connectTo = (url, args = [], key = KEYS.rw) =>
-    connect({ dir, args: ['--base-url', url, '--ca-file', pki.caFile, ...args], env: { FINI_API_KEY: key } });
+    connect({ dir, args: ['--base-url', url, '--ca-file', pki.caFile, '--no-export-tools', ...args], env: { FINI_API_KEY: key } });
 
   test('5xx: --error-rate 1:503 → isError with 503, retryable', async () => {
     const bad = await startSim({ dir, pki, args: ['--error-rate', '1:503'] });
@@ -529,8 +530,9 @@ describe('error paths with a faulty or missing upstream', () => {
   });
 
   test('429: --rate-limit with Retry-After → isError with 429 and the wait', async () => {
-    // Burst 3: the first call also spends two requests on the scope probe.
-    const bad = await startSim({ dir, pki, args: ['--rate-limit', '0.01:3'] });
+    // Burst 1: the first call spends it (nothing is sent besides the user's calls); the next one
+    // is told to wait 100 s, longer than fini-mcp waits by itself, so the model hears the wait.
+    const bad = await startSim({ dir, pki, args: ['--rate-limit', '0.01:1'] });
     const c = await connectTo(bad.url);
     try {
       const first = await c.client.callTool({ name: 'list_agents', arguments: {} });
@@ -541,9 +543,9 @@ describe('error paths with a faulty or missing upstream', () => {
     } finally { await c.close(); await bad.stop(); }
   });
 
-  test('timeout: --latency-ms 3000 with --read-timeout-ms 500 → isError within ~1 s', async () => {
+  test('timeout: --latency-ms 3000 with --call-timeout-ms 1000 → isError within ~1 s (retries included)', async () => {
     const slow = await startSim({ dir, pki, args: ['--latency-ms', '3000'] });
-    const c = await connectTo(slow.url, ['--read-timeout-ms', '500']);
+    const c = await connectTo(slow.url, ['--read-timeout-ms', '500', '--call-timeout-ms', '1000']);
     try {
       const t0 = Date.now();
       const text = await failing(c.client, 'list_agents', {});
@@ -606,9 +608,9 @@ describe('error paths with a faulty or missing upstream', () => {
   });
 });
 
-test(`coverage: all ${TOOL_COUNT} listed tools were called`, async () => {
+test(`coverage: all ${MANIFEST_COUNT} listed tools were called`, async () => {
   const { tools } = await listAllTools(s.client);
-  assert.equal(tools.length, TOOL_COUNT);
+  assert.equal(tools.length, MANIFEST_COUNT);
   const missing = tools.map((t) => t.name).filter((n) => !called.has(n));
   assert.deepEqual(missing, []);
   assert.deepEqual(s.errors, [], 'no transport/protocol errors in the whole session');

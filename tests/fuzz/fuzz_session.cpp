@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "common/safe_json.hpp"
 #include "mcp/session.hpp"
 
@@ -28,6 +30,11 @@ class EchoTools : public fini::mcp::ToolProvider {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const bool quiet = [] {  // logging to stderr would dominate the run time
+    spdlog::set_level(spdlog::level::off);
+    return true;
+  }();
+  (void)quiet;
   static const std::string kInit =
       R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{}}})"
       "\n";

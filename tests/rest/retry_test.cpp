@@ -138,6 +138,22 @@ TEST_F(RetryTest, GivesUpAfterMaxAttemptsWithTheLastResponse) {
   EXPECT_EQ(hits("/down"), 3);
 }
 
+TEST_F(RetryTest, A500MeaningUnknownIdIsNotRepeated) {
+  script("/unknown", {{500}, {200}});
+  script("/flaky500", {{500}, {200}});
+  start();
+  RetryPolicy p = fast(true);
+  p.retry_500 = false;  // a route that answers 500 for an id that does not exist
+  auto out = send_with_retry(*client_, request("GET", "/unknown"), p);
+  ASSERT_TRUE(out.response.ok());
+  EXPECT_EQ(out.response->status, 500);
+  EXPECT_EQ(hits("/unknown"), 1);
+  auto other = send_with_retry(*client_, request("GET", "/flaky500"), fast(true));
+  ASSERT_TRUE(other.response.ok());
+  EXPECT_EQ(other.response->status, 200);
+  EXPECT_EQ(hits("/flaky500"), 2);
+}
+
 TEST_F(RetryTest, PostWith503IsNotRetried) {
   script("/write", {{503}, {200}});
   start();

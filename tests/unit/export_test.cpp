@@ -223,5 +223,28 @@ TEST_F(ExportFiles, ResumedCsvEqualsUninterruptedCsv) {
   EXPECT_EQ(slurp(request.path).substr(0, 22), "channel,createdAt,id\r\n");
 }
 
+TEST_F(ExportFiles, CsvHeaderComesFromTheFirstRowsNotAnEmptyFirstPage) {
+  WriterOptions options{Format::kCsv, dir_ / "quiet.csv", conversations_spec(), {}, json()};
+  auto writer = open_writer(options);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_TRUE((*writer)->write_page(json::array()).ok());  // a window without conversations
+  ASSERT_TRUE((*writer)->write_page(json::parse(R"([{"id":"a","channel":"email"}])")).ok());
+  ASSERT_TRUE((*writer)->close().ok());
+  std::ifstream in(options.path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(), "channel,id\r\nemail,a\r\n");
+}
+
+TEST_F(ExportFiles, ResumeRefusesAFileShorterThanItsCheckpoint) {
+  const fs::path path = dir_ / "short.jsonl";
+  std::ofstream(path) << "{}\n";
+  WriterOptions options{Format::kJsonl, path, conversations_spec(), {}, json{{"bytes", 100}}};
+  auto writer = open_writer(options);
+  ASSERT_FALSE(writer.ok());
+  EXPECT_NE(writer.status().message().find("shorter than its checkpoint"), std::string::npos);
+  EXPECT_EQ(fs::file_size(path), 3U);  // not padded with zeros
+}
+
 }  // namespace
 }  // namespace fini::exporting

@@ -33,6 +33,22 @@ std::string error_text(int status, std::optional<std::string> retry_after = std:
 
 bool ends_with(const std::string& text, const std::string& tail) { return text.ends_with(tail); }
 
+TEST(ResultShaperText, AMalformedBodyOnASuccessfulWriteSaysTheChangeWasLikelyMade) {
+  rest::HttpResponse r;
+  r.status = 201;
+  r.body = R"({"id":"tg-1","title":"x)";
+  Manifest write = manifest("POST");
+  write.scope = "write";
+  write.annotations = nlohmann::json{{"readOnlyHint", false}};
+  EXPECT_TRUE(ends_with(text_of(shape_response(write, r)),
+                        "The status means the change was most likely made: check with a list or get call before "
+                        "repeating it."));
+  Manifest read = manifest();
+  read.annotations = nlohmann::json{{"readOnlyHint", true}};
+  r.status = 200;
+  EXPECT_TRUE(ends_with(text_of(shape_response(read, r)), "If it persists, the API is misbehaving."));
+}
+
 TEST(ResultShaperText, RedirectIsNotFollowedAndIsNotAReachFailure) {
   const std::string text = error_text(302);
   EXPECT_TRUE(ends_with(text, "The API answered with a redirect, which fini-mcp does not follow (the API key must "
@@ -47,6 +63,8 @@ TEST(ResultShaperText, UriTooLong) {
 
 TEST(ResultShaperText, NonStandardStatus) {
   const std::string text = error_text(999);
+  EXPECT_NE(text.find("Fini API error 999 (non-standard status)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Internal Server Error"), std::string::npos) << text;
   EXPECT_TRUE(ends_with(text, "The API answered with a non-standard status (999); treat the call as failed and try "
                               "again later."))
       << text;

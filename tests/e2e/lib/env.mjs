@@ -22,7 +22,10 @@ export const KEYS = {
   globexRw: 'fini_sandbox_globex_rw_9e2b6d4a81',
 };
 
-export const TOOL_COUNT = 56;
+// 56 manifests (one per Fini endpoint) plus the local tools export and query_export.
+export const MANIFEST_COUNT = 56;
+export const LOCAL_TOOLS = ['export', 'query_export'];
+export const TOOL_COUNT = MANIFEST_COUNT + LOCAL_TOOLS.length;
 
 // Scratch space under tests/e2e/.out (git-ignored) so failures leave their logs behind.
 export function scratchDir(prefix) {
