@@ -160,7 +160,8 @@ async function main() {
     const info = rw.getServerVersion();
     const { tools } = await rw.listTools();
     out(dim(`connected: ${info.name} ${info.version}, ${tools.length} tools`));
-    expect(tools.length === 56, `expected 56 tools, got ${tools.length}`);
+    // The 56 Fini endpoints (one manifest each) plus the local export and query_export tools.
+    expect(tools.length === 58, `expected 58 tools, got ${tools.length}`);
 
     // 1. Agents
     heading(1, "Which agents do we have?");
@@ -174,7 +175,7 @@ async function main() {
     heading(2, `Ask ${support.name} a customer question, then follow up`);
     const q1 = "How do I reset my password?";
     asks(`Ask ${support.name}: "${q1}"`);
-    const a1 = (await tool(rw, "generate_answer", { botId: support.id, content: q1 })).structuredContent.events;
+    const a1 = (await tool(rw, "generate_answer", { agentId: support.id, content: q1 })).structuredContent.events;
     const reply1 = a1?.find((e) => e.role === "finibot");
     expect(reply1?.message, "generate_answer returned no agent reply");
     says(`${support.name}: "${clip(reply1.message)}"`);
@@ -189,7 +190,7 @@ async function main() {
 
     const q2 = "And if I no longer have access to that email address?";
     asks(`Continue the same conversation: "${q2}"`);
-    const a2 = (await tool(rw, "generate_answer", { interactionId: conv.id, content: q2 })).structuredContent.events;
+    const a2 = (await tool(rw, "generate_answer", { conversationId: conv.id, content: q2 })).structuredContent.events;
     const reply2 = a2?.find((e) => e.role === "finibot");
     expect(reply2?.message, "the follow-up got no agent reply");
     says(`${support.name}: "${clip(reply2.message)}"`);
@@ -230,7 +231,7 @@ async function main() {
     heading(4, "Ingest a help-centre page and draft knowledge from it");
     const pageUrl = "https://help.acme.example/returns-policy";
     asks(`Ingest ${pageUrl} and tell me when it is processed.`);
-    const ing = (await tool(rw, "ingest_sources", { documentIdsToAdd: [pageUrl] })).structuredContent;
+    const ing = (await tool(rw, "ingest_sources", { sourceIdsToAdd: [pageUrl] })).structuredContent;
     const sourceId = ing.addedDocumentIds?.[0];
     expect(sourceId, "ingest_sources returned no addedDocumentIds");
     says(`queued as source ${sourceId}`);
@@ -249,7 +250,7 @@ async function main() {
     asks("Draft an article from it for review (not live).");
     const gk = (await tool(rw, "generate_knowledge", {
       candidateKnowledge: "Items can be returned within 30 days of delivery for a full refund; start from Orders > Return.",
-      origin: "sources", documentId: sourceId, isDraft: true,
+      origin: "sources", sourceId, isDraft: true,
     })).structuredContent;
     expect(gk.backgroundJobId, "generate_knowledge returned no backgroundJobId");
     let job;

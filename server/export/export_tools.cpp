@@ -113,8 +113,10 @@ ExportToolProvider::ExportToolProvider(const std::vector<tools::Manifest>& manif
                           {"title", "Export all pages to a file"},
                           {"description", kExportDescription},
                           {"inputSchema", input_schema(names)},
-                          {"annotations", {{"readOnlyHint", false}, {"destructiveHint", false},
-                                           {"idempotentHint", false}}}});
+                          // Read-only as far as the user's data goes: it only reads Fini, and its
+                          // writes are new files in its own exports folder. So a read-only key or
+                          // --read-only keeps it, and clients may treat it like the list tools.
+                          {"annotations", {{"readOnlyHint", true}}}});
   definitions_.push_back({{"name", "query_export"},
                           {"title", "SQL over an export"},
                           {"description", kQueryDescription},
@@ -177,6 +179,25 @@ class PartialFile {
   bool released_ = false;
 };
 
+// The context each page is fetched with: the export's own, except progress. The call path sends
+// heartbeats and retry notes numbered 1, 2, ... per page; mixed into the export's progress (rows
+// so far) they would break its one-notification-per-page count and its monotonic values.
+class PageContext final : public mcp::CallContext {
+ public:
+  explicit PageContext(mcp::CallContext& outer) : outer_(outer) {}
+  const CancelToken& cancel_token() const override { return outer_.cancel_token(); }
+  void progress(double, std::optional<double>, const std::string&) override {}
+  void log(mcp::LogLevel level, const std::string& logger, const mcp::Json& data) override { outer_.log(level, logger, data); }
+  const mcp::ClientInfo& client() const override { return outer_.client(); }
+  Result<mcp::Json> request(const std::string& method, const mcp::Json& params, std::chrono::milliseconds timeout) override {
+    return outer_.request(method, params, timeout);
+  }
+  void notify(const std::string& method, const mcp::Json& params) override { outer_.notify(method, params); }
+
+ private:
+  mcp::CallContext& outer_;
+};
+
 std::string progress_message(const PageEvent& page) {
   std::string text = std::to_string(page.rows) + " rows, " + std::to_string(page.pages) + " pages";
   if (page.window_since && page.window_until) {
@@ -222,7 +243,8 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   hooks.on_page = [&ctx](const PageEvent& page) {
     ctx.progress(static_cast<double>(page.rows), std::nullopt, progress_message(page));
   };
-  FetchPage fetch = [&](const json& page_args) { return call_(tool, page_args, ctx); };
+  PageContext page_ctx(ctx);
+  FetchPage fetch = [&](const json& page_args) { return call_(tool, page_args, page_ctx); };
   auto outcome = run_export(request, fetch, hooks);
   if (!outcome.ok()) {
     const bool cancelled = outcome.status().code() == Code::kCancelled;

@@ -16,7 +16,7 @@ import {
   ElicitationCompleteNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { KEYS, LOCAL_TOOLS, MCP_BIN, SIM_FIXTURES, TOOL_COUNT, childEnv, scratchDir, sleep } from './lib/env.mjs';
+import { KEYS, MCP_BIN, SIM_FIXTURES, TOOL_COUNT, childEnv, scratchDir, sleep } from './lib/env.mjs';
 import { connect, listAllTools, resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
 
@@ -303,8 +303,7 @@ test('a read-only key hides the write tools and announces it with list_changed',
   try {
     const before = (await listAllTools(s.client)).tools;
     assert.equal(before.length, TOOL_COUNT);
-    // Fini's write tools; export writes only local files and stays for a read-only key.
-    const writeTools = before.filter((t) => t.annotations?.readOnlyHint === false && !LOCAL_TOOLS.includes(t.name)).map((t) => t.name);
+    const writeTools = before.filter((t) => t.annotations?.readOnlyHint === false).map((t) => t.name);
     assert.ok(writeTools.includes('create_rule'));
     const r = await s.call('list_agents');
     assert.equal(r.isError, undefined, resultText(r));
