@@ -12,9 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
   nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
-  libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates
+  libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates nginx
 
-.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short soak-short bench demo install bundle plugin packaging-test pkg-build clean
+.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test pkg-build clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
@@ -82,11 +82,19 @@ soak-short: release
 	@FINI_API_KEY=fini_sandbox_acme_rw_1d9a7e3c52 $(REL_DIR)/bench/fini-bench soak --mcp $(REL_DIR)/server/fini-mcp \
 	  --sim $(REL_DIR)/sim/fini-sim --calls $(SOAK_CALLS) --concurrency 64
 
-test: build unit e2e skills-test fuzz-short packaging-test soak-short
+# Scale-out through Debian's nginx (deploy/): 3 --http replicas, 32 clients, acme and globex keys
+# interleaved, SIGTERM to one replica mid-run. Short form here; `make bench` runs 20,000 calls.
+SCALE_CALLS ?= 2000
+scale-short: release node-deps
+	@FINI_MCP_BIN=$(CURDIR)/$(REL_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(REL_DIR)/sim/fini-sim \
+	  tests/e2e/node_modules/.bin/node deploy/scale-test.mjs --calls $(SCALE_CALLS) --clients 32
+
+test: build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
 
-bench: release
+bench: release node-deps
 	@bench/run.sh $(REL_DIR)
+	@$(MAKE) --no-print-directory scale-short SCALE_CALLS=20000
 
 demo: release node-deps
 	@tests/e2e/node_modules/.bin/node --version >/dev/null 2>&1 || true

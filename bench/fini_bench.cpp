@@ -493,6 +493,89 @@ const char* need_key(const char* what) {
 
 // ---- concurrency: calls/s at C in flight against a sandbox with L ms latency ---------------------
 
+// HTTP mode: `conc` client threads, each with its own keep-alive connection, POST tools/call to
+// fini-mcp --http (spawned here), or to --url (e.g. nginx in front of replicas started elsewhere,
+// whose CPU is then not measured here). The key goes in the Authorization header.
+int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim& sim, int conc, int calls, int warm,
+                     double latency_ms) {
+  Child c;
+  std::string url = f.count("--url") ? f["--url"] : "";
+  if (url.empty()) {
+    c = spawn({f["--mcp"], "serve", "--http", "127.0.0.1:0", "--base-url", sim.url, "--no-access-log",
+               "--max-in-flight", std::to_string(std::max(64, conc))});
+    const json j = json::parse(c.read_line(), nullptr, false);
+    if (j.is_discarded() || !j.contains("url")) {
+      std::cerr << "fini-mcp --http did not start\n";
+      sim.stop();
+      return 1;
+    }
+    url = j["url"].get<std::string>();
+  }
+  const std::string origin = url.substr(0, url.find('/', url.find("//") + 2));
+  const std::string path = url.substr(origin.size());
+  std::atomic<int> next{0}, failed{0};
+  std::mutex ms_mutex;
+  std::vector<double> ms;
+  auto run = [&](int total, bool record) {
+    next = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < conc; ++t) {
+      threads.emplace_back([&] {
+        httplib::Client client(origin);
+        client.set_keep_alive(true);
+        client.set_tcp_nodelay(true);
+        httplib::Headers headers{{"Authorization", std::string("Bearer ") + key},
+                                 {"Accept", "application/json, text/event-stream"},
+                                 {"MCP-Protocol-Version", "2025-11-25"}};
+        std::vector<double> mine;
+        int i = 0;
+        while ((i = next.fetch_add(1)) < total) {
+          const auto t0 = Clock::now();
+          auto res = client.Post(path, headers, tool_call(i, "list_agents", json::object()), "application/json");
+          if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) {
+            if (failed.fetch_add(1) < 3) {
+              std::lock_guard lock(ms_mutex);
+              std::cerr << "failed: " << (!res ? "transport error " + httplib::to_string(res.error())
+                                               : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
+                        << "\n";
+            }
+          }
+          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+        if (record) {
+          std::lock_guard lock(ms_mutex);
+          ms.insert(ms.end(), mine.begin(), mine.end());
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  };
+  run(warm, false);
+  const double mcp0 = c.pid > 0 ? proc_cpu_seconds(c.pid) : 0, sim0 = proc_cpu_seconds(sim.child.pid),
+               self0 = self_cpu_seconds();
+  const auto host0 = host_cpu_jiffies();
+  const auto t0 = Clock::now();
+  run(calls, true);
+  const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double host_busy = busy_cores(host0, host_cpu_jiffies());
+  const double mcp_cpu = c.pid > 0 ? proc_cpu_seconds(c.pid) - mcp0 : 0, sim_cpu = proc_cpu_seconds(sim.child.pid) - sim0,
+               self_cpu = self_cpu_seconds() - self0;
+  if (c.pid > 0) {
+    ::kill(c.pid, SIGTERM);
+    c.close_and_wait();
+  }
+  sim.stop();
+  const double rate = calls / wall, ideal = conc / (latency_ms / 1000.0), per_call_us = 1e6 / calls;
+  std::printf(
+      "concurrency_http target=%s in_flight=%d latency_ms=%g calls=%d calls_per_s=%.0f ideal_per_s=%.0f "
+      "ratio_to_ideal=%.1f%% p50_ms=%.2f p99_ms=%.2f cpu_us_per_call mcp=%.1f sim=%.1f bench=%.1f host_busy_cores=%.2f "
+      "(not measured here: %.2f) failed=%d\n",
+      f.count("--url") ? "url" : "direct", conc, latency_ms, calls, rate, ideal, 100.0 * rate / ideal,
+      percentile(ms, 0.5), percentile(ms, 0.99), mcp_cpu * per_call_us, sim_cpu * per_call_us, self_cpu * per_call_us,
+      host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall), failed.load());
+  return failed == 0 ? 0 : 1;
+}
+
 int concurrency(std::map<std::string, std::string> f) {
   const char* key = need_key("concurrency");
   if (key == nullptr) return 2;
@@ -545,6 +628,7 @@ int concurrency(std::map<std::string, std::string> f) {
         (sim_cpu + self_cpu) / wall, host_busy, failed.load());
     return failed == 0 ? 0 : 1;
   }
+  if (f.count("--http")) return concurrency_http(f, key, sim, conc, calls, warm, latency_ms);
   std::vector<std::string> argv{f["--mcp"], "serve", "--base-url", sim.url};
   if (!workers.empty()) argv.insert(argv.end(), {"--workers", workers});
   Child c = spawn(argv, {{"FINI_API_KEY", key}});

@@ -86,6 +86,20 @@ int run(int argc, char** argv) {
     cmd->add_option("--max-line-bytes", serve.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
     cmd->add_option("--connect-timeout-ms", serve.connect_timeout_ms, "HTTP connect timeout")->capture_default_str();
     cmd->add_option("--read-timeout-ms", serve.read_timeout_ms, "HTTP read timeout (manifests may override)")->capture_default_str();
+    cmd->add_option("--http", serve.http,
+                    "serve MCP over Streamable HTTP on [HOST:]PORT (HOST default 127.0.0.1) instead of stdio; "
+                    "each request carries its key as Authorization: Bearer");
+    cmd->add_option("--allowed-origins", serve.allowed_origins, "browser Origins allowed on --http (comma-separated; default none)")
+        ->delimiter(',');
+    cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve --http over HTTPS");
+    cmd->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
+    cmd->add_option("--max-in-flight", serve.max_in_flight, "--http: requests served at once; beyond, 503 + Retry-After")
+        ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(4096)));
+    cmd->add_option("--http-threads", serve.http_threads, "--http: connection threads (default max-in-flight + 32)");
+    cmd->add_option("--max-body-bytes", serve.max_body_bytes, "--http: largest request body (413 beyond)")->capture_default_str();
+    cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
+                  "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
+    cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");
     // Test knobs (hidden: empty group): how long the one-time key page link and the
     // elicitation wait last.
     cmd->add_option("--key-page-ttl-ms", serve.key_page_ttl_ms)->group("");

@@ -5,11 +5,13 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "cli/server_core.hpp"
 #include "common/fd_input.hpp"
 #include "common/logging.hpp"
 #include "common/signals.hpp"
+#include "http/http_server.hpp"
 #include "mcp/session.hpp"
 
 namespace fini::cli {
@@ -61,6 +63,70 @@ int serve_stdio(const ServeOptions& options, ServerCore& core, sigset_t signals)
   return 0;
 }
 
+// "[HOST:]PORT" (HOST default 127.0.0.1; an IPv6 host in brackets).
+Result<std::pair<std::string, int>> parse_listen(const std::string& text) {
+  std::string host = "127.0.0.1", port = text;
+  if (auto colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  }
+  char* end = nullptr;
+  const long value = std::strtol(port.c_str(), &end, 10);
+  if (host.empty() || port.empty() || *end != '\0' || value < 0 || value > 65535) {
+    return invalid_argument("--http takes [HOST:]PORT (e.g. 8080 or 0.0.0.0:8080), not '" + text + "'");
+  }
+  return std::make_pair(host, static_cast<int>(value));
+}
+
+// The Streamable HTTP transport: the same Dispatcher as stdio, a key per request, until SIGTERM
+// (drain: stop accepting, finish what is in flight, exit 0).
+int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) {
+  auto listen = parse_listen(options.http);
+  if (!listen.ok()) {
+    std::cerr << "fini-mcp: " << listen.status().message() << "\n";
+    return 2;
+  }
+  mcp::Dispatcher dispatcher(mcp::DispatchOptions{"Fini", kServerInstructions, options.page_size});
+  dispatcher.set_tools(core.tools.get());
+  if (auto* prompts = core.prompts()) dispatcher.set_prompts(prompts);
+  if (core.resources) dispatcher.set_resources(core.resources.get());
+
+  http::HttpOptions http_options;
+  http_options.host = listen->first;
+  http_options.port = listen->second;
+  http_options.allowed_origins = {options.allowed_origins.begin(), options.allowed_origins.end()};
+  http_options.tls_cert = options.tls_cert;
+  http_options.tls_key = options.tls_key;
+  http_options.max_in_flight = options.max_in_flight;
+  http_options.threads = options.http_threads;
+  http_options.max_body_bytes = options.max_body_bytes;
+  http_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
+  http_options.anonymous_discovery = options.anonymous_discovery;
+  http_options.access_log = !options.no_access_log;
+  http::McpHttpServer server(http_options, dispatcher);
+  if (auto bound = server.bind(); !bound.ok()) {
+    std::cerr << "fini-mcp: " << bound.message() << "\n";
+    return exit_code_for(bound);
+  }
+  // The first stdout line says where we listen (port 0 picks one), as fini-sim does.
+  std::cout << nlohmann::json{{"url", server.url()}}.dump() << std::endl;
+  spdlog::info("serving MCP over HTTP at {}", server.url());
+
+  std::thread drainer;
+  {
+    SignalWatcher watcher(signals, [&server, &drainer](int count, int sig) {
+      spdlog::info("signal {}: {}", sig, count == 1 ? "draining" : "cutting the drain short");
+      // drain() blocks until the calls in flight end; run it off the watcher so a second signal is seen.
+      if (count == 1) drainer = std::thread([&server] { server.drain(); });
+      else server.cut_short();
+    });
+    server.run();
+  }
+  if (drainer.joinable()) drainer.join();
+  return 0;
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& options) {
@@ -72,6 +138,7 @@ int run_serve(const ServeOptions& options) {
     std::cerr << "fini-mcp: " << core.status().message() << "\n";
     return exit_code_for(core.status());
   }
+  if (!options.http.empty()) return serve_http(options, **core, signals);
   return serve_stdio(options, **core, signals);
 }
 

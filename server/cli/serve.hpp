@@ -1,6 +1,7 @@
 #pragma once
-// `fini-mcp serve`: wires manifests, credentials, the REST client and the MCP session on
-// stdio, and runs until stdin closes or SIGTERM/SIGINT. Returns the process exit code.
+// `fini-mcp serve`: wires manifests, credentials, the REST client and a transport (stdio, or
+// Streamable HTTP with --http), and runs until stdin closes or SIGTERM/SIGINT. Returns the
+// process exit code.
 
 #include <cstddef>
 #include <string>
@@ -30,6 +31,15 @@ struct ServeOptions {
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   int connect_timeout_ms = 10000;
   int read_timeout_ms = 60000;
+  // --http [HOST:]PORT: serve MCP over Streamable HTTP instead of stdio; keys come per request.
+  std::string http;
+  std::vector<std::string> allowed_origins;
+  std::string tls_cert, tls_key;
+  std::size_t max_in_flight = 64;
+  std::size_t http_threads = 0;  // 0: max_in_flight + 32
+  std::size_t max_body_bytes = 4u << 20;
+  bool anonymous_discovery = false;
+  bool no_access_log = false;
   // Hidden test knobs for the one-time key page (0: defaults of 10 minutes).
   long key_page_ttl_ms = 0;
   long elicitation_timeout_ms = 0;

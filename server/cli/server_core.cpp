@@ -143,13 +143,17 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
   client_options.read_only_guard = options.read_only;
   core->http = rest::make_http_client(client_options);
   core->credentials = std::make_unique<credentials::SessionCredentials>(std::move(cred), *core->http);
+  // Over HTTP every request brings its caller's key; no process-wide key may stand in for it.
+  if (!options.http.empty()) core->bearer = std::make_unique<credentials::BearerCredentials>();
+  credentials::Credentials& key_source =
+      core->bearer ? static_cast<credentials::Credentials&>(*core->bearer) : *core->credentials;
   tools::CallOptions call_options;
   call_options.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
   call_options.result_budget = options.result_budget;
   // export/query_export page through the served list tools; copy their manifests first.
   const std::vector<tools::Manifest> served = *selected;
   core->fini_tools = std::make_unique<tools::FiniToolProvider>(std::move(*selected), surface, *core->http,
-                                                              *core->credentials, core->base_url, call_options);
+                                                              key_source, core->base_url, call_options);
   tools::FiniToolProvider& tool_provider = *core->fini_tools;
   exporting::ExportToolOptions export_options;
   export_options.exports_dir = options.exports_dir.empty() ? exporting::default_exports_dir()

@@ -10,6 +10,7 @@
 
 #include "cli/serve.hpp"
 #include "common/status.hpp"
+#include "credentials/bearer_credentials.hpp"
 #include "credentials/session_credentials.hpp"
 #include "export/export_tools.hpp"
 #include "mcp/composite.hpp"
@@ -30,7 +31,8 @@ struct ServerCore {
   std::unique_ptr<sim::Sandbox> sandbox;  // --sandbox only; declared first, destroyed last
   std::string base_url;                   // normalized
   std::unique_ptr<rest::HttpClient> http;
-  std::unique_ptr<credentials::SessionCredentials> credentials;
+  std::unique_ptr<credentials::SessionCredentials> credentials;  // stdio: the process's key
+  std::unique_ptr<credentials::BearerCredentials> bearer;          // --http: each request's key
   std::unique_ptr<tools::FiniToolProvider> fini_tools;
   std::unique_ptr<exporting::ExportToolProvider> export_tools;
   std::unique_ptr<mcp::CompositeToolProvider> tools;  // what the session serves

@@ -27,6 +27,10 @@ class Credentials {
   virtual void observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) = 0;
   // Whether the active key has `scope`: true/false once Fini has shown it, nullopt before.
   virtual std::optional<bool> may(const std::string& /*scope*/) const { return std::nullopt; }
+  // The same for the key of one call (per-request keys on HTTP); default: the active key's.
+  virtual std::optional<bool> may_for(const mcp::CallContext& /*ctx*/, const std::string& scope) const {
+    return may(scope);
+  }
   // Appended to a 401 result: what became of the key and what the next call will do.
   virtual std::string rejection_note() const { return {}; }
 };

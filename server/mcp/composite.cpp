@@ -11,6 +11,15 @@ std::vector<Json> CompositeToolProvider::list_tools() const {
   return out;
 }
 
+std::vector<Json> CompositeToolProvider::list_tools_for(const CallContext& ctx) const {
+  std::vector<Json> out;
+  for (const auto* p : parts_) {
+    auto tools = p->list_tools_for(ctx);
+    out.insert(out.end(), std::make_move_iterator(tools.begin()), std::make_move_iterator(tools.end()));
+  }
+  return out;
+}
+
 Result<Json> CompositeToolProvider::call_tool(const std::string& name, const Json& arguments, CallContext& ctx) {
   for (auto* p : parts_) {
     auto result = p->call_tool(name, arguments, ctx);

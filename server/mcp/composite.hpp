@@ -14,6 +14,7 @@ class CompositeToolProvider final : public ToolProvider {
  public:
   explicit CompositeToolProvider(std::vector<ToolProvider*> parts) : parts_(std::move(parts)) {}
   std::vector<Json> list_tools() const override;
+  std::vector<Json> list_tools_for(const CallContext& ctx) const override;
   Result<Json> call_tool(const std::string& name, const Json& arguments, CallContext& ctx) override;
 
  private:

@@ -44,12 +44,20 @@ class CallContext {
   virtual Result<Json> request(const std::string& method, const Json& params,
                                std::chrono::milliseconds timeout) = 0;
   virtual void notify(const std::string& method, const Json& params) = 0;
+  // The caller's own Fini key when the transport carries one per request (HTTP bearer); null:
+  // the process's credentials decide (stdio). Never logged, stored or echoed.
+  virtual const std::string* call_key() const { return nullptr; }
+  // The tool pipeline reports each upstream answer (HTTP status; 0: no answer) for access logs
+  // and metrics; transports that keep none ignore it.
+  virtual void upstream_answered(int /*http_status*/) {}
 };
 
 class ToolProvider {
  public:
   virtual ~ToolProvider() = default;
   virtual std::vector<Json> list_tools() const = 0;
+  // The surface as this caller sees it (e.g. what its key may do); default: list_tools().
+  virtual std::vector<Json> list_tools_for(const CallContext& /*ctx*/) const { return list_tools(); }
   // NotFound → -32602 "Unknown tool: X"; InvalidArgument → -32602; other errors → -32603.
   // Tool-level failures are successful results with isError: true.
   virtual Result<Json> call_tool(const std::string& name, const Json& arguments, CallContext& ctx) = 0;

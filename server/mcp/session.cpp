@@ -74,8 +74,16 @@ class Session::Context final : public CallContext {
   std::shared_ptr<InFlight> state_;
 };
 
+namespace {
+
+DispatchOptions dispatch_options(const SessionOptions& options) {
+  return DispatchOptions{options.server_title, options.instructions, options.page_size};
+}
+
+}  // namespace
+
 Session::Session(SessionOptions options, std::istream& in, std::ostream& out)
-    : options_(std::move(options)), in_(in), writer_(out), pool_(options_.workers) {}
+    : options_(std::move(options)), in_(in), writer_(out), dispatcher_(dispatch_options(options_)), pool_(options_.workers) {}
 
 Session::~Session() { pool_.shutdown(); }
 
@@ -185,16 +193,6 @@ void Session::handle_line(const std::string& line) {
   }
 }
 
-namespace {
-
-bool valid_call_params(const Json& params) {
-  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) return false;
-  auto args = params.find("arguments");
-  return args == params.end() || args->is_null() || args->is_object();
-}
-
-}  // namespace
-
 std::optional<Json> Session::handle_message(const jsonrpc::Message& message, bool in_batch) {
   if (auto* request = std::get_if<jsonrpc::Request>(&message)) return handle_request(*request);
   if (auto* notification = std::get_if<jsonrpc::Notification>(&message)) {
@@ -221,7 +219,7 @@ std::optional<Json> Session::handle_message(const jsonrpc::Message& message, boo
   for (const auto& item : batch.items) {
     auto member = jsonrpc::classify(item);
     if (auto* request = std::get_if<jsonrpc::Request>(&member);
-        request != nullptr && request->method == "tools/call" && tools_ != nullptr && valid_call_params(request->params) &&
+        request != nullptr && Dispatcher::is_tool_call(request->method) && !dispatcher_.check_call(*request) &&
         state_.load() == State::kInitialized) {
       {
         std::lock_guard lock(collected->mutex);
@@ -241,151 +239,42 @@ std::optional<Json> Session::handle_message(const jsonrpc::Message& message, boo
   return std::move(collected->replies);
 }
 
-Json Session::error_reply(const Json& id, const Status& status, int default_code) {
-  int code = default_code;
-  if (status.code() == Code::kNotFound || status.code() == Code::kInvalidArgument) code = jsonrpc::kInvalidParams;
-  return make_error(id, Error{code, status.message(), nullptr});
-}
-
 std::optional<Json> Session::handle_request(const jsonrpc::Request& request) {
   const std::string& method = request.method;
-  const Json& params = request.params;
-  auto invalid_params = [&](std::string message) {
-    return make_error(request.id, Error{jsonrpc::kInvalidParams, std::move(message), nullptr});
-  };
-  if (!params.is_null() && !params.is_object()) return invalid_params("Invalid params: params must be an object");
-
-  if (method == "ping") return make_result(request.id, Json::object());
+  if (!request.params.is_null() && !request.params.is_object()) {
+    return make_error(request.id, Error{jsonrpc::kInvalidParams, "Invalid params: params must be an object", nullptr});
+  }
   if (method == "initialize") {
     if (state_.load() != State::kNew) {
       return make_error(request.id, Error{jsonrpc::kInvalidRequest, "Invalid Request: already initialized", nullptr});
     }
-    Error error;
-    Json result = do_initialize(params, error);
-    if (result.is_null()) return make_error(request.id, error);
-    return make_result(request.id, std::move(result));
+    Caller caller;
+    caller.client = &client_;
+    Json reply = dispatcher_.handle(request, caller);
+    if (reply.contains("result")) {
+      protocol_version_ = client_.protocol_version;
+      state_ = State::kInitialized;
+    }
+    return reply;
   }
-
-  const bool known = method == "tools/list" || method == "tools/call" || method == "logging/setLevel" ||
-                     (prompts_ != nullptr && (method == "prompts/list" || method == "prompts/get")) ||
-                     (resources_ != nullptr && (method == "resources/list" || method == "resources/read" ||
-                                                method == "resources/templates/list"));
-  if (!known) {
-    return make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + method, nullptr});
-  }
-  if (state_.load() != State::kInitialized) {
+  if (method != "ping" && dispatcher_.knows(method) && state_.load() != State::kInitialized) {
     return make_error(request.id, Error{jsonrpc::kInvalidRequest,
                                         "Invalid Request: the session is not initialized; send initialize first",
                                         nullptr});
   }
-
-  if (method == "logging/setLevel") {
-    auto level_it = params.is_object() ? params.find("level") : params.end();
-    if (!params.is_object() || level_it == params.end() || !level_it->is_string()) {
-      return invalid_params("Invalid params: \"level\" is required (debug, info, notice, warning, error, critical, alert, emergency)");
-    }
-    auto level = parse_log_level(level_it->get<std::string>());
-    if (!level) {
-      return invalid_params("Invalid params: unknown log level \"" + level_it->get<std::string>() +
-                            "\" (expected debug, info, notice, warning, error, critical, alert or emergency)");
-    }
-    log_level_ = static_cast<int>(*level);
-    if (options_.on_log_level) options_.on_log_level(*level);
-    return make_result(request.id, Json::object());
+  if (Dispatcher::is_tool_call(method)) {
+    if (auto bad = dispatcher_.check_call(request)) return *bad;
+    start_tool_call(request);
+    return std::nullopt;
   }
-  if (method == "tools/list") {
-    auto page = do_list(params, "tools", tools_ ? tools_->list_tools() : std::vector<Json>{});
-    return page.ok() ? make_result(request.id, std::move(*page)) : error_reply(request.id, page.status(), jsonrpc::kInvalidParams);
-  }
-  if (method == "prompts/list") {
-    auto page = do_list(params, "prompts", prompts_->list_prompts());
-    return page.ok() ? make_result(request.id, std::move(*page)) : error_reply(request.id, page.status(), jsonrpc::kInvalidParams);
-  }
-  if (method == "resources/list") {
-    auto page = do_list(params, "resources", resources_->list_resources());
-    return page.ok() ? make_result(request.id, std::move(*page)) : error_reply(request.id, page.status(), jsonrpc::kInvalidParams);
-  }
-  if (method == "resources/templates/list") {
-    auto page = do_list(params, "resourceTemplates", resources_->list_resource_templates());
-    return page.ok() ? make_result(request.id, std::move(*page)) : error_reply(request.id, page.status(), jsonrpc::kInvalidParams);
-  }
-  if (method == "prompts/get") {
-    if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
-      return invalid_params("Invalid params: \"name\" (string) is required");
-    }
-    Json args = params.value("arguments", Json::object());
-    if (args.is_null()) args = Json::object();
-    if (!args.is_object()) return invalid_params("Invalid params: \"arguments\" must be an object");
-    auto result = prompts_->get_prompt(params["name"].get<std::string>(), args);
-    return result.ok() ? make_result(request.id, std::move(*result)) : error_reply(request.id, result.status(), jsonrpc::kInternalError);
-  }
-  if (method == "resources/read") {
-    if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
-      return invalid_params("Invalid params: \"uri\" (string) is required");
-    }
-    auto result = resources_->read_resource(params["uri"].get<std::string>());
-    if (result.ok()) return make_result(request.id, std::move(*result));
-    if (result.status().code() == Code::kNotFound) {
-      return make_error(request.id, Error{-32002, result.status().message(), Json{{"uri", params["uri"]}}});
-    }
-    return error_reply(request.id, result.status(), jsonrpc::kInternalError);
-  }
-
-  // tools/call
-  if (!params.is_object() || !params.contains("name") || !params["name"].is_string()) {
-    return invalid_params("Invalid params: \"name\" (string) is required");
-  }
-  if (!valid_call_params(params)) return invalid_params("Invalid params: \"arguments\" must be an object");
-  if (tools_ == nullptr) return invalid_params("Unknown tool: " + params["name"].get<std::string>());
-  start_tool_call(request);
-  return std::nullopt;
-}
-
-Json Session::do_initialize(const Json& params, Error& error) {
-  if (!params.is_object() || !params.contains("protocolVersion") || !params["protocolVersion"].is_string()) {
-    error = Error{jsonrpc::kInvalidParams, "Invalid params: \"protocolVersion\" (string) is required", nullptr};
-    return nullptr;
-  }
-  protocol_version_ = negotiate_version(params["protocolVersion"].get<std::string>());
-  client_.protocol_version = protocol_version_;
-  if (auto info = params.find("clientInfo"); info != params.end() && info->is_object()) {
-    client_.name = info->value("name", "");
-  }
-  if (auto caps = params.find("capabilities"); caps != params.end() && caps->is_object()) {
-    if (auto el = caps->find("elicitation"); el != caps->end() && el->is_object()) {
-      // An empty elicitation object means form mode (backwards compatible with 2025-06-18).
-      client_.elicitation_form = el->empty() || el->contains("form");
-      client_.elicitation_url = el->contains("url");
-    }
-  }
-  Json capabilities{{"tools", {{"listChanged", true}}}, {"logging", Json::object()}};
-  if (prompts_ != nullptr) capabilities["prompts"] = {{"listChanged", false}};
-  if (resources_ != nullptr) capabilities["resources"] = {{"listChanged", false}, {"subscribe", false}};
-  Json server_info{{"name", kServerName}, {"title", options_.server_title}, {"version", kVersion}};
-  Json result{{"protocolVersion", protocol_version_}, {"capabilities", std::move(capabilities)},
-              {"serverInfo", std::move(server_info)}};
-  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
-  state_ = State::kInitialized;
-  spdlog::info("initialized: client '{}' protocol {}", client_.name, protocol_version_);
-  return result;
-}
-
-Result<Json> Session::do_list(const Json& params, const char* key, std::vector<Json> items) {
-  std::size_t offset = 0;
-  if (params.is_object() && params.contains("cursor") && !params["cursor"].is_null()) {
-    const Json& cursor = params["cursor"];
-    std::optional<std::size_t> decoded;
-    if (cursor.is_string()) decoded = decode_cursor(cursor.get<std::string>());
-    if (!decoded || *decoded >= items.size()) return invalid_argument("Invalid params: invalid cursor");
-    offset = *decoded;
-  }
-  std::size_t end = items.size();
-  if (options_.page_size > 0) end = std::min(items.size(), offset + options_.page_size);
-  Json page = Json::array();
-  for (std::size_t i = offset; i < end; ++i) page.push_back(std::move(items[i]));
-  Json result{{key, std::move(page)}};
-  if (end < items.size()) result["nextCursor"] = encode_cursor(end);
-  return result;
+  BasicCallContext ctx(client_);  // tools/list: whose surface (the process's key on stdio)
+  Caller caller;
+  caller.context = &ctx;
+  caller.set_log_level = [this](LogLevel level) {
+    log_level_ = static_cast<int>(level);
+    if (options_.on_log_level) options_.on_log_level(level);
+  };
+  return dispatcher_.handle(request, caller);
 }
 
 void Session::start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch) {
@@ -409,21 +298,15 @@ void Session::start_tool_call(const jsonrpc::Request& request, std::shared_ptr<B
                                                  "Invalid Request: request id " + key + " is already in use", nullptr}));
     return;
   }
-  std::string name = request.params["name"].get<std::string>();
-  Json args = request.params.value("arguments", Json::object());
-  if (args.is_null()) args = Json::object();
-  bool queued = pool_.submit([this, state, key, name = std::move(name), args = std::move(args)] {
-    run_tool_call(state, key, name, args);
-  });
+  bool queued = pool_.submit([this, state, key, request] { run_tool_call(state, key, request); });
   if (!queued) {
     finish(key, make_error(request.id, Error{jsonrpc::kInternalError,
                                              "The server is shutting down; the request was not sent to Fini.", nullptr}));
   }
 }
 
-void Session::run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const std::string& name,
-                            const Json& args) {
-  Json reply;
+void Session::run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key,
+                            const jsonrpc::Request& request) {
   if (aborting_.load()) {  // read before the shutdown but never started in the drain: say so, send nothing
     finish(key, make_error(state->id, Error{jsonrpc::kInternalError,
                                             "The server is shutting down; the request was not sent to Fini. "
@@ -431,16 +314,8 @@ void Session::run_tool_call(const std::shared_ptr<InFlight>& state, const std::s
                                             nullptr}));
     return;
   }
-  try {
-    Context ctx(*this, state);
-    auto result = tools_->call_tool(name, args, ctx);
-    reply = result.ok() ? make_result(state->id, std::move(*result))
-                        : error_reply(state->id, result.status(), jsonrpc::kInternalError);
-  } catch (const std::exception& e) {
-    spdlog::error("tool '{}' failed internally: {}", name, e.what());
-    reply = make_error(state->id, Error{jsonrpc::kInternalError, "Internal error while running tool " + name, nullptr});
-  }
-  finish(key, reply);
+  Context ctx(*this, state);
+  finish(key, dispatcher_.call_tool(request, ctx));
 }
 
 void Session::deliver(InFlight& state, const Json& reply) {

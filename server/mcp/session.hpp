@@ -1,7 +1,6 @@
 #pragma once
-// One MCP session over a pair of streams: lifecycle and version negotiation, the method table,
-// a worker pool for tool calls, cancellation, progress, logging notifications and
-// server→client requests. The reader is the thread that calls run(); replies are written by
+// One MCP session over a pair of streams: lifecycle (initialize once), batches, a worker pool for tool calls, cancellation, progress, logging notifications and
+// server→client requests; the methods themselves are the shared Dispatcher's. The reader is the thread that calls run(); replies are written by
 // one Writer. Every request gets exactly one reply unless the client cancelled it.
 // Thread-safety: run() once; notify_*/log may be called from any thread. Never throws from
 // run() (a handler exception becomes -32603).
@@ -21,6 +20,7 @@
 
 #include "jsonrpc/message.hpp"
 #include "jsonrpc/writer.hpp"
+#include "mcp/dispatcher.hpp"
 #include "mcp/providers.hpp"
 #include "mcp/worker_pool.hpp"
 
@@ -53,9 +53,9 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void set_tools(ToolProvider* tools) { tools_ = tools; }
-  void set_prompts(PromptProvider* prompts) { prompts_ = prompts; }
-  void set_resources(ResourceProvider* resources) { resources_ = resources; }
+  void set_tools(ToolProvider* tools) { dispatcher_.set_tools(tools); }
+  void set_prompts(PromptProvider* prompts) { dispatcher_.set_prompts(prompts); }
+  void set_resources(ResourceProvider* resources) { dispatcher_.set_resources(resources); }
 
   // Reads until EOF or stop(), then shuts down: no new calls; calls not yet started are
   // answered "not sent"; running calls get drain_timeout to finish, then are cancelled and
@@ -86,18 +86,14 @@ class Session {
   void handle_notification(const jsonrpc::Notification& notification);
   void handle_response(const jsonrpc::Response& response);
 
-  Json do_initialize(const Json& params, jsonrpc::Error& error);
-  Result<Json> do_list(const Json& params, const char* key, std::vector<Json> items);
   void start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch = nullptr);
-  void run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const std::string& name,
-                     const Json& args);
+  void run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const jsonrpc::Request& request);
   void finish(const std::string& key, const Json& reply);
   void deliver(InFlight& state, const Json& reply);
   void wait_for_capacity();
   bool shutdown();
   void fail_outbound(const std::string& why);
   void cancel_all(const std::string& reason, bool client_gone);
-  Json error_reply(const Json& id, const Status& status, int default_code);
 
   Result<Json> send_request(const std::string& method, const Json& params,
                             std::chrono::milliseconds timeout, const CancelToken* cancelled);
@@ -106,10 +102,8 @@ class Session {
   SessionOptions options_;
   std::istream& in_;
   jsonrpc::Writer writer_;
+  Dispatcher dispatcher_;  // the method table shared with every other transport
   WorkerPool pool_;
-  ToolProvider* tools_ = nullptr;
-  PromptProvider* prompts_ = nullptr;
-  ResourceProvider* resources_ = nullptr;
 
   enum class State { kNew, kInitialized };
   std::atomic<State> state_{State::kNew};

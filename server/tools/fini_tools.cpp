@@ -89,17 +89,27 @@ bool FiniToolProvider::write_tools_visible() const {
   return credentials_.may("write") != false;
 }
 
-std::vector<json> FiniToolProvider::list_tools() const {
-  // The surface depends on one fact (may write tools be shown?), read once per listing.
-  const bool with_write = write_tools_visible();
+std::vector<json> FiniToolProvider::surface(bool with_write) const {
   std::vector<json> out;
   for (std::size_t i = 0; i < manifests_.size(); ++i) {
     if (!with_write && manifests_[i].scope == "write") continue;
     out.push_back(definitions_[i]);
   }
+  return out;
+}
+
+std::vector<json> FiniToolProvider::list_tools() const {
+  // The surface depends on one fact (may write tools be shown?), read once per listing.
+  const bool with_write = write_tools_visible();
+  auto out = surface(with_write);
   std::lock_guard lock(surface_mutex_);
   listed_with_write_ = with_write;
   return out;
+}
+
+std::vector<json> FiniToolProvider::list_tools_for(const mcp::CallContext& ctx) const {
+  if (ctx.call_key() == nullptr) return list_tools();
+  return surface(options_.show_all || credentials_.may_for(ctx, "write") != false);
 }
 
 void FiniToolProvider::check_surface_change() {
@@ -216,6 +226,7 @@ rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest r
   });
   heartbeat.reset();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  ctx.upstream_answered(sent.response.ok() ? sent.response->status : 0);
   if (sent.response.ok()) {
     spdlog::info("{}: {} → {} in {} ms ({} attempt(s))", m.name, what, sent.response->status, ms, sent.attempts);
   } else {

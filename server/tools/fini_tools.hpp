@@ -49,6 +49,9 @@ class FiniToolProvider final : public mcp::ToolProvider {
                    credentials::Credentials& credentials, std::string base_url, CallOptions call = {});
 
   std::vector<nlohmann::json> list_tools() const override;
+  // Per-caller surface (HTTP: what this request's key was shown to be allowed); remembers nothing
+  // for list_changed, which only a stateful (stdio) client can receive.
+  std::vector<nlohmann::json> list_tools_for(const mcp::CallContext& ctx) const override;
   Result<nlohmann::json> call_tool(const std::string& name, const nlohmann::json& arguments,
                                    mcp::CallContext& ctx) override;
 
@@ -78,6 +81,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
   std::string verify_each(const Manifest& m, const nlohmann::json& args, const std::string& key, mcp::CallContext& ctx);
   bool write_tools_visible() const;
+  std::vector<nlohmann::json> surface(bool with_write) const;
   void check_surface_change();
 
   std::vector<Manifest> manifests_;

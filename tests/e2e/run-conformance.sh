@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The MCP conformance suite (HTTP-only) against `fini-mcp serve` (stdio) through a loopback
-# stdio→Streamable-HTTP bridge (supergateway, stateful: one server process per session, bound to
-# 127.0.0.1 by loopback.cjs, on a free port). The server talks to a fini-sim started here.
+# The MCP conformance suite (HTTP-only) against fini-mcp, which talks to a fini-sim started here.
+# Default (CONFORMANCE_TRANSPORT=http): DIRECTLY against `fini-mcp serve --http 127.0.0.1:0`, no
+# bridge (--anonymous-discovery: the suite sends no Authorization header, so initialize, ping and
+# the lists answer without a key; tools/call still needs one). CONFORMANCE_TRANSPORT=stdio: the
+# stdio server through a loopback stdio→Streamable-HTTP bridge (supergateway, stateful, bound to
+# 127.0.0.1 by loopback.cjs) with conformance-baseline-stdio.yml.
 #
 # usage: run-conformance.sh [stable|next] [extra `conformance server` args]
 #   stable: @modelcontextprotocol/conformance 0.1.16 with conformance-baseline.yml (exit 0 only if
@@ -47,18 +50,36 @@ for _ in $(seq 100); do
 done
 [ -n "$SIM_URL" ] || { echo "run-conformance: fini-sim did not start (see $OUT/sim.stderr)" >&2; exit 2; }
 
-PORT=$("$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-export FINI_API_KEY=fini_sandbox_acme_rw_1d9a7e3c52   # the sandbox's public read+write key
-SERVER_CMD="$MCP_BIN serve --manifests $REPO/manifests --base-url $SIM_URL"
-NODE_OPTIONS="--require $HERE/loopback.cjs" "$NODE" "$HERE/node_modules/supergateway/dist/index.js" \
-  --stateful --sessionTimeout 60000 --outputTransport streamableHttp --port "$PORT" \
-  --logLevel none --stdio "$SERVER_CMD" > "$OUT/gateway.log" 2>&1 &
-GW=$!
-for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+TRANSPORT=${CONFORMANCE_TRANSPORT:-http}
+BASELINE=$HERE/conformance-baseline.yml
+if [ "$TRANSPORT" = http ]; then
+  # fini-mcp serves HTTP itself: it prints {"url":...} as its first stdout line.
+  "$MCP_BIN" serve --http 127.0.0.1:0 --anonymous-discovery --manifests "$REPO/manifests" --base-url "$SIM_URL" \
+    > "$OUT/mcp.stdout" 2> "$OUT/mcp.stderr" &
+  GW=$!
+  URL=
+  for _ in $(seq 200); do
+    URL=$(sed -n '1s/.*"url":"\([^"]*\)".*/\1/p' "$OUT/mcp.stdout" 2>/dev/null)
+    [ -n "$URL" ] && break
+    kill -0 "$GW" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -n "$URL" ] || { echo "run-conformance: fini-mcp --http did not start (see $OUT/mcp.stderr)" >&2; exit 2; }
+else
+  BASELINE=$HERE/conformance-baseline-stdio.yml
+  PORT=$("$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  export FINI_API_KEY=fini_sandbox_acme_rw_1d9a7e3c52   # the sandbox's public read+write key
+  SERVER_CMD="$MCP_BIN serve --manifests $REPO/manifests --base-url $SIM_URL"
+  NODE_OPTIONS="--require $HERE/loopback.cjs" "$NODE" "$HERE/node_modules/supergateway/dist/index.js" \
+    --stateful --sessionTimeout 60000 --outputTransport streamableHttp --port "$PORT" \
+    --logLevel none --stdio "$SERVER_CMD" > "$OUT/gateway.log" 2>&1 &
+  GW=$!
+  for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+  URL="http://127.0.0.1:$PORT/mcp"
+fi
 
-URL="http://127.0.0.1:$PORT/mcp"
 if [ "$MODE" = stable ]; then
-  "$NODE" "$SUITE" server --url "$URL" --expected-failures "$HERE/conformance-baseline.yml" -o "$OUT/results" "$@"
+  "$NODE" "$SUITE" server --url "$URL" --expected-failures "$BASELINE" -o "$OUT/results" "$@"
   exit $?
 fi
 

@@ -1,0 +1,562 @@
+#include "http/http_server.hpp"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <deque>
+#include <limits>
+#include <list>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "http/guards.hpp"
+#include "jsonrpc/message.hpp"
+#include "rest/redact.hpp"
+
+namespace fini::http {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// What the access log needs about the request this connection thread is serving. The handler,
+// the content provider and httplib's logger all run on that thread, one request at a time.
+struct RequestInfo {
+  Clock::time_point started = Clock::now();
+  std::string rpc = "-";
+  std::string tool;
+  int upstream_status = -1;
+  bool client_gone = false;
+  bool counted = false;  // a /mcp request that took an in-flight slot
+};
+thread_local RequestInfo t_info;
+thread_local bool t_overflow = false;  // this connection landed on an overflow thread
+
+// httplib's thread pool queues connections without bound; this one runs at most `threads` of
+// them and hands the rest to a few overflow threads that only answer 503, so a burst is refused
+// quickly instead of waiting unseen in a queue.
+class BoundedTaskQueue final : public httplib::TaskQueue {
+ public:
+  BoundedTaskQueue(std::size_t threads, std::size_t overflow) : limit_(threads) {
+    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(main_, false); });
+    for (std::size_t i = 0; i < overflow; ++i) threads_.emplace_back([this] { loop(overflow_, true); });
+  }
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (active_ < limit_) {
+        ++active_;
+        main_.push_back(std::move(fn));
+      } else {
+        overflow_.push_back(std::move(fn));
+      }
+    }
+    cv_.notify_all();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void loop(std::deque<std::function<void()>>& jobs, bool overflow) {
+    t_overflow = overflow;
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [&] { return stopping_ || !jobs.empty(); });
+        if (jobs.empty()) return;
+        fn = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      fn();
+      if (!overflow) {
+        std::lock_guard lock(mutex_);
+        --active_;
+      }
+    }
+  }
+  const std::size_t limit_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> main_, overflow_;
+  std::size_t active_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+std::string json_error_body(const std::string& message, int code) {
+  return jsonrpc::serialize(jsonrpc::make_error(nullptr, jsonrpc::Error{code, message, nullptr}));
+}
+
+std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
+
+std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace
+
+// httplib's Server or SSLServer, able to stop accepting without ending streams in progress
+// (httplib's stop() marks the server stopped, which cuts chunked responses mid-way).
+struct McpHttpServer::Listener {
+  virtual ~Listener() = default;
+  virtual httplib::Server& server() = 0;
+  virtual void stop_accepting() = 0;
+  virtual void raise_backlog() = 0;
+};
+
+namespace {
+
+template <class Base>
+class ListenerOf final : public Base, public McpHttpServer::Listener {
+ public:
+  using Base::Base;
+  httplib::Server& server() override { return *this; }
+  // shutdown() on the listening socket refuses new connections and makes accept() fail, so
+  // httplib's loop ends and joins its connection threads, which finish what they are serving.
+  void stop_accepting() override { ::shutdown(this->svr_sock_.load(), SHUT_RDWR); }
+  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (clients starting
+  // together, a proxy refilling its pool) overflows it and waits out SYN retransmits or fails.
+  // listen() again on the bound socket only raises the backlog.
+  void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
+};
+
+}  // namespace
+
+// One tools/call: the worker runs it; the connection thread streams what it produces.
+struct McpHttpServer::Call {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<std::string> events;  // SSE notifications not yet written
+  std::optional<std::string> reply;
+  std::atomic<int> upstream_status{-1};
+  CancelToken cancel;  // client disconnect, notifications/cancelled, or the end of the drain
+  std::string request_id;  // the JSON-RPC id, serialized
+  std::string key;         // whose call it is (request-scoped, like the request itself)
+};
+
+class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
+ public:
+  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token)
+      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
+  const CancelToken& cancel_token() const override { return call_->cancel; }
+  const std::string* call_key() const override { return &key_; }
+  void upstream_answered(int status) override { call_->upstream_status = status; }
+  void progress(double value, std::optional<double> total, const std::string& message) override {
+    if (progress_token_.is_null()) return;  // no SSE stream for this call
+    Json params{{"progressToken", progress_token_}, {"progress", value}};
+    if (total) params["total"] = *total;
+    if (!message.empty()) params["message"] = message;
+    std::lock_guard lock(call_->mutex);
+    if (call_->reply || value <= last_progress_) return;  // monotonic, never after the reply
+    last_progress_ = value;
+    call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification("notifications/progress", params))));
+    call_->cv.notify_all();
+  }
+
+ private:
+  mcp::ClientInfo client_;  // stateless: no declared capabilities (no elicitation)
+  std::shared_ptr<Call> call_;
+  std::string key_;
+  Json progress_token_;
+  double last_progress_ = -std::numeric_limits<double>::infinity();
+};
+
+McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
+    : options_(std::move(options)), dispatcher_(dispatcher), tools_pool_(std::max<std::size_t>(options_.max_in_flight, 1)) {}
+
+McpHttpServer::~McpHttpServer() { tools_pool_.shutdown(); }
+
+std::string McpHttpServer::url() const {
+  const bool tls = !options_.tls_cert.empty();
+  const std::string host = options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
+  return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port_) + "/mcp";
+}
+
+Status McpHttpServer::bind() {
+  if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
+    if (options_.tls_cert.empty() || options_.tls_key.empty()) {
+      return invalid_argument("--tls-cert and --tls-key go together");
+    }
+    auto tls = std::make_unique<ListenerOf<httplib::SSLServer>>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+    if (!tls->is_valid()) return invalid_argument("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
+    listener_ = std::move(tls);
+  } else {
+    listener_ = std::make_unique<ListenerOf<httplib::Server>>();
+  }
+  auto& svr = listener_->server();
+  const std::size_t threads = options_.threads > 0 ? options_.threads : options_.max_in_flight + 32;
+  const std::size_t overflow = std::max<std::size_t>(options_.overflow_threads, 1);
+  svr.new_task_queue = [threads, overflow] { return new BoundedTaskQueue(threads, overflow); };
+  svr.set_payload_max_length(options_.max_body_bytes);
+  svr.set_read_timeout(options_.read_timeout_s, 0);
+  svr.set_write_timeout(options_.write_timeout_s, 0);
+  svr.set_keep_alive_timeout(options_.keep_alive_timeout_s);
+  // httplib closes a keep-alive connection after 5 requests by default: every client (and the
+  // proxy's upstream pool) would reconnect constantly, overflowing the listen backlog.
+  svr.set_keep_alive_max_count(100000);
+  svr.set_tcp_nodelay(true);
+  install_routes();
+  if (options_.port == 0) {
+    port_ = svr.bind_to_any_port(options_.host);
+    if (port_ <= 0) return unavailable("cannot listen on " + options_.host);
+  } else {
+    if (!svr.bind_to_port(options_.host, options_.port)) {
+      return unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
+    }
+    port_ = options_.port;
+  }
+  listener_->raise_backlog();
+  return {};
+}
+
+bool McpHttpServer::run() {
+  listener_->server().listen_after_bind();
+  tools_pool_.shutdown();
+  return in_flight_.load() == 0;
+}
+
+void McpHttpServer::install_routes() {
+  auto& svr = listener_->server();
+  svr.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    t_info = RequestInfo{};
+    if (t_overflow) {
+      reject(res, 503, "overloaded", "The server is at capacity; retry shortly.", -32000);
+      res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  svr.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) { handle_post(req, res); });
+  auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
+    // Stateless: no server→client stream to GET, no session to DELETE.
+    res.set_header("Allow", "POST");
+    reject(res, 405, "method_not_allowed", "Method not allowed: this server takes POST /mcp only (stateless).", -32000);
+  };
+  svr.Get("/mcp", not_allowed);
+  svr.Delete("/mcp", not_allowed);
+  svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  svr.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    if (draining_.load()) {
+      res.status = 503;
+      res.set_content("draining\n", "text/plain");
+      return;
+    }
+    res.set_content("ready\n", "text/plain");
+  });
+  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+  });
+  svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log(req, res); });
+}
+
+void McpHttpServer::reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
+                           int rpc_code) {
+  res.status = status;
+  res.set_content(json_error_body(message, rpc_code), "application/json");
+  metrics_.rejected(reason);
+}
+
+// Checks that need no body: capacity, DNS rebinding, media types, protocol revision.
+bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
+  OriginPolicy policy{options_.allowed_origins, is_loopback_host(options_.host), port_};
+  if (!host_allowed(policy, req.get_header_value("Host"))) {
+    reject(res, 403, "host", "Forbidden: Host is not this loopback server (DNS rebinding protection).");
+    return false;
+  }
+  if (!origin_allowed(policy, req.get_header_value("Origin"))) {
+    reject(res, 403, "origin", "Forbidden: Origin not allowed (see --allowed-origins).");
+    return false;
+  }
+  if (draining_.load()) {
+    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+    res.set_header("Connection", "close");
+    reject(res, 503, "draining", "The server is shutting down; retry (another replica will answer).", -32000);
+    return false;
+  }
+  if (!accepts(req.get_header_value("Accept"), "application/json") && req.has_header("Accept")) {
+    reject(res, 406, "accept", "Not Acceptable: the client must accept application/json (and text/event-stream).");
+    return false;
+  }
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    reject(res, 415, "content_type", "Unsupported Media Type: the body must be application/json.");
+    return false;
+  }
+  if (!protocol_version(req.get_header_value("MCP-Protocol-Version"), req.has_header("MCP-Protocol-Version"))) {
+    reject(res, 400, "protocol_version",
+           "Bad Request: unsupported MCP-Protocol-Version (supported: 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05).");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A request's context outside tools/call: its key (or none, with --anonymous-discovery).
+class KeyedContext final : public mcp::BasicCallContext {
+ public:
+  KeyedContext(const mcp::ClientInfo& client, const std::string* key) : BasicCallContext(client), key_(key) {}
+  const std::string* call_key() const override { return key_; }
+
+ private:
+  const std::string* key_;
+};
+
+// RAII: one of the max_in_flight slots, released when the work (not the response) ends.
+class Slot {
+ public:
+  Slot(std::atomic<long>& count, Metrics& metrics, std::condition_variable& idle, std::mutex& mutex)
+      : count_(count), metrics_(metrics), idle_(idle), mutex_(mutex) {}
+  ~Slot() {
+    {
+      std::lock_guard lock(mutex_);
+      --count_;
+    }
+    metrics_.in_flight_add(-1);
+    idle_.notify_all();
+  }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+
+ private:
+  std::atomic<long>& count_;
+  Metrics& metrics_;
+  std::condition_variable& idle_;
+  std::mutex& mutex_;
+};
+
+}  // namespace
+
+void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& res) {
+  if (!admit(req, res)) return;
+  auto message = jsonrpc::parse_line(req.body);
+  if (auto* invalid = std::get_if<jsonrpc::Invalid>(&message)) {
+    res.status = 400;
+    res.set_content(jsonrpc::serialize(jsonrpc::make_error(invalid->id, invalid->error)), "application/json");
+    metrics_.rejected("invalid_json_rpc");
+    return;
+  }
+  if (std::holds_alternative<jsonrpc::Batch>(message)) {
+    reject(res, 400, "batch", "Invalid Request: JSON-RPC batches are not supported over HTTP; send one message per POST.");
+    return;
+  }
+  const auto* request = std::get_if<jsonrpc::Request>(&message);
+  if (request != nullptr) {
+    t_info.rpc = request->method;
+    if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
+        request->params.contains("name") && request->params["name"].is_string()) {
+      t_info.tool = request->params["name"].get<std::string>();
+    }
+  }
+  // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
+  const bool has_auth = req.has_header("Authorization");
+  const auto key = bearer_key(req.get_header_value("Authorization"));
+  const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
+  if ((has_auth && !key) || (!key && needs_key)) {
+    res.set_header("WWW-Authenticate", has_auth ? "Bearer error=\"invalid_token\"" : "Bearer");
+    reject(res, 401, "unauthorized",
+           has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
+                    : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.",
+           -32001);
+    return;
+  }
+  if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
+    if (const auto* note = std::get_if<jsonrpc::Notification>(&message); note != nullptr && key) cancel_call(*note, *key);
+    res.status = 202;
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (in_flight_.load() >= static_cast<long>(options_.max_in_flight)) {
+      res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+      reject(res, 503, "capacity", "The server is at capacity; retry shortly.", -32000);
+      return;
+    }
+    ++in_flight_;
+  }
+  metrics_.in_flight_add(1);
+  t_info.counted = true;
+  const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
+  handle_request(*request, key ? &*key : nullptr, sse, res);
+}
+
+void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
+                                   httplib::Response& res) {
+  if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
+    start_call(request, *key, sse, res);  // takes over the slot
+    return;
+  }
+  Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
+  mcp::ClientInfo client;  // stateless: nothing declared (no elicitation, no sampling)
+  KeyedContext ctx(client, key);
+  mcp::Caller caller;
+  caller.context = &ctx;  // tools/list shows what this key may do
+  // logging/setLevel: accepted; a stateless server has no session to keep a level for.
+  Json reply = dispatcher_.handle(request, caller);
+  res.set_content(jsonrpc::serialize(reply), "application/json");
+}
+
+void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
+                               httplib::Response& res) {
+  auto call = std::make_shared<Call>();
+  Json token;
+  if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
+    if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) token = *t;
+  }
+  // SSE only when there may be something to stream before the result and the client takes it.
+  const bool stream = sse && !token.is_null();
+  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json());
+  call->request_id = request.id.dump();
+  call->key = key;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_call_++;
+    calls_[id] = call;
+  }
+  auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
+  const std::string tool = t_info.tool;
+  auto job = [this, call, ctx, request, slot, id, tool]() mutable {
+    std::string reply = jsonrpc::serialize(dispatcher_.call_tool(request, *ctx));
+    if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
+    {
+      std::lock_guard lock(mutex_);
+      calls_.erase(id);
+    }
+    ctx.reset();
+    // The slot goes before the reply is published: a client answered at once may send its next
+    // request immediately, and must not find its own finished call still counted. (The drain
+    // still waits for the reply: run() returns only once every connection thread has written.)
+    slot.reset();
+    {
+      std::lock_guard lock(call->mutex);
+      call->reply = std::move(reply);
+    }
+    call->cv.notify_all();
+  };
+  if (cut_short_.load() || !tools_pool_.submit(job)) {
+    std::lock_guard lock(mutex_);
+    calls_.erase(id);
+    res.status = 503;
+    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+    res.set_content(json_error_body("The server is shutting down; the request was not sent to Fini.", -32000),
+                    "application/json");
+    return;
+  }
+  if (stream) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
+  }
+  res.set_chunked_content_provider(
+      stream ? "text/event-stream" : "application/json",
+      [call, stream](std::size_t, httplib::DataSink& sink) {
+        std::unique_lock lock(call->mutex);
+        for (;;) {
+          while (!call->events.empty()) {
+            std::string event = std::move(call->events.front());
+            call->events.pop_front();
+            lock.unlock();
+            if (!sink.write(event.data(), event.size())) {
+              call->cancel.cancel("the client disconnected");
+              t_info.client_gone = true;
+              return false;
+            }
+            lock.lock();
+          }
+          if (call->reply) {
+            const std::string out = stream ? sse_event(*call->reply) : *call->reply;
+            t_info.upstream_status = call->upstream_status.load();
+            lock.unlock();
+            if (!sink.write(out.data(), out.size())) {
+              t_info.client_gone = true;
+              return false;
+            }
+            sink.done();
+            return true;
+          }
+          if (call->cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return call->reply || !call->events.empty(); })) {
+            continue;
+          }
+          // Nothing yet: is the client still there? A closed connection cancels the call, which
+          // aborts its upstream request (the cancel token reaches the socket).
+          lock.unlock();
+          if (!sink.is_writable()) {
+            call->cancel.cancel("the client disconnected");
+            t_info.client_gone = true;
+            t_info.upstream_status = call->upstream_status.load();
+            return false;
+          }
+          lock.lock();
+        }
+      });
+}
+
+void McpHttpServer::access_log(const httplib::Request& req, const httplib::Response& res) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - t_info.started).count();
+  const int status = t_info.client_gone ? 499 : res.status;  // 499: the client closed the connection
+  if (req.path == "/mcp") metrics_.request_done(t_info.rpc, t_info.tool.empty() ? "-" : t_info.tool, status, seconds);
+  const RequestInfo info = std::exchange(t_info, RequestInfo{});  // a request rejected before routing starts clean
+  if (!options_.access_log) return;
+  // Never the key, the body, or any header value: method, path, JSON-RPC method, tool, statuses, time.
+  std::string line = "{\"type\":\"access\",\"method\":" + json_escape(req.method) + ",\"path\":" + json_escape(rest::redact(req.path)) +  // a client may paste anything in a URL
+                     ",\"rpc\":" + json_escape(info.rpc) + ",\"tool\":" + json_escape(info.tool) +
+                     ",\"status\":" + std::to_string(status) + ",\"upstream_status\":" +
+                     (info.upstream_status >= 0 ? std::to_string(info.upstream_status) : "null") +
+                     ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
+  std::lock_guard lock(log_mutex_);
+  std::fputs(line.c_str(), stderr);
+}
+
+// notifications/cancelled arrives on its own POST (the SDK does not close the call's connection).
+// Request ids are only unique per client, so it cancels only a call made with the same key: a
+// caller can never cancel somebody else's call.
+void McpHttpServer::cancel_call(const jsonrpc::Notification& note, const std::string& key) {
+  if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId")) return;
+  const std::string id = note.params["requestId"].dump();
+  std::vector<std::shared_ptr<Call>> matched;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [n, weak] : calls_) {
+      if (auto call = weak.lock(); call && call->request_id == id && call->key == key) matched.push_back(call);
+    }
+  }
+  for (auto& call : matched) call->cancel.cancel("cancelled by the client");
+}
+
+void McpHttpServer::drain() {
+  if (draining_.exchange(true) || !listener_) return;
+  spdlog::info("draining: no new connections; {} request(s) in flight", in_flight_.load());
+  listener_->stop_accepting();
+  std::unique_lock lock(mutex_);
+  idle_cv_.wait_for(lock, options_.drain_timeout, [&] { return in_flight_.load() == 0 || cut_short_.load(); });
+  if (in_flight_.load() == 0) return;
+  lock.unlock();
+  cut_short();
+  lock.lock();
+  idle_cv_.wait_for(lock, options_.abort_grace, [&] { return in_flight_.load() == 0; });
+}
+
+void McpHttpServer::cut_short() {
+  cut_short_ = true;
+  idle_cv_.notify_all();
+  std::vector<std::shared_ptr<Call>> running;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, weak] : calls_) {
+      if (auto call = weak.lock()) running.push_back(call);
+    }
+  }
+  for (auto& call : running) call->cancel.cancel("the server is shutting down");
+}
+
+}  // namespace fini::http

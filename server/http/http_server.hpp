@@ -1,0 +1,110 @@
+#pragma once
+// The MCP Streamable HTTP transport (revision 2025-11-25), stateless: one endpoint, /mcp, where
+// each POST carries one JSON-RPC message and any replica can answer it (no Mcp-Session-Id).
+// Requests are answered as application/json, or as text/event-stream when the call asked for
+// progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
+// mcp::Dispatcher; each request carries its caller's Fini key (Authorization: Bearer) in its
+// CallContext for that request only. Also /healthz, /readyz and /metrics.
+// Safety: Origin/Host checks (DNS rebinding), a body limit, socket timeouts, a cap on requests in
+// flight (503 + Retry-After beyond it) and a bounded thread pool whose overflow is answered 503
+// rather than queued. A client that disconnects cancels its call (and the upstream request).
+// Thread-safety: bind() then run() on one thread; drain()/cut_short() from any other.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "common/status.hpp"
+#include "http/metrics.hpp"
+#include "mcp/dispatcher.hpp"
+#include "mcp/worker_pool.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace fini::http {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: any free port
+  std::set<std::string> allowed_origins;
+  std::string tls_cert, tls_key;  // both set: HTTPS
+  std::size_t max_body_bytes = 4u << 20;
+  std::size_t max_in_flight = 64;  // /mcp requests served at once; beyond: 503 + Retry-After
+  std::size_t threads = 0;         // connection threads; 0: max_in_flight + 32
+  std::size_t overflow_threads = 4;  // answer 503 to connections beyond `threads`
+  int read_timeout_s = 10;
+  int write_timeout_s = 30;
+  int keep_alive_timeout_s = 5;
+  int retry_after_s = 1;
+  std::chrono::milliseconds drain_timeout{10000};
+  std::chrono::milliseconds abort_grace{2000};
+  // initialize/ping/lists without a key (tools/call always needs one): for probes and suites
+  // that cannot send headers.
+  bool anonymous_discovery = false;
+  bool access_log = true;
+};
+
+class McpHttpServer {
+ public:
+  McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher);
+  ~McpHttpServer();
+  McpHttpServer(const McpHttpServer&) = delete;
+  McpHttpServer& operator=(const McpHttpServer&) = delete;
+
+  Status bind();  // after it: port() and url()
+  int port() const { return port_; }
+  std::string url() const;
+  // Serves until drain() has stopped accepting and every connection has ended; returns true
+  // when every request read was answered.
+  bool run();
+  // Stop accepting (new connections are refused, requests on open ones get 503), let calls in
+  // flight finish within drain_timeout, then cancel the rest; returns once they are answered
+  // or abort_grace passed. Idempotent.
+  void drain();
+  void cut_short();  // end the drain now: cancel what is still running
+  bool draining() const { return draining_.load(); }
+
+  struct Listener;  // httplib's Server or SSLServer (defined in the .cpp)
+
+ private:
+  struct Call;
+  class CallCtx;
+
+  void install_routes();
+  bool admit(const httplib::Request& req, httplib::Response& res);
+  void handle_post(const httplib::Request& req, httplib::Response& res);
+  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res);
+  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
+  void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
+              int rpc_code = -32600);
+  void cancel_call(const jsonrpc::Notification& note, const std::string& key);
+  void access_log(const httplib::Request& req, const httplib::Response& res);
+
+  HttpOptions options_;
+  mcp::Dispatcher& dispatcher_;
+  Metrics metrics_;
+  std::unique_ptr<Listener> listener_;
+  int port_ = 0;
+  mcp::WorkerPool tools_pool_;
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> cut_short_{false};
+  std::atomic<long> in_flight_{0};
+  std::mutex mutex_;
+  std::condition_variable idle_cv_;
+  std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
+  std::uint64_t next_call_ = 1;
+  std::mutex log_mutex_;
+};
+
+}  // namespace fini::http
