@@ -84,10 +84,13 @@ soak-short: release
 
 # Scale-out through Debian's nginx (deploy/): 3 --http replicas, 32 clients, acme and globex keys
 # interleaved, SIGTERM to one replica mid-run. Short form here; `make bench` runs 20,000 calls.
+# Then 500 slow clients dribbling headers through nginx while a normal client's calls stay < 1 s.
 SCALE_CALLS ?= 2000
 scale-short: release node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(REL_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(REL_DIR)/sim/fini-sim \
 	  tests/e2e/node_modules/.bin/node deploy/scale-test.mjs --calls $(SCALE_CALLS) --clients 32
+	@FINI_MCP_BIN=$(CURDIR)/$(REL_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(REL_DIR)/sim/fini-sim \
+	  tests/e2e/node_modules/.bin/node deploy/slow-clients-test.mjs --slow 500
 
 test: build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"

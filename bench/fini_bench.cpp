@@ -5,6 +5,8 @@
 //   fini-bench listsize --mcp BIN [--manifests DIR]
 //   FINI_API_KEY=KEY fini-bench concurrency --mcp BIN --sim BIN [--latency-ms 5] [--concurrency 64]
 //       [--calls N] [--workers W] [--direct]  calls/s vs the ideal concurrency/latency, CPU per call of each process
+//       [--http [--replicas N] [--nginx /usr/sbin/nginx --repo DIR] | --http --url URL]  the same over
+//       Streamable HTTP: one fini-mcp --http, N replicas behind nginx (deploy/nginx/loopback.conf.in), or a URL
 //   FINI_API_KEY=KEY fini-bench soak --mcp BIN --sim BIN [--calls 50000] [--concurrency 64]
 //       [--write-percent 30] [--fault-seed S]  mixed calls against a sandbox with ~20% transient faults;
 //       exits 1 when a check fails (exactly-once answers, >= 99% idempotent success, 0 duplicate writes,
@@ -12,7 +14,10 @@
 //   FINI_API_KEY=KEY fini-bench export --mcp BIN --sim BIN [--rows 1000,5000,10000] [--format jsonl]
 //       the export tool over a sandbox scaled to N conversations: rows/s, the server's peak RSS per size
 //       (flat = streaming), bytes of the tools/call reply (what reaches the model) vs bytes exported
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <httplib.h>
 #include <poll.h>
 #include <signal.h>
@@ -493,86 +498,200 @@ const char* need_key(const char* what) {
 
 // ---- concurrency: calls/s at C in flight against a sandbox with L ms latency ---------------------
 
-// HTTP mode: `conc` client threads, each with its own keep-alive connection, POST tools/call to
-// fini-mcp --http (spawned here), or to --url (e.g. nginx in front of replicas started elsewhere,
-// whose CPU is then not measured here). The key goes in the Authorization header.
-int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim& sim, int conc, int calls, int warm,
-                     double latency_ms) {
-  Child c;
-  std::string url = f.count("--url") ? f["--url"] : "";
-  if (url.empty()) {
-    c = spawn({f["--mcp"], "serve", "--http", "127.0.0.1:0", "--base-url", sim.url, "--no-access-log",
-               "--max-in-flight", std::to_string(std::max(64, conc))});
-    const json j = json::parse(c.read_line(), nullptr, false);
-    if (j.is_discarded() || !j.contains("url")) {
-      std::cerr << "fini-mcp --http did not start\n";
-      sim.stop();
-      return 1;
-    }
-    url = j["url"].get<std::string>();
+// CPU of a process and its direct children (nginx's master and its worker), in seconds.
+double tree_cpu_seconds(pid_t pid) {
+  double total = proc_cpu_seconds(pid);
+  std::ifstream f("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (pid_t child; f >> child;) total += std::max(0.0, proc_cpu_seconds(child));
+  return total;
+}
+
+// What the HTTP bench talks to: fini-mcp --http replicas spawned here, alone or behind Debian's
+// nginx configured from deploy/nginx/loopback.conf.in (also spawned here: every CPU is measured),
+// or --url (started elsewhere; its CPU is then not measured here).
+struct HttpStack {
+  std::vector<Child> replicas;
+  std::vector<std::string> replica_hosts;  // host:port
+  Child nginx;
+  std::string url, dir;
+
+  double replicas_cpu() const {
+    double s = 0;
+    for (const auto& r : replicas) s += proc_cpu_seconds(r.pid);
+    return s;
   }
+  double nginx_cpu() const { return nginx.pid > 0 ? tree_cpu_seconds(nginx.pid) : 0; }
+  void stop() {
+    if (nginx.pid > 0) {
+      ::kill(nginx.pid, SIGTERM);
+      nginx.close_and_wait();
+      nginx.pid = -1;
+    }
+    for (auto& r : replicas) {
+      ::kill(r.pid, SIGTERM);
+      r.close_and_wait();
+    }
+    replicas.clear();
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+};
+
+bool start_replica(const std::string& mcp, const std::string& sim_url, int conc, HttpStack& s) {
+  s.replicas.push_back(spawn({mcp, "serve", "--http", "127.0.0.1:0", "--base-url", sim_url, "--no-access-log",
+                              "--max-in-flight", std::to_string(std::max(64, conc))}));
+  const json j = json::parse(s.replicas.back().read_line(), nullptr, false);
+  if (j.is_discarded() || !j.contains("url") || !j["url"].is_string()) return false;
+  s.url = j["url"].get<std::string>();
+  const auto host = s.url.find("//") + 2;
+  s.replica_hosts.push_back(s.url.substr(host, s.url.find('/', host) - host));
+  return true;
+}
+
+std::string fill_template(std::string text, const std::map<std::string, std::string>& fill) {
+  for (const auto& [k, v] : fill) {
+    const std::string field = "@" + k + "@";
+    for (auto at = text.find(field); at != std::string::npos; at = text.find(field, at + v.size())) {
+      text.replace(at, field.size(), v);
+    }
+  }
+  return text;
+}
+
+// A free loopback port: bind port 0, read it, release it.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+// nginx from the shared template, with the production proxy settings (deploy/nginx/mcp-proxy.conf).
+bool start_nginx(const std::string& bin, const std::string& repo, HttpStack& s) {
+  char tmpl[] = "/tmp/fini-bench-nginx-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return false;
+  s.dir = tmpl;
+  std::string upstreams;
+  for (const auto& h : s.replica_hosts) upstreams += "    server " + h + " max_fails=1 fail_timeout=5s;\n";
+  const int port = free_port();
+  std::ifstream in(repo + "/deploy/nginx/loopback.conf.in");
+  const std::string conf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(s.dir + "/nginx.conf") << fill_template(
+      conf, {{"DIR", s.dir}, {"PORT", std::to_string(port)}, {"WORKERS", "1"},
+             {"PROXY_CONF", repo + "/deploy/nginx/mcp-proxy.conf"}, {"UPSTREAMS", upstreams}});
+  s.nginx = spawn({bin, "-c", s.dir + "/nginx.conf", "-p", s.dir});
+  s.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  // nginx reports readiness only by answering: wait (bounded) for /healthz through a replica.
+  httplib::Client client("127.0.0.1", port);
+  for (int i = 0; i < 400; ++i) {
+    if (auto r = client.Get("/healthz"); r && r->status == 200) return true;
+    if (int status = 0; ::waitpid(s.nginx.pid, &status, WNOHANG) == s.nginx.pid) {
+      s.nginx.pid = -1;  // exited (its error.log says why)
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
+}
+
+bool start_http_stack(std::map<std::string, std::string>& f, const std::string& sim_url, int conc, HttpStack& s) {
+  if (f.count("--url")) {
+    s.url = f["--url"];
+    return true;
+  }
+  const int replicas = f.count("--replicas") ? std::stoi(f["--replicas"]) : 1;
+  for (int i = 0; i < replicas; ++i) {
+    if (!start_replica(f["--mcp"], sim_url, conc, s)) {
+      std::cerr << "fini-mcp --http did not start\n";
+      return false;
+    }
+  }
+  if (!f.count("--nginx")) return true;
+  if (start_nginx(f["--nginx"], f.count("--repo") ? f["--repo"] : ".", s)) return true;
+  std::cerr << "nginx did not start (config and error.log in " << s.dir << ")\n";
+  s.dir.clear();  // keep it for reading
+  return false;
+}
+
+// `conc` client threads, each with its own keep-alive connection, POST tools/call list_agents to
+// `url` until `total` calls were made; latencies (ms) into `ms` when given.
+int drive_http(const std::string& url, const char* key, int conc, int total, std::vector<double>* ms) {
   const std::string origin = url.substr(0, url.find('/', url.find("//") + 2));
   const std::string path = url.substr(origin.size());
   std::atomic<int> next{0}, failed{0};
-  std::mutex ms_mutex;
-  std::vector<double> ms;
-  auto run = [&](int total, bool record) {
-    next = 0;
-    std::vector<std::thread> threads;
-    for (int t = 0; t < conc; ++t) {
-      threads.emplace_back([&] {
-        httplib::Client client(origin);
-        client.set_keep_alive(true);
-        client.set_tcp_nodelay(true);
-        httplib::Headers headers{{"Authorization", std::string("Bearer ") + key},
-                                 {"Accept", "application/json, text/event-stream"},
-                                 {"MCP-Protocol-Version", "2025-11-25"}};
-        std::vector<double> mine;
-        int i = 0;
-        while ((i = next.fetch_add(1)) < total) {
-          const auto t0 = Clock::now();
-          auto res = client.Post(path, headers, tool_call(i, "list_agents", json::object()), "application/json");
-          if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) {
-            if (failed.fetch_add(1) < 3) {
-              std::lock_guard lock(ms_mutex);
-              std::cerr << "failed: " << (!res ? "transport error " + httplib::to_string(res.error())
-                                               : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
-                        << "\n";
-            }
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < conc; ++t) {
+    threads.emplace_back([&] {
+      httplib::Client client(origin);
+      client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
+      const httplib::Headers headers{{"Authorization", std::string("Bearer ") + key},
+                                     {"Accept", "application/json, text/event-stream"},
+                                     {"MCP-Protocol-Version", "2025-11-25"}};
+      std::vector<double> mine;
+      for (int i = 0; (i = next.fetch_add(1)) < total;) {
+        const auto t0 = Clock::now();
+        auto res = client.Post(path, headers, tool_call(i, "list_agents", json::object()), "application/json");
+        if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) {
+          if (failed.fetch_add(1) < 3) {
+            std::lock_guard lock(mutex);
+            std::cerr << "failed: " << (!res ? "transport error " + httplib::to_string(res.error())
+                                             : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
+                      << "\n";
           }
-          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         }
-        if (record) {
-          std::lock_guard lock(ms_mutex);
-          ms.insert(ms.end(), mine.begin(), mine.end());
-        }
-      });
-    }
-    for (auto& t : threads) t.join();
-  };
-  run(warm, false);
-  const double mcp0 = c.pid > 0 ? proc_cpu_seconds(c.pid) : 0, sim0 = proc_cpu_seconds(sim.child.pid),
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+      if (ms == nullptr) return;
+      std::lock_guard lock(mutex);
+      ms->insert(ms->end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  return failed.load();
+}
+
+// HTTP mode: calls/s, p50/p99 and the CPU per call of every process in the path (replicas,
+// nginx, sandbox, this load generator) plus what else kept the machine busy.
+int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim& sim, int conc, int calls, int warm,
+                     double latency_ms) {
+  HttpStack stack;
+  if (!start_http_stack(f, sim.url, conc, stack)) {
+    stack.stop();
+    sim.stop();
+    return 1;
+  }
+  drive_http(stack.url, key, conc, warm, nullptr);
+  const double mcp0 = stack.replicas_cpu(), nginx0 = stack.nginx_cpu(), sim0 = proc_cpu_seconds(sim.child.pid),
                self0 = self_cpu_seconds();
   const auto host0 = host_cpu_jiffies();
   const auto t0 = Clock::now();
-  run(calls, true);
+  std::vector<double> ms;
+  const int failed = drive_http(stack.url, key, conc, calls, &ms);
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   const double host_busy = busy_cores(host0, host_cpu_jiffies());
-  const double mcp_cpu = c.pid > 0 ? proc_cpu_seconds(c.pid) - mcp0 : 0, sim_cpu = proc_cpu_seconds(sim.child.pid) - sim0,
-               self_cpu = self_cpu_seconds() - self0;
-  if (c.pid > 0) {
-    ::kill(c.pid, SIGTERM);
-    c.close_and_wait();
-  }
+  const double mcp = stack.replicas_cpu() - mcp0, nginx = stack.nginx_cpu() - nginx0,
+               simc = proc_cpu_seconds(sim.child.pid) - sim0, self = self_cpu_seconds() - self0;
+  const std::string target = f.count("--url") ? "url" : f.count("--nginx") ? "nginx" : "direct";
+  stack.stop();
   sim.stop();
-  const double rate = calls / wall, ideal = conc / (latency_ms / 1000.0), per_call_us = 1e6 / calls;
+  const double rate = calls / wall, ideal = conc / (latency_ms / 1000.0), us = 1e6 / calls;
   std::printf(
-      "concurrency_http target=%s in_flight=%d latency_ms=%g calls=%d calls_per_s=%.0f ideal_per_s=%.0f "
-      "ratio_to_ideal=%.1f%% p50_ms=%.2f p99_ms=%.2f cpu_us_per_call mcp=%.1f sim=%.1f bench=%.1f host_busy_cores=%.2f "
-      "(not measured here: %.2f) failed=%d\n",
-      f.count("--url") ? "url" : "direct", conc, latency_ms, calls, rate, ideal, 100.0 * rate / ideal,
-      percentile(ms, 0.5), percentile(ms, 0.99), mcp_cpu * per_call_us, sim_cpu * per_call_us, self_cpu * per_call_us,
-      host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall), failed.load());
+      "concurrency_http target=%s replicas=%zu in_flight=%d latency_ms=%g calls=%d calls_per_s=%.0f ideal_per_s=%.0f "
+      "ratio_to_ideal=%.1f%% p50_ms=%.2f p99_ms=%.2f cpu_us_per_call mcp=%.1f nginx=%.1f sim=%.1f bench=%.1f "
+      "total=%.1f cores_needed_for_ideal=%.2f host_busy_cores=%.2f (others: %.2f) failed=%d\n",
+      target.c_str(), stack.replica_hosts.size(), conc, latency_ms, calls, rate, ideal, 100.0 * rate / ideal,
+      percentile(ms, 0.5), percentile(ms, 0.99), mcp * us, nginx * us, simc * us, self * us,
+      (mcp + nginx + simc + self) * us, (mcp + nginx + simc + self) * us * ideal / 1e6, host_busy,
+      std::max(0.0, host_busy - (mcp + nginx + simc + self) / wall), failed);
   return failed == 0 ? 0 : 1;
 }
 

@@ -38,10 +38,12 @@ echo "   CPU per call of each process and cores busy (the machine has $(nproc))"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000
 echo "== the same without fini-mcp: 64 threads with keep-alive GETs straight to the sandbox (the ceiling here)"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000 --direct
-echo "== HTTP mode (fini-mcp serve --http): 64 client threads with keep-alive POST /mcp, 5 ms sandbox latency"
+echo "== HTTP mode (fini-mcp serve --http): 64 client threads with keep-alive POST /mcp, 5 ms sandbox latency,"
+echo "   directly to one fini-mcp, then through nginx (deploy/nginx/loopback.conf.in + mcp-proxy.conf) to 3 replicas;"
+echo "   CPU per call of every process in the path (the machine has $(nproc) cores)"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --http --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000
-echo "== HTTP mode through nginx (deploy/nginx/mcp-proxy.conf) to 3 replicas, 64 clients, 5 ms sandbox latency (Node client)"
-FINI_MCP_BIN=$MCP FINI_SIM_BIN=$SIM tests/e2e/node_modules/.bin/node deploy/scale-test.mjs --calls 20000 --clients 64 --latency-ms 5 --no-kill
+FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --http --replicas 3 --nginx "${NGINX_BIN:-/usr/sbin/nginx}" --repo "$PWD" \
+  --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 20000
 echo "== the same with --workers 8 (the old default), for comparison"
 FINI_API_KEY=$SANDBOX_KEY "$BENCH" concurrency --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls 5000 --workers 8
 echo "== fault soak: 50,000 calls (30% create_tag_group writes), 64 in flight, ~20% transient faults"

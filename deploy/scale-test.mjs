@@ -6,56 +6,21 @@
 // usage: node deploy/scale-test.mjs [--calls 2000] [--clients 32] [--replicas 3] [--latency-ms 0] [--no-kill]
 // (--no-kill: a throughput run for bench/, every replica stays up)
 // Prints one summary line; exit 0 only if every check holds.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KEYS, scratchDir, sleep } from '../tests/e2e/lib/env.mjs';
 import { startHttpServer } from '../tests/e2e/lib/http.mjs';
+import { startNginx } from '../tests/e2e/lib/nginx.mjs';
 import { startSim } from '../tests/e2e/lib/sim.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
 const NO_KILL = process.argv.includes('--no-kill');
 const CALLS = arg('calls', 2000), CLIENTS = arg('clients', 32), REPLICAS = arg('replicas', 3), LATENCY = arg('latency-ms', 0);
-const NGINX = process.env.NGINX_BIN || '/usr/sbin/nginx';
-
-const freePort = () => new Promise((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
 
 const dir = scratchDir('scale');
 const sim = await startSim({ dir, requestLog: false, args: LATENCY ? ['--latency-ms', String(LATENCY), '--threads', '128'] : ['--threads', '64'] });
 const replicas = [];
 for (let i = 0; i < REPLICAS; i++) replicas.push(await startHttpServer({ dir, args: ['--base-url', sim.url, '--drain-ms', '20000'] }));
-
-const nginxPort = await freePort();
-mkdirSync(join(dir, 'nginx'), { recursive: true });
-const conf = join(dir, 'nginx', 'nginx.conf');
-writeFileSync(conf, `daemon off;
-worker_processes 1;
-pid ${dir}/nginx/nginx.pid;
-error_log ${dir}/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/nginx/body; proxy_temp_path ${dir}/nginx/proxy;
-  fastcgi_temp_path ${dir}/nginx/fcgi; uwsgi_temp_path ${dir}/nginx/uwsgi; scgi_temp_path ${dir}/nginx/scgi;
-  upstream fini_mcp {
-${replicas.map((r) => `    server ${new URL(r.url).host} max_fails=1 fail_timeout=5s;`).join('\n')}
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:${nginxPort};
-    client_header_timeout 10s;
-    client_body_timeout 10s;
-    location = /mcp { proxy_pass http://fini_mcp; include ${resolve(HERE, 'nginx/mcp-proxy.conf')}; }
-    location = /healthz { proxy_pass http://fini_mcp; }
-  }
-}
-`);
-const nginx = spawn(NGINX, ['-c', conf, '-p', join(dir, 'nginx')], { stdio: ['ignore', 'ignore', 'inherit'] });
-const url = `http://127.0.0.1:${nginxPort}/mcp`;
-for (let i = 0; i < 200; i++) { try { if ((await fetch(url.replace('/mcp', '/healthz'))).ok) break; } catch { /* not yet */ } await sleep(25); }
+const nginx = await startNginx({ dir, upstreams: replicas.map((r) => r.url) });
+const url = nginx.url;
 
 const answers = new Map();  // id → times answered
 const latencies = [];
@@ -102,7 +67,7 @@ await Promise.all(Array.from({ length: CLIENTS }, client));
 const seconds = (Date.now() - t0) / 1000;
 while (!NO_KILL && killExit === null) await sleep(20);
 
-nginx.kill('SIGTERM');
+await nginx.stop();
 for (const r of replicas.slice(1)) await r.stop();
 await sim.stop();
 

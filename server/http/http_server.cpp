@@ -12,7 +12,9 @@
 #include <thread>
 #include <utility>
 
+#include "http/accept_hook.hpp"
 #include "http/guards.hpp"
+#include "http/refuser.hpp"
 #include "jsonrpc/message.hpp"
 #include "rest/redact.hpp"
 
@@ -37,11 +39,13 @@ thread_local RequestInfo t_info;
 thread_local bool t_overflow = false;  // this connection landed on an overflow thread
 
 // httplib's thread pool queues connections without bound; this one runs at most `threads` of
-// them and hands the rest to a few overflow threads that only answer 503, so a burst is refused
-// quickly instead of waiting unseen in a queue.
+// them and refuses the rest at once: the refuser answers 503 without reading the request (so a
+// slow client cannot hold it). Should the accept hook not have seen the socket, a few overflow
+// threads answer 503 after reading the request instead.
 class BoundedTaskQueue final : public httplib::TaskQueue {
  public:
-  BoundedTaskQueue(std::size_t threads, std::size_t overflow) : limit_(threads) {
+  BoundedTaskQueue(std::size_t threads, std::size_t overflow, std::function<bool(int)> refuse)
+      : limit_(threads), refuse_(std::move(refuse)) {
     for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(main_, false); });
     for (std::size_t i = 0; i < overflow; ++i) threads_.emplace_back([this] { loop(overflow_, true); });
   }
@@ -51,6 +55,9 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
       if (active_ < limit_) {
         ++active_;
         main_.push_back(std::move(fn));
+        take_last_accepted_socket();  // not needed: forget it
+      } else if (const int sock = take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
+        return;  // `fn` only held the socket, which the refuser now owns
       } else {
         overflow_.push_back(std::move(fn));
       }
@@ -86,6 +93,7 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
     }
   }
   const std::size_t limit_;
+  const std::function<bool(int)> refuse_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> main_, overflow_;
@@ -97,6 +105,8 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
 std::string json_error_body(const std::string& message, int code) {
   return jsonrpc::serialize(jsonrpc::make_error(nullptr, jsonrpc::Error{code, message, nullptr}));
 }
+
+constexpr const char* kOverloaded = "The server is at capacity; retry shortly.";
 
 std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
 
@@ -170,6 +180,16 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
   double last_progress_ = -std::numeric_limits<double>::infinity();
 };
 
+// What a connection beyond the pool gets, written raw: over TLS nothing (a response needs a
+// handshake; the client sees the connection closed), else a 503 like the other refusals.
+std::string McpHttpServer::overloaded_response() const {
+  if (!options_.tls_cert.empty()) return {};
+  const std::string body = json_error_body(kOverloaded, -32000);
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: " +
+         std::to_string(options_.retry_after_s) + "\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
     : options_(std::move(options)), dispatcher_(dispatcher), tools_pool_(std::max<std::size_t>(options_.max_in_flight, 1)) {}
 
@@ -195,7 +215,14 @@ Status McpHttpServer::bind() {
   auto& svr = listener_->server();
   const std::size_t threads = options_.threads > 0 ? options_.threads : options_.max_in_flight + 32;
   const std::size_t overflow = std::max<std::size_t>(options_.overflow_threads, 1);
-  svr.new_task_queue = [threads, overflow] { return new BoundedTaskQueue(threads, overflow); };
+  refuser_ = std::make_unique<OverflowRefuser>(overloaded_response(), std::chrono::milliseconds(1000));
+  svr.new_task_queue = [this, threads, overflow] {
+    return new BoundedTaskQueue(threads, overflow, [this](int sock) {
+      refuser_->refuse(sock);
+      metrics_.rejected("overloaded");
+      return true;
+    });
+  };
   svr.set_payload_max_length(options_.max_body_bytes);
   svr.set_read_timeout(options_.read_timeout_s, 0);
   svr.set_write_timeout(options_.write_timeout_s, 0);
@@ -229,7 +256,7 @@ void McpHttpServer::install_routes() {
   svr.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
     t_info = RequestInfo{};
     if (t_overflow) {
-      reject(res, 503, "overloaded", "The server is at capacity; retry shortly.", -32000);
+      reject(res, 503, "overloaded", kOverloaded, -32000);
       res.set_header("Retry-After", std::to_string(options_.retry_after_s));
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;

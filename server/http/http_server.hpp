@@ -34,6 +34,8 @@ struct Response;
 
 namespace fini::http {
 
+class OverflowRefuser;
+
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port
@@ -42,7 +44,7 @@ struct HttpOptions {
   std::size_t max_body_bytes = 4u << 20;
   std::size_t max_in_flight = 64;  // /mcp requests served at once; beyond: 503 + Retry-After
   std::size_t threads = 0;         // connection threads; 0: max_in_flight + 32
-  std::size_t overflow_threads = 4;  // answer 503 to connections beyond `threads`
+  std::size_t overflow_threads = 4;  // answer 503 beyond `threads` when the refuser cannot
   int read_timeout_s = 10;
   int write_timeout_s = 30;
   int keep_alive_timeout_s = 5;
@@ -90,10 +92,12 @@ class McpHttpServer {
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
   void access_log(const httplib::Request& req, const httplib::Response& res);
+  std::string overloaded_response() const;
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
   Metrics metrics_;
+  std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
   mcp::WorkerPool tools_pool_;

@@ -409,6 +409,38 @@ TEST_F(HttpServerTest, ConnectionsBeyondThePoolGet503NotAHang) {
   EXPECT_LT(waited, std::chrono::seconds(5));  // answered by an overflow thread, not queued behind the idle ones
 }
 
+// Connections beyond the pool that never send a byte (slow clients) must not hold the refusal:
+// each is answered 503 without its request being read, and a normal client after them too.
+TEST_F(HttpServerTest, SlowConnectionsBeyondThePoolDoNotHoldTheRefusal) {
+  HttpOptions o;
+  o.threads = 2;
+  o.overflow_threads = 1;
+  o.read_timeout_s = 30;  // a thread reading one of them would wait this long
+  start(o);
+  std::vector<int> idle;
+  for (int i = 0; i < 2 + 5; ++i) idle.push_back(idle_connection(server_->port()));
+  for (int fd : idle) ASSERT_GE(fd, 0);
+  // The five beyond the pool were answered at once: a 503 arrives on each without sending anything.
+  for (std::size_t i = 2; i < idle.size(); ++i) {
+    timeval tv{5, 0};
+    ::setsockopt(idle[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512] = {};
+    const ssize_t n = ::recv(idle[i], buf, sizeof buf - 1, MSG_WAITALL);
+    ASSERT_GT(n, 0) << "connection " << i << " got no answer";
+    EXPECT_EQ(std::string(buf).rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u) << buf;
+    EXPECT_NE(std::string(buf).find("Retry-After: 1\r\n"), std::string::npos);
+    EXPECT_NE(std::string(buf).find("\"code\":-32000"), std::string::npos);
+  }
+  auto c = client();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto res = c.Post("/mcp", headers(), request("ping"), "application/json");
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  for (int fd : idle) ::close(fd);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_LT(waited, std::chrono::seconds(5));
+}
+
 TEST_F(HttpServerTest, DrainFinishesTheCallInFlightAndRefusesNewWork) {
   start();
   auto inflight = std::async(std::launch::async, [&] {
