@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "http/accept_hook.hpp"
+#include "http/disconnect_watch.hpp"
 #include "http/guards.hpp"
 #include "http/refuser.hpp"
 #include "jsonrpc/message.hpp"
@@ -37,6 +38,7 @@ struct RequestInfo {
 };
 thread_local RequestInfo t_info;
 thread_local bool t_overflow = false;  // this connection landed on an overflow thread
+thread_local int t_conn_sock = -1;      // the socket this thread serves (-1: unknown)
 
 // httplib's thread pool queues connections without bound; this one runs at most `threads` of
 // them and refuses the rest at once: the refuser answers 503 without reading the request (so a
@@ -54,8 +56,11 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
       std::lock_guard lock(mutex_);
       if (active_ < limit_) {
         ++active_;
-        main_.push_back(std::move(fn));
-        take_last_accepted_socket();  // not needed: forget it
+        main_.push_back([fn = std::move(fn), sock = take_last_accepted_socket()] {
+          t_conn_sock = sock;
+          fn();
+          t_conn_sock = -1;
+        });
       } else if (const int sock = take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
         return;  // `fn` only held the socket, which the refuser now owns
       } else {
@@ -149,6 +154,7 @@ struct McpHttpServer::Call {
   std::optional<std::string> reply;
   std::atomic<int> upstream_status{-1};
   CancelToken cancel;  // client disconnect, notifications/cancelled, or the end of the drain
+  std::atomic<bool> client_gone{false};
   std::string request_id;  // the JSON-RPC id, serialized
   std::string key;         // whose call it is (request-scoped, like the request itself)
 };
@@ -191,7 +197,18 @@ std::string McpHttpServer::overloaded_response() const {
 }
 
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
-    : options_(std::move(options)), dispatcher_(dispatcher), tools_pool_(std::max<std::size_t>(options_.max_in_flight, 1)) {}
+    : options_(std::move(options)), dispatcher_(dispatcher), tools_pool_(std::max<std::size_t>(options_.max_in_flight, 1)) {
+  watch_ = std::make_unique<DisconnectWatch>([this](std::uint64_t id) {
+    std::shared_ptr<Call> call;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = calls_.find(id); it != calls_.end()) call = it->second.lock();
+    }
+    if (!call) return;
+    call->client_gone = true;
+    call->cancel.cancel("the client disconnected");
+  });
+}
 
 McpHttpServer::~McpHttpServer() { tools_pool_.shutdown(); }
 
@@ -433,6 +450,27 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
   res.set_content(jsonrpc::serialize(reply), "application/json");
 }
 
+// A call answered as plain JSON runs on the connection's own thread: handing it to a worker and
+// the reply back cost more CPU than the call itself. The disconnect watch stands in for the
+// connection thread, which cannot look at its socket while it runs the call.
+void McpHttpServer::run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id,
+                               const std::string& tool, httplib::Response& res) {
+  std::string reply;
+  {
+    const auto watched = watch_->watch(t_conn_sock, id);
+    reply = jsonrpc::serialize(dispatcher_.call_tool(request, ctx));
+  }
+  const int upstream = call.upstream_status.load();
+  if (upstream >= 0) metrics_.upstream_done(tool, upstream);
+  {
+    std::lock_guard lock(mutex_);
+    calls_.erase(id);
+  }
+  t_info.upstream_status = upstream;
+  t_info.client_gone = call.client_gone.load();
+  res.set_content(reply, "application/json");
+}
+
 void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
                                httplib::Response& res) {
   auto call = std::make_shared<Call>();
@@ -453,6 +491,10 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   }
   auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
   const std::string tool = t_info.tool;
+  if (!stream && t_conn_sock >= 0) {
+    run_inline(request, *call, *ctx, id, tool, res);
+    return;  // the slot is released here, before httplib writes the reply
+  }
   auto job = [this, call, ctx, request, slot, id, tool]() mutable {
     std::string reply = jsonrpc::serialize(dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());

@@ -34,6 +34,7 @@ struct Response;
 
 namespace fini::http {
 
+class DisconnectWatch;
 class OverflowRefuser;
 
 struct HttpOptions {
@@ -88,6 +89,8 @@ class McpHttpServer {
   void handle_post(const httplib::Request& req, httplib::Response& res);
   void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res);
   void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
+  void run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id, const std::string& tool,
+                  httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
@@ -109,6 +112,7 @@ class McpHttpServer {
   std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
   std::uint64_t next_call_ = 1;
   std::mutex log_mutex_;
+  std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls_ up until it is joined
 };
 
 }  // namespace fini::http

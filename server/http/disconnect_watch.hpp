@@ -1,0 +1,42 @@
+#pragma once
+// Notices a client going away while its call runs on the connection's own thread (which is busy
+// in the call, not reading the socket): one thread waits in epoll for the peer's FIN/RST
+// (EPOLLRDHUP/HUP/ERR) on the sockets of calls in progress and reports the call's id.
+// Thread-safety: watch() and the Armed guards from any thread; `on_gone` runs on the watch thread.
+
+#include <cstdint>
+#include <functional>
+#include <thread>
+
+namespace fini::http {
+
+class DisconnectWatch {
+ public:
+  explicit DisconnectWatch(std::function<void(std::uint64_t)> on_gone);
+  ~DisconnectWatch();
+  DisconnectWatch(const DisconnectWatch&) = delete;
+  DisconnectWatch& operator=(const DisconnectWatch&) = delete;
+
+  // Watches `sock` for call `id` while the guard lives (id 0 is reserved).
+  class Armed {
+   public:
+    Armed(int epoll_fd, int sock) : epoll_fd_(epoll_fd), sock_(sock) {}
+    ~Armed();
+    Armed(const Armed&) = delete;
+    Armed& operator=(const Armed&) = delete;
+
+   private:
+    int epoll_fd_, sock_;
+  };
+  [[nodiscard]] Armed watch(int sock, std::uint64_t id);
+
+ private:
+  void loop();
+
+  std::function<void(std::uint64_t)> on_gone_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::thread thread_;
+};
+
+}  // namespace fini::http
