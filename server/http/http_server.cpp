@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "http/guards.hpp"
+#include "http/modern_http.hpp"
 #include "jsonrpc/message.hpp"
 #include "rest/redact.hpp"
 
@@ -145,8 +146,9 @@ struct McpHttpServer::Call {
 
 class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
  public:
-  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token)
-      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
+  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token, bool stream)
+      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)),
+        stream_(stream) {}
   const CancelToken& cancel_token() const override { return call_->cancel; }
   const std::string* call_key() const override { return &key_; }
   void upstream_answered(int status) override { call_->upstream_status = status; }
@@ -161,6 +163,14 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
     call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification("notifications/progress", params))));
     call_->cv.notify_all();
   }
+  // Notifications about this call (modern per-request logs) ride its SSE stream, if it has one.
+  void notify(const std::string& method, const Json& params) override {
+    if (!stream_) return;
+    std::lock_guard lock(call_->mutex);
+    if (call_->reply) return;
+    call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification(method, params))));
+    call_->cv.notify_all();
+  }
 
  private:
   mcp::ClientInfo client_;  // stateless: no declared capabilities (no elicitation)
@@ -168,6 +178,7 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
   std::string key_;
   Json progress_token_;
   double last_progress_ = -std::numeric_limits<double>::infinity();
+  bool stream_ = false;
 };
 
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
@@ -292,12 +303,28 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
     reject(res, 415, "content_type", "Unsupported Media Type: the body must be application/json.");
     return false;
   }
-  if (!protocol_version(req.get_header_value("MCP-Protocol-Version"), req.has_header("MCP-Protocol-Version"))) {
-    reject(res, 400, "protocol_version",
-           "Bad Request: unsupported MCP-Protocol-Version (supported: 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05).");
-    return false;
-  }
   return true;
+}
+
+// A modern POST's headers and _meta (2026-07-28 order), then its routing; false: answered.
+bool McpHttpServer::check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res) {
+  auto header = [&](const char* name) -> std::optional<std::string> {
+    if (!req.has_header(name)) return std::nullopt;
+    return req.get_header_value(name);
+  };
+  std::optional<Json> reply;
+  if (auto bad = check_modern_headers(ModernHeaders{header("MCP-Protocol-Version"), header("Mcp-Method"), header("Mcp-Name")},
+                                      request)) {
+    reply = jsonrpc::make_error(request.id, *bad);
+  } else {
+    reply = modern_.check(request);
+  }
+  if (!reply) return true;
+  const int code = (*reply)["error"].value("code", 0);
+  res.status = code == jsonrpc::kMethodNotFound ? 404 : 400;
+  res.set_content(jsonrpc::serialize(*reply), "application/json");
+  metrics_.rejected(code == jsonrpc::kMethodNotFound ? "method_not_found" : "modern_request");
+  return false;
 }
 
 namespace {
@@ -351,6 +378,18 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     return;
   }
   const auto* request = std::get_if<jsonrpc::Request>(&message);
+  const auto* note = std::get_if<jsonrpc::Notification>(&message);
+  const std::optional<std::string> version =
+      req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
+  const bool modern = (request != nullptr && is_modern_post(version, request->method, request->params)) ||
+                      (note != nullptr && is_modern_post(version, note->method, note->params));
+  if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
+    reject(res, 400, "protocol_version",
+           "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
+           "2025-03-26, 2024-11-05).");
+    return;
+  }
+  if (modern && request != nullptr && !check_modern(req, *request, res)) return;
   if (request != nullptr) {
     t_info.rpc = request->method;
     if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
@@ -364,14 +403,18 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
     res.set_header("WWW-Authenticate", has_auth ? "Bearer error=\"invalid_token\"" : "Bearer");
-    reject(res, 401, "unauthorized",
-           has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
-                    : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.",
-           -32001);
+    const std::string why = has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
+                                     : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.";
+    reject(res, 401, "unauthorized", why, -32001);
+    // A modern client tells a recognised error from a legacy server's by the body: echo the id.
+    if (modern && request != nullptr) {
+      res.set_content(jsonrpc::serialize(jsonrpc::make_error(request->id, jsonrpc::Error{-32001, why, nullptr})),
+                      "application/json");
+    }
     return;
   }
   if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
-    if (const auto* note = std::get_if<jsonrpc::Notification>(&message); note != nullptr && key) cancel_call(*note, *key);
+    if (note != nullptr && key) cancel_call(*note, *key);
     res.status = 202;
     return;
   }
@@ -387,13 +430,13 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   metrics_.in_flight_add(1);
   t_info.counted = true;
   const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  handle_request(*request, key ? &*key : nullptr, sse, res);
+  handle_request(*request, key ? &*key : nullptr, sse, res, modern);
 }
 
 void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
-                                   httplib::Response& res) {
+                                   httplib::Response& res, bool modern) {
   if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
-    start_call(request, *key, sse, res);  // takes over the slot
+    start_call(request, *key, sse, res, modern);  // takes over the slot
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
@@ -402,20 +445,21 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
   mcp::Caller caller;
   caller.context = &ctx;  // tools/list shows what this key may do
   // logging/setLevel: accepted; a stateless server has no session to keep a level for.
-  Json reply = dispatcher_.handle(request, caller);
+  Json reply = modern ? modern_.handle(request, ctx) : dispatcher_.handle(request, caller);
+  if (modern) res.status = mcp::ModernEra::http_status(reply);
   res.set_content(jsonrpc::serialize(reply), "application/json");
 }
 
 void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
-                               httplib::Response& res) {
+                               httplib::Response& res, bool modern) {
   auto call = std::make_shared<Call>();
   Json token;
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
     if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) token = *t;
   }
   // SSE only when there may be something to stream before the result and the client takes it.
-  const bool stream = sse && !token.is_null();
-  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json());
+  const bool stream = sse && (!token.is_null() || (modern && wants_logs(request.params)));
+  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json(), stream);
   call->request_id = request.id.dump();
   call->key = key;
   std::uint64_t id = 0;
@@ -426,8 +470,8 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   }
   auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
   const std::string tool = t_info.tool;
-  auto job = [this, call, ctx, request, slot, id, tool]() mutable {
-    std::string reply = jsonrpc::serialize(dispatcher_.call_tool(request, *ctx));
+  auto job = [this, call, ctx, request, slot, id, tool, modern]() mutable {
+    std::string reply = jsonrpc::serialize(modern ? modern_.call_tool(request, *ctx) : dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
     {
       std::lock_guard lock(mutex_);

@@ -24,6 +24,7 @@
 #include "common/status.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
+#include "mcp/modern_era.hpp"
 #include "mcp/worker_pool.hpp"
 
 namespace httplib {
@@ -84,8 +85,11 @@ class McpHttpServer {
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
   void handle_post(const httplib::Request& req, httplib::Response& res);
-  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res);
-  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
+  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res,
+                      bool modern = false);
+  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
+                  bool modern);
+  bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
@@ -93,6 +97,7 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
+  mcp::ModernEra modern_{dispatcher_};  // 2026-07-28 POSTs: no session, the version in each request
   Metrics metrics_;
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
