@@ -106,7 +106,7 @@ class ModernCallContext final : public CallContext {
       return *it;
     }
     asks_[key] = Json{{"method", method}, {"params", std::move(ask)}};
-    return Status(Code::kAborted, "input required: " + method);
+    return Status(Code::kFailedPrecondition, "input required: " + method);
   }
 
   bool needs_input() const { return !asks_.empty(); }

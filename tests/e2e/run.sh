@@ -49,7 +49,7 @@ if [ -z "$P" ]; then FAIL=$((FAIL + 1)); else PASS=$((PASS + P)); FAIL=$((FAIL +
 echo "e2e: node tests took $((T1 - T0)) s"
 
 if [ "${E2E_SKIP_CONFORMANCE:-0}" != 1 ]; then
-  for mode in stable next stable-stdio; do
+  for mode in stable next modern stable-stdio; do
     T=$(date +%s)
     # stable/next: directly against `serve --http`; stable-stdio: the stdio server through the bridge.
     if [ "$mode" = stable-stdio ]; then run=(env CONFORMANCE_TRANSPORT=stdio CONFORMANCE_OUT="$OUT/conformance-stdio" "$HERE/run-conformance.sh" stable)
@@ -59,7 +59,7 @@ if [ "${E2E_SKIP_CONFORMANCE:-0}" != 1 ]; then
     else
       FAIL=$((FAIL + 1)); echo "e2e: FAILED conformance $mode ($(( $(date +%s) - T )) s):"; tail -40 "$OUT/conformance-$mode.txt"
     fi
-    [ "$mode" = next ] && grep '^conformance-next:' "$OUT/conformance-$mode.txt"
+    case "$mode" in next|modern) grep "^conformance-$mode:" "$OUT/conformance-$mode.txt" ;; esac
   done
 fi
 
