@@ -59,7 +59,7 @@ int run(int argc, char** argv) {
 
   auto add_serve_options = [&](CLI::App* cmd) {
     cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
-    cmd->add_flag_callback("--no-export-tools", [&serve] { serve.export_tools = false; }, "do not serve export and query_export");
+    cmd->add_flag_callback("--no-export-tools", [&serve] { serve.export_tools = false; }, "do not serve export and query_export (never served on --http: they write files on the server)");
     cmd->add_option("--exports-dir", serve.exports_dir, "where export writes files (default $XDG_DATA_HOME/fini-mcp/exports)");
     cmd->add_option("--skills", serve.skills_dir, "skills directory served as prompts/resources (default: installed skills)");
     cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");

@@ -133,13 +133,17 @@ int run_serve(const ServeOptions& options) {
   // Termination signals are awaited by the SignalWatcher (no async handlers); block them before
   // any thread starts.
   sigset_t signals = block_termination_signals();
-  auto core = build_server_core(options);
+  ServeOptions effective = options;
+  // export writes files on the serving machine and query_export reads them back: meaningless to a
+  // remote user, and a stateless replica cannot find the file another replica wrote.
+  if (!options.http.empty()) effective.export_tools = false;
+  auto core = build_server_core(effective);
   if (!core.ok()) {
     std::cerr << "fini-mcp: " << core.status().message() << "\n";
     return exit_code_for(core.status());
   }
-  if (!options.http.empty()) return serve_http(options, **core, signals);
-  return serve_stdio(options, **core, signals);
+  if (!options.http.empty()) return serve_http(effective, **core, signals);
+  return serve_stdio(effective, **core, signals);
 }
 
 }  // namespace fini::cli

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { E2E_DIR, KEYS, TOOL_COUNT, scratchDir, sleep } from './lib/env.mjs';
+import { E2E_DIR, KEYS, LOCAL_TOOLS, MANIFEST_COUNT, scratchDir, sleep } from './lib/env.mjs';
 import { connectHttp, post, startHttpServer } from './lib/http.mjs';
 import { resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
@@ -52,7 +52,9 @@ describe('Streamable HTTP with the SDK client', () => {
     const c = await connectHttp(srv.url, KEYS.rw);
     try {
       const { tools } = await c.client.listTools();
-      assert.equal(tools.length, TOOL_COUNT);
+      // Every manifest; not the local export tools (they write files on the server: stdio only).
+      assert.equal(tools.length, MANIFEST_COUNT);
+      for (const name of LOCAL_TOOLS) assert.ok(!tools.some((x) => x.name === name), `${name} is not served over HTTP`);
       const call = async (name, args) => {
         const mark = sim.mark();
         const r = await c.client.callTool({ name, arguments: args });
@@ -257,7 +259,7 @@ describe('HTTPS', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: E2E_DIR, env: { ...process.env, NODE_EXTRA_CA_CERTS: pki.caFile, URL: s.url, KEY: KEYS.rw }, encoding: 'utf8', timeout: 30000,
     });
-    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { tools: TOOL_COUNT, isError: false });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)), { tools: MANIFEST_COUNT, isError: false });
   });
 
   test('Claude Code: `claude mcp add --transport http … --header Authorization` → `claude mcp list` shows it connected', async () => {
