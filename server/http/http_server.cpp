@@ -381,8 +381,8 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const auto* note = std::get_if<jsonrpc::Notification>(&message);
   const std::optional<std::string> version =
       req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
-  const bool modern = (request != nullptr && is_modern_post(version, request->method, request->params)) ||
-                      (note != nullptr && is_modern_post(version, note->method, note->params));
+  const bool modern = (request != nullptr && is_modern_post(version, request->params)) ||
+                      (note != nullptr && is_modern_post(version, note->params));
   if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
     reject(res, 400, "protocol_version",
            "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "

@@ -31,9 +31,9 @@ std::optional<std::string> named(const jsonrpc::Request& request) {
 
 }  // namespace
 
-bool is_modern_post(const std::optional<std::string>& version_header, const std::string& method, const Json& params) {
+bool is_modern_post(const std::optional<std::string>& version_header, const Json& params) {
   if (version_header && modern::is_modern_version(*version_header)) return true;
-  return method == "server/discover" || modern::is_modern(params);
+  return modern::is_modern(params);
 }
 
 std::optional<std::string> decode_header_value(std::string_view value) {

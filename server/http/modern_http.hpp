@@ -20,9 +20,8 @@ struct ModernHeaders {
 };
 
 // A POST is modern when its MCP-Protocol-Version names a modern revision or its body carries
-// the modern _meta marker (or is server/discover); everything else is the legacy transport.
-bool is_modern_post(const std::optional<std::string>& version_header, const std::string& method,
-                    const jsonrpc::Json& params);
+// the modern _meta marker; everything else is the legacy transport.
+bool is_modern_post(const std::optional<std::string>& version_header, const jsonrpc::Json& params);
 // The error a modern request's headers earn, or nullopt.
 std::optional<jsonrpc::Error> check_modern_headers(const ModernHeaders& headers, const jsonrpc::Request& request);
 // An Mcp-Name / Mcp-Param value: "=?base64?…?=" decoded, anything else as is; nullopt when the

@@ -124,7 +124,7 @@ class ModernCallContext final : public CallContext {
 }  // namespace
 
 bool ModernEra::is_modern(const jsonrpc::Request& request) {
-  return request.method == "server/discover" || modern::is_modern(request.params);
+  return modern::is_modern(request.params);
 }
 
 std::optional<Json> ModernEra::check(const jsonrpc::Request& request) const {

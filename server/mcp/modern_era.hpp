@@ -24,8 +24,9 @@ class ModernEra {
  public:
   explicit ModernEra(Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
 
-  // Whether a request is served by this era: its _meta names a protocol version, or it is
-  // server/discover (a modern-only method, whose missing _meta must be reported as such).
+  // Whether a request is served by this era: its _meta names a protocol version (the stdio
+  // binding's rule; HTTP also looks at the MCP-Protocol-Version header, see http/modern_http).
+  // A server/discover without that _meta is a legacy message: -32601, as before.
   static bool is_modern(const jsonrpc::Request& request);
   // The error reply for a request that must not run (bad _meta, unsupported version, a method
   // this era does not have), or nullopt.

@@ -62,11 +62,11 @@ TEST(ModernDetection, PerMessage) {
   EXPECT_FALSE(ModernEra::is_modern(req(1, "initialize", {{"protocolVersion", "2025-11-25"}})));
   EXPECT_FALSE(ModernEra::is_modern(req(1, "tools/list", {{"_meta", {{"progressToken", 1}}}})));
   EXPECT_TRUE(ModernEra::is_modern(req(1, "tools/list", {{"_meta", meta()}})));
-  EXPECT_TRUE(ModernEra::is_modern(req(1, "server/discover", nullptr)));  // modern-only method
+  EXPECT_FALSE(ModernEra::is_modern(req(1, "server/discover", nullptr)));  // legacy: -32601 as before
 }
 
 TEST_F(ModernEraTest, MetaErrorsInTheRevisionsOrder) {
-  EXPECT_EQ(run(req(1, "server/discover", Json::object()))["error"]["code"], -32602);
+  EXPECT_EQ(run(req(1, "server/discover", Json::object()))["error"]["code"], -32602);  // once routed here
   EXPECT_EQ(run(req(2, "tools/list", {{"_meta", {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}}}}))["error"]["code"], -32602);
   Json m = meta();
   m["io.modelcontextprotocol/protocolVersion"] = "v999.0.0";

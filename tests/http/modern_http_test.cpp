@@ -15,11 +15,11 @@ Json meta(const std::string& version = "2026-07-28") {
 jsonrpc::Request call(Json params) { return jsonrpc::Request{7, "tools/call", std::move(params)}; }
 
 TEST(ModernHttp, WhichPostsAreModern) {
-  EXPECT_TRUE(is_modern_post(std::string("2026-07-28"), "tools/list", Json::object()));
-  EXPECT_TRUE(is_modern_post(std::string("v999.0.0"), "server/discover", Json{{"_meta", meta("v999.0.0")}}));
-  EXPECT_TRUE(is_modern_post(std::nullopt, "tools/list", Json{{"_meta", meta()}}));
-  EXPECT_FALSE(is_modern_post(std::string("2025-11-25"), "initialize", Json{{"protocolVersion", "2025-11-25"}}));
-  EXPECT_FALSE(is_modern_post(std::string("1999-01-01"), "ping", nullptr));  // legacy path: 400 there
+  EXPECT_TRUE(is_modern_post(std::string("2026-07-28"), Json::object()));
+  EXPECT_TRUE(is_modern_post(std::string("v999.0.0"), Json{{"_meta", meta("v999.0.0")}}));
+  EXPECT_TRUE(is_modern_post(std::nullopt, Json{{"_meta", meta()}}));
+  EXPECT_FALSE(is_modern_post(std::string("2025-11-25"), Json{{"protocolVersion", "2025-11-25"}}));
+  EXPECT_FALSE(is_modern_post(std::string("1999-01-01"), nullptr));  // legacy path: 400 there
 }
 
 TEST(ModernHttp, HeaderChecksInOrder) {
