@@ -198,8 +198,9 @@ Json ModernEra::finish(const jsonrpc::Request& request, Json reply) const {
 
 Json ModernEra::discover(const jsonrpc::Request& request) const {
   // Only what the handlers do in this era: no list_changed (there is no subscriptions/listen),
-  // no subscribe, no completions. Logging: per request through _meta.
-  Json capabilities{{"tools", Json::object()}, {"logging", Json::object()}};
+  // no subscribe, no completions, no logging (no tool logs to the client; the process log stays
+  // on stderr, and a _meta logLevel is accepted and checked all the same).
+  Json capabilities{{"tools", Json::object()}};
   if (dispatcher_.knows("prompts/list")) capabilities["prompts"] = Json::object();
   if (dispatcher_.knows("resources/list")) capabilities["resources"] = Json::object();
   Json versions = Json::array();

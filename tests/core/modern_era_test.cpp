@@ -92,6 +92,7 @@ TEST_F(ModernEraTest, DiscoverAndListsCarryTheRevisionsFields) {
   EXPECT_NE(std::find(d["supportedVersions"].begin(), d["supportedVersions"].end(), "2025-11-25"), d["supportedVersions"].end());
   EXPECT_TRUE(d["capabilities"].contains("tools"));
   EXPECT_TRUE(d["capabilities"].contains("resources"));
+  EXPECT_FALSE(d["capabilities"].contains("logging"));
   EXPECT_FALSE(d["capabilities"].contains("prompts"));  // no prompt provider here
   EXPECT_EQ(d["instructions"], "Use the tools.");
   EXPECT_EQ(d["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "fini-mcp");

@@ -268,10 +268,22 @@ describe('modern era over --http', () => {
     assert.match(String(noKey.reply.id), /^m\d+$/, 'a modern error echoes the request id');
   });
 
-  test('progress rides the call\'s own SSE stream', async () => {
-    const c = modernHttp(srv.url, KEYS.rw);
-    const out = await c.request('tools/call', { name: 'list_agents', arguments: {} }, { meta: { progressToken: 'p1' } });
-    assertComplete(out, 'list_agents with progress');
-    for (const n of out.notes) assert.equal(n.method, 'notifications/progress');
+  test('a slow call streams progress on its own SSE stream before the result', async () => {
+    const slowSim = await startSim({ dir, args: ['--latency-ms', '1500'] });
+    const slow = await startHttpServer({ dir, args: ['--base-url', slowSim.url] });
+    try {
+      const out = await modernHttp(slow.url, KEYS.rw).request('tools/call', { name: 'list_agents', arguments: {} }, { meta: { progressToken: 'p1' } });
+      assert.equal(out.headers.get('content-type'), 'text/event-stream');
+      assert.ok(!assertComplete(out, 'list_agents with progress').isError);
+      assert.ok(out.notes.length >= 1, 'progress arrived before the result');
+      for (const n of out.notes) {
+        assert.equal(n.method, 'notifications/progress');
+        assert.equal(n.params.progressToken, 'p1');
+      }
+      assert.match(out.notes[0].params.message, /waiting for Fini/);
+    } finally {
+      assert.equal((await slow.stop()).code, 0);
+      await slowSim.stop({ force: true });
+    }
   });
 });

