@@ -146,9 +146,8 @@ struct McpHttpServer::Call {
 
 class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
  public:
-  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token, bool stream)
-      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)),
-        stream_(stream) {}
+  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token)
+      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
   const CancelToken& cancel_token() const override { return call_->cancel; }
   const std::string* call_key() const override { return &key_; }
   void upstream_answered(int status) override { call_->upstream_status = status; }
@@ -163,14 +162,6 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
     call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification("notifications/progress", params))));
     call_->cv.notify_all();
   }
-  // Notifications about this call (modern per-request logs) ride its SSE stream, if it has one.
-  void notify(const std::string& method, const Json& params) override {
-    if (!stream_) return;
-    std::lock_guard lock(call_->mutex);
-    if (call_->reply) return;
-    call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification(method, params))));
-    call_->cv.notify_all();
-  }
 
  private:
   mcp::ClientInfo client_;  // stateless: no declared capabilities (no elicitation)
@@ -178,7 +169,6 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
   std::string key_;
   Json progress_token_;
   double last_progress_ = -std::numeric_limits<double>::infinity();
-  bool stream_ = false;
 };
 
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
@@ -306,6 +296,24 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
+// Whether a POST speaks 2026-07-28 (true) or a legacy revision (false), after the checks its
+// era makes before anything runs; nullopt: already answered (400/404).
+std::optional<bool> McpHttpServer::era_of(const httplib::Request& req, const jsonrpc::Request* request,
+                                          const jsonrpc::Notification* note, httplib::Response& res) {
+  const std::optional<std::string> version =
+      req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
+  const bool modern = (request != nullptr && is_modern_post(version, request->params)) ||
+                      (note != nullptr && is_modern_post(version, note->params));
+  if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
+    reject(res, 400, "protocol_version",
+           "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
+           "2025-03-26, 2024-11-05).");
+    return std::nullopt;
+  }
+  if (modern && request != nullptr && !check_modern(req, *request, res)) return std::nullopt;
+  return modern;
+}
+
 // A modern POST's headers and _meta (2026-07-28 order), then its routing; false: answered.
 bool McpHttpServer::check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res) {
   auto header = [&](const char* name) -> std::optional<std::string> {
@@ -379,17 +387,9 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   }
   const auto* request = std::get_if<jsonrpc::Request>(&message);
   const auto* note = std::get_if<jsonrpc::Notification>(&message);
-  const std::optional<std::string> version =
-      req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
-  const bool modern = (request != nullptr && is_modern_post(version, request->params)) ||
-                      (note != nullptr && is_modern_post(version, note->params));
-  if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
-    reject(res, 400, "protocol_version",
-           "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
-           "2025-03-26, 2024-11-05).");
-    return;
-  }
-  if (modern && request != nullptr && !check_modern(req, *request, res)) return;
+  const auto era = era_of(req, request, note, res);
+  if (!era) return;
+  const bool modern = *era;
   if (request != nullptr) {
     t_info.rpc = request->method;
     if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
@@ -458,8 +458,8 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
     if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) token = *t;
   }
   // SSE only when there may be something to stream before the result and the client takes it.
-  const bool stream = sse && (!token.is_null() || (modern && wants_logs(request.params)));
-  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json(), stream);
+  const bool stream = sse && !token.is_null();
+  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json());
   call->request_id = request.id.dump();
   call->key = key;
   std::uint64_t id = 0;

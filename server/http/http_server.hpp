@@ -5,6 +5,8 @@
 // progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
 // mcp::Dispatcher; each request carries its caller's Fini key (Authorization: Bearer) in its
 // CallContext for that request only. Also /healthz, /readyz and /metrics.
+// Revision 2026-07-28 on the same endpoint: a POST whose MCP-Protocol-Version or _meta names it
+// is checked by http/modern_http (headers) and served by mcp::ModernEra (no session either way).
 // Safety: Origin/Host checks (DNS rebinding), a body limit, socket timeouts, a cap on requests in
 // flight (503 + Retry-After beyond it) and a bounded thread pool whose overflow is answered 503
 // rather than queued. A client that disconnects cancels its call (and the upstream request).
@@ -18,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -89,6 +92,8 @@ class McpHttpServer {
                       bool modern = false);
   void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
                   bool modern);
+  std::optional<bool> era_of(const httplib::Request& req, const jsonrpc::Request* request,
+                             const jsonrpc::Notification* note, httplib::Response& res);
   bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);

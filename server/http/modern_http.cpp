@@ -74,10 +74,4 @@ std::optional<Error> check_modern_headers(const ModernHeaders& headers, const js
   return std::nullopt;
 }
 
-bool wants_logs(const Json& params) {
-  if (!params.is_object()) return false;
-  auto meta = params.find("_meta");
-  return meta != params.end() && meta->is_object() && meta->contains(modern::kLogLevelKey);
-}
-
 }  // namespace fini::http

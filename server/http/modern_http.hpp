@@ -27,7 +27,5 @@ std::optional<jsonrpc::Error> check_modern_headers(const ModernHeaders& headers,
 // An Mcp-Name / Mcp-Param value: "=?base64?…?=" decoded, anything else as is; nullopt when the
 // sentinel wraps invalid base64.
 std::optional<std::string> decode_header_value(std::string_view value);
-// Whether the request opts into log notifications (_meta logLevel): its reply may stream.
-bool wants_logs(const jsonrpc::Json& params);
 
 }  // namespace fini::http
