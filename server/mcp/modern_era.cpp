@@ -102,7 +102,9 @@ class ModernCallContext final : public CallContext {
     // the call asked before it.
     const std::string key = "fini-" + digest_params(Json{{"method", method}, {"params", ask}}).substr(0, 16);
     if (auto it = answers_.find(key); it != answers_.end() && valid_answer(method, *it)) {
-      used_[key] = *it;
+      // A URL-mode answer has no content (the user acted on the page): carry only the action,
+      // so nothing a client pasted into it is ever sealed into a requestState.
+      used_[key] = ask.is_object() && ask.value("mode", "") == "url" ? Json{{"action", (*it)["action"]}} : *it;
       return *it;
     }
     asks_[key] = Json{{"method", method}, {"params", std::move(ask)}};
