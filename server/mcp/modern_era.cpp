@@ -88,7 +88,10 @@ class ModernCallContext final : public CallContext {
   }
   const ClientInfo& client() const override { return meta_.client; }
   const std::string* call_key() const override { return inner_.call_key(); }
-  void upstream_answered(int status) override { inner_.upstream_answered(status); }
+  void upstream_answered(int status) override {
+    reached_upstream_ = true;
+    inner_.upstream_answered(status);
+  }
   void notify(const std::string& method, const Json& params) override {
     // URL elicitation completes by the client's retry in this era; nothing to announce.
     if (method == "notifications/elicitation/complete") return;
@@ -111,7 +114,10 @@ class ModernCallContext final : public CallContext {
     return Status(Code::kFailedPrecondition, "input required: " + method);
   }
 
-  bool needs_input() const { return !asks_.empty(); }
+  // An ask went unanswered and nothing reached Fini: the call can be repeated with the answers.
+  // (Had the pipeline gone on and sent something, its real result stands: a retry must never
+  // send twice.)
+  bool needs_input() const { return !asks_.empty() && !reached_upstream_; }
   const Json& asks() const { return asks_; }
   const Json& used() const { return used_; }
 
@@ -121,6 +127,7 @@ class ModernCallContext final : public CallContext {
   Json answers_;
   Json asks_ = Json::object();
   Json used_ = Json::object();
+  bool reached_upstream_ = false;
 };
 
 }  // namespace

@@ -15,6 +15,13 @@ class AskingTools final : public ToolProvider {
  public:
   std::vector<Json> list_tools() const override { return {Json{{"name", "ask"}, {"inputSchema", {{"type", "object"}}}}}; }
   Result<Json> call_tool(const std::string& name, const Json& args, CallContext& ctx) override {
+    if (name == "reckless") {  // asks, then goes on whatever the answer (and reaches "Fini")
+      (void)ctx.request("elicitation/create", Json{{"mode", "form"}, {"message", "Sure?"}, {"requestedSchema", {{"type", "object"}}}},
+                        std::chrono::seconds(1));
+      ctx.upstream_answered(200);
+      ++done;
+      return Json{{"content", Json::array({{{"type", "text"}, {"text", "sent"}}})}};
+    }
     if (name != "ask") return Status(Code::kNotFound, "Unknown tool: " + name);
     if (!ctx.client().elicitation_form) return Json{{"content", Json::array({{{"type", "text"}, {"text", "no form"}}})}};
     const Json question{{"mode", "form"}, {"message", "Delete " + args.value("what", std::string("?")) + "?"},
@@ -142,6 +149,15 @@ TEST_F(ModernEraTest, AnAskBecomesInputRequiredAndTheRetryCompletes) {
   Json invalid = retry;
   invalid["inputResponses"][key] = 42;  // not an ElicitResult: ask again
   EXPECT_EQ(run(req(6, "tools/call", invalid))["result"]["resultType"], "input_required");
+  EXPECT_EQ(tools_.done, 1);
+}
+
+TEST_F(ModernEraTest, ACallThatReachedUpstreamKeepsItsRealResult) {
+  // Asking for a retry after something was sent could send it twice: the real result stands.
+  const Json caps{{"elicitation", {{"form", Json::object()}}}};
+  Json r = run(req(1, "tools/call", {{"name", "reckless"}, {"_meta", meta(caps)}}))["result"];
+  EXPECT_EQ(r["resultType"], "complete");
+  EXPECT_EQ(r["content"][0]["text"], "sent");
   EXPECT_EQ(tools_.done, 1);
 }
 
