@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <cctype>
@@ -22,8 +23,9 @@ constexpr std::size_t kMaxState = 16 * 1024;  // a state beyond this is not one 
 
 const std::string& secret() {
   static const std::string value = [] {
-    if (const char* env = std::getenv("FINI_MCP_STATE_SECRET"); env != nullptr && std::string(env).size() >= 16) {
-      return std::string(env);
+    if (const char* env = std::getenv("FINI_MCP_STATE_SECRET"); env != nullptr) {
+      if (std::string(env).size() >= 16) return std::string(env);
+      spdlog::warn("FINI_MCP_STATE_SECRET is shorter than 16 characters; using a random per-process secret");
     }
     std::string random(32, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(random.data()), static_cast<int>(random.size())) != 1) {

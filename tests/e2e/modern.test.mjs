@@ -247,6 +247,20 @@ describe('modern era over --http', () => {
     assert.ok(c.posts.every((p) => p.status === 200), 'every modern answer above was 200');
   });
 
+  test('a requestState is bound to its caller: another key cannot use it', async () => {
+    const args = { name: 'publish_rule_draft', arguments: { ruleId: RULE_DRAFT, agentIds: [AGENT] } };
+    const form = { elicitation: { form: {} } };
+    const asked = await modernHttp(srv.url, KEYS.rw).request('tools/call', args, { capabilities: form });
+    const ir = asked.reply.result;
+    assert.equal(ir.resultType, 'input_required');
+    const [key] = Object.keys(ir.inputRequests);
+    const mark = sim.mark();
+    const stolen = await modernHttp(srv.url, KEYS.globexRw).raw('tools/call', { ...args,
+      inputResponses: { [key]: { action: 'accept', content: { confirm: true } } }, requestState: ir.requestState, _meta: modernMeta(form) });
+    assert.equal(stolen.reply.error?.code, -32602, JSON.stringify(stolen.reply));
+    assert.equal(sent(sim.entries().slice(mark), 'POST', '/publish').length, 0);
+  });
+
   test('header and version rules: 400/-32020, 400/-32022, 404/-32601, 401 with the id', async () => {
     const wrongName = await modernHttp(srv.url, KEYS.rw, { headers: { 'mcp-name': 'delete_agent' } })
       .request('tools/call', { name: 'list_agents', arguments: {} });
