@@ -15,6 +15,7 @@
 #include "http/accept_hook.hpp"
 #include "http/disconnect_watch.hpp"
 #include "http/guards.hpp"
+#include "http/modern_http.hpp"
 #include "http/refuser.hpp"
 #include "jsonrpc/message.hpp"
 #include "rest/redact.hpp"
@@ -336,12 +337,46 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
     reject(res, 415, "content_type", "Unsupported Media Type: the body must be application/json.");
     return false;
   }
-  if (!protocol_version(req.get_header_value("MCP-Protocol-Version"), req.has_header("MCP-Protocol-Version"))) {
-    reject(res, 400, "protocol_version",
-           "Bad Request: unsupported MCP-Protocol-Version (supported: 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05).");
-    return false;
-  }
   return true;
+}
+
+// Whether a POST speaks 2026-07-28 (true) or a legacy revision (false), after the checks its
+// era makes before anything runs; nullopt: already answered (400/404).
+std::optional<bool> McpHttpServer::era_of(const httplib::Request& req, const jsonrpc::Request* request,
+                                          const jsonrpc::Notification* note, httplib::Response& res) {
+  const std::optional<std::string> version =
+      req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
+  const bool modern = (request != nullptr && is_modern_post(version, request->params)) ||
+                      (note != nullptr && is_modern_post(version, note->params));
+  if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
+    reject(res, 400, "protocol_version",
+           "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
+           "2025-03-26, 2024-11-05).");
+    return std::nullopt;
+  }
+  if (modern && request != nullptr && !check_modern(req, *request, res)) return std::nullopt;
+  return modern;
+}
+
+// A modern POST's headers and _meta (2026-07-28 order), then its routing; false: answered.
+bool McpHttpServer::check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res) {
+  auto header = [&](const char* name) -> std::optional<std::string> {
+    if (!req.has_header(name)) return std::nullopt;
+    return req.get_header_value(name);
+  };
+  std::optional<Json> reply;
+  if (auto bad = check_modern_headers(ModernHeaders{header("MCP-Protocol-Version"), header("Mcp-Method"), header("Mcp-Name")},
+                                      request)) {
+    reply = jsonrpc::make_error(request.id, *bad);
+  } else {
+    reply = modern_.check(request);
+  }
+  if (!reply) return true;
+  const int code = (*reply)["error"].value("code", 0);
+  res.status = code == jsonrpc::kMethodNotFound ? 404 : 400;
+  res.set_content(jsonrpc::serialize(*reply), "application/json");
+  metrics_.rejected(code == jsonrpc::kMethodNotFound ? "method_not_found" : "modern_request");
+  return false;
 }
 
 namespace {
@@ -395,6 +430,10 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     return;
   }
   const auto* request = std::get_if<jsonrpc::Request>(&message);
+  const auto* note = std::get_if<jsonrpc::Notification>(&message);
+  const auto era = era_of(req, request, note, res);
+  if (!era) return;
+  const bool modern = *era;
   if (request != nullptr) {
     t_info.rpc = request->method;
     if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
@@ -408,14 +447,18 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
     res.set_header("WWW-Authenticate", has_auth ? "Bearer error=\"invalid_token\"" : "Bearer");
-    reject(res, 401, "unauthorized",
-           has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
-                    : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.",
-           -32001);
+    const std::string why = has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
+                                     : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.";
+    reject(res, 401, "unauthorized", why, -32001);
+    // A modern client tells a recognised error from a legacy server's by the body: echo the id.
+    if (modern && request != nullptr) {
+      res.set_content(jsonrpc::serialize(jsonrpc::make_error(request->id, jsonrpc::Error{-32001, why, nullptr})),
+                      "application/json");
+    }
     return;
   }
   if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
-    if (const auto* note = std::get_if<jsonrpc::Notification>(&message); note != nullptr && key) cancel_call(*note, *key);
+    if (note != nullptr && key) cancel_call(*note, *key);
     res.status = 202;
     return;
   }
@@ -431,13 +474,13 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   metrics_.in_flight_add(1);
   t_info.counted = true;
   const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  handle_request(*request, key ? &*key : nullptr, sse, res);
+  handle_request(*request, key ? &*key : nullptr, sse, res, modern);
 }
 
 void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
-                                   httplib::Response& res) {
+                                   httplib::Response& res, bool modern) {
   if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
-    start_call(request, *key, sse, res);  // takes over the slot
+    start_call(request, *key, sse, res, modern);  // takes over the slot
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
@@ -446,7 +489,8 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
   mcp::Caller caller;
   caller.context = &ctx;  // tools/list shows what this key may do
   // logging/setLevel: accepted; a stateless server has no session to keep a level for.
-  Json reply = dispatcher_.handle(request, caller);
+  Json reply = modern ? modern_.handle(request, ctx) : dispatcher_.handle(request, caller);
+  if (modern) res.status = mcp::ModernEra::http_status(reply);
   res.set_content(jsonrpc::serialize(reply), "application/json");
 }
 
@@ -454,11 +498,11 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
 // the reply back cost more CPU than the call itself. The disconnect watch stands in for the
 // connection thread, which cannot look at its socket while it runs the call.
 void McpHttpServer::run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id,
-                               const std::string& tool, httplib::Response& res) {
+                               const std::string& tool, httplib::Response& res, bool modern) {
   std::string reply;
   {
     const auto watched = watch_->watch(t_conn_sock, id);
-    reply = jsonrpc::serialize(dispatcher_.call_tool(request, ctx));
+    reply = jsonrpc::serialize(modern ? modern_.call_tool(request, ctx) : dispatcher_.call_tool(request, ctx));
   }
   const int upstream = call.upstream_status.load();
   if (upstream >= 0) metrics_.upstream_done(tool, upstream);
@@ -472,7 +516,7 @@ void McpHttpServer::run_inline(const jsonrpc::Request& request, Call& call, Call
 }
 
 void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
-                               httplib::Response& res) {
+                               httplib::Response& res, bool modern) {
   auto call = std::make_shared<Call>();
   Json token;
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
@@ -492,11 +536,11 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
   const std::string tool = t_info.tool;
   if (!stream && t_conn_sock >= 0) {
-    run_inline(request, *call, *ctx, id, tool, res);
+    run_inline(request, *call, *ctx, id, tool, res, modern);
     return;  // the slot is released here, before httplib writes the reply
   }
-  auto job = [this, call, ctx, request, slot, id, tool]() mutable {
-    std::string reply = jsonrpc::serialize(dispatcher_.call_tool(request, *ctx));
+  auto job = [this, call, ctx, request, slot, id, tool, modern]() mutable {
+    std::string reply = jsonrpc::serialize(modern ? modern_.call_tool(request, *ctx) : dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
     {
       std::lock_guard lock(mutex_);

@@ -5,6 +5,8 @@
 // progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
 // mcp::Dispatcher; each request carries its caller's Fini key (Authorization: Bearer) in its
 // CallContext for that request only. Also /healthz, /readyz and /metrics.
+// Revision 2026-07-28 on the same endpoint: a POST whose MCP-Protocol-Version or _meta names it
+// is checked by http/modern_http (headers) and served by mcp::ModernEra (no session either way).
 // Safety: Origin/Host checks (DNS rebinding), a body limit, socket timeouts, a cap on requests in
 // flight (503 + Retry-After beyond it) and a bounded thread pool whose overflow is answered 503
 // rather than queued. A client that disconnects cancels its call (and the upstream request).
@@ -18,12 +20,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "common/status.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
+#include "mcp/modern_era.hpp"
 #include "mcp/worker_pool.hpp"
 
 namespace httplib {
@@ -87,10 +91,15 @@ class McpHttpServer {
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
   void handle_post(const httplib::Request& req, httplib::Response& res);
-  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res);
-  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
+  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res,
+                      bool modern = false);
+  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
+                  bool modern);
+  std::optional<bool> era_of(const httplib::Request& req, const jsonrpc::Request* request,
+                             const jsonrpc::Notification* note, httplib::Response& res);
+  bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
   void run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id, const std::string& tool,
-                  httplib::Response& res);
+                  httplib::Response& res, bool modern);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
@@ -99,6 +108,7 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
+  mcp::ModernEra modern_{dispatcher_};  // 2026-07-28 POSTs: no session, the version in each request
   Metrics metrics_;
   std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;

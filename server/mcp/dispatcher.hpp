@@ -64,6 +64,7 @@ class Dispatcher {
   void set_resources(ResourceProvider* resources);
 
   bool knows(const std::string& method) const { return methods_.count(method) > 0; }
+  const DispatchOptions& options() const { return options_; }
   // tools/call is the one method that runs a tool: transports run it where they want (a worker,
   // a request thread) after check_call accepted its params on the reading thread.
   static bool is_tool_call(const std::string& method) { return method == "tools/call"; }

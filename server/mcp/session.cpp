@@ -21,6 +21,7 @@ struct Session::InFlight {
   std::mutex mutex;  // guards done/last_progress so progress never follows the reply
   bool done = false;
   Json progress_token;  // null: no progress requested
+  bool modern = false;  // a 2026-07-28 request: runs through the modern adapter
   double last_progress = -std::numeric_limits<double>::infinity();
 };
 
@@ -244,6 +245,9 @@ std::optional<Json> Session::handle_request(const jsonrpc::Request& request) {
   if (!request.params.is_null() && !request.params.is_object()) {
     return make_error(request.id, Error{jsonrpc::kInvalidParams, "Invalid params: params must be an object", nullptr});
   }
+  // Era per message (2026-07-28 stdio binding): a modern request is served statelessly, whether
+  // or not a legacy session was initialized in this process.
+  if (ModernEra::is_modern(request)) return handle_modern(request);
   if (method == "initialize") {
     if (state_.load() != State::kNew) {
       return make_error(request.id, Error{jsonrpc::kInvalidRequest, "Invalid Request: already initialized", nullptr});
@@ -277,9 +281,22 @@ std::optional<Json> Session::handle_request(const jsonrpc::Request& request) {
   return dispatcher_.handle(request, caller);
 }
 
-void Session::start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch) {
+std::optional<Json> Session::handle_modern(const jsonrpc::Request& request) {
+  if (auto bad = modern_.check(request)) return bad;
+  if (Dispatcher::is_tool_call(request.method)) {
+    if (auto bad = dispatcher_.check_call(request)) return modern_.finish(request, *bad);
+    start_tool_call(request, nullptr, /*modern=*/true);
+    return std::nullopt;
+  }
+  ClientInfo none;  // the request's own capabilities are the adapter's business
+  BasicCallContext ctx(none);
+  return modern_.handle(request, ctx);
+}
+
+void Session::start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch, bool modern) {
   auto state = std::make_shared<InFlight>();
   state->id = request.id;
+  state->modern = modern;
   state->batch = std::move(batch);
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
     if (auto token = meta->find("progressToken");
@@ -315,7 +332,7 @@ void Session::run_tool_call(const std::shared_ptr<InFlight>& state, const std::s
     return;
   }
   Context ctx(*this, state);
-  finish(key, dispatcher_.call_tool(request, ctx));
+  finish(key, state->modern ? modern_.call_tool(request, ctx) : dispatcher_.call_tool(request, ctx));
 }
 
 void Session::deliver(InFlight& state, const Json& reply) {

@@ -21,6 +21,7 @@
 #include "jsonrpc/message.hpp"
 #include "jsonrpc/writer.hpp"
 #include "mcp/dispatcher.hpp"
+#include "mcp/modern_era.hpp"
 #include "mcp/providers.hpp"
 #include "mcp/worker_pool.hpp"
 
@@ -83,10 +84,11 @@ class Session {
   void handle_line(const std::string& line);
   std::optional<Json> handle_message(const jsonrpc::Message& message, bool in_batch);
   std::optional<Json> handle_request(const jsonrpc::Request& request);
+  std::optional<Json> handle_modern(const jsonrpc::Request& request);
   void handle_notification(const jsonrpc::Notification& notification);
   void handle_response(const jsonrpc::Response& response);
 
-  void start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch = nullptr);
+  void start_tool_call(const jsonrpc::Request& request, std::shared_ptr<BatchReply> batch = nullptr, bool modern = false);
   void run_tool_call(const std::shared_ptr<InFlight>& state, const std::string& key, const jsonrpc::Request& request);
   void finish(const std::string& key, const Json& reply);
   void deliver(InFlight& state, const Json& reply);
@@ -103,6 +105,7 @@ class Session {
   std::istream& in_;
   jsonrpc::Writer writer_;
   Dispatcher dispatcher_;  // the method table shared with every other transport
+  ModernEra modern_{dispatcher_};  // 2026-07-28 requests, told apart per message
   WorkerPool pool_;
 
   enum class State { kNew, kInitialized };

