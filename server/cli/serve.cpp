@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/oauth_wiring.hpp"
 #include "cli/server_core.hpp"
 #include "common/fd_input.hpp"
 #include "common/logging.hpp"
@@ -104,6 +105,12 @@ int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) 
   http_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
   http_options.anonymous_discovery = options.anonymous_discovery;
   http_options.access_log = !options.no_access_log;
+  auto auth = make_auth_server(options, core);
+  if (!auth.ok()) {
+    std::cerr << "fini-mcp: " << auth.status().message() << "\n";
+    return exit_code_for(auth.status());
+  }
+  http_options.auth = auth->get();
   http::McpHttpServer server(http_options, dispatcher);
   if (auto bound = server.bind(); !bound.ok()) {
     std::cerr << "fini-mcp: " << bound.message() << "\n";

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cstdio>
@@ -35,6 +36,18 @@ struct RequestInfo {
 };
 thread_local RequestInfo t_info;
 thread_local bool t_overflow = false;  // this connection landed on an overflow thread
+thread_local int t_socket = -1;         // the connection this thread is serving
+
+// Whether the peer of this thread's connection is still there (a handler that waits before it
+// writes anything has no DataSink to ask).
+bool peer_connected() {
+  if (t_socket < 0) return true;
+  pollfd p{t_socket, POLLIN, 0};
+  if (::poll(&p, 1, 0) <= 0) return true;
+  if ((p.revents & (POLLHUP | POLLERR)) != 0) return false;
+  char byte = 0;
+  return ::recv(t_socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+}
 
 // httplib's thread pool queues connections without bound; this one runs at most `threads` of
 // them and hands the rest to a few overflow threads that only answer 503, so a burst is refused
@@ -127,6 +140,12 @@ class ListenerOf final : public Base, public McpHttpServer::Listener {
   // together, a proxy refilling its pool) overflows it and waits out SYN retransmits or fails.
   // listen() again on the bound socket only raises the backlog.
   void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
+  bool process_and_close_socket(socket_t sock) override {
+    t_socket = sock;
+    const bool ok = Base::process_and_close_socket(sock);
+    t_socket = -1;
+    return ok;
+  }
 };
 
 }  // namespace
@@ -149,7 +168,13 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
       : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
   const CancelToken& cancel_token() const override { return call_->cancel; }
   const std::string* call_key() const override { return &key_; }
-  void upstream_answered(int status) override { call_->upstream_status = status; }
+  void upstream_answered(int status) override {
+    {
+      std::lock_guard lock(call_->mutex);
+      call_->upstream_status = status;
+    }
+    call_->cv.notify_all();  // a token call waits for Fini's verdict on the key (refused_key)
+  }
   void progress(double value, std::optional<double> total, const std::string& message) override {
     if (progress_token_.is_null()) return;  // no SSE stream for this call
     Json params{{"progressToken", progress_token_}, {"progress", value}};
@@ -226,8 +251,19 @@ bool McpHttpServer::run() {
 
 void McpHttpServer::install_routes() {
   auto& svr = listener_->server();
-  svr.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+  svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_info = RequestInfo{};
+    // The OAuth pages take a key: on loopback they answer only to loopback Host names (DNS rebinding).
+    const bool oauth_path = req.path.rfind("/.well-known/", 0) == 0 || req.path == "/authorize" ||
+                            req.path == "/token" || req.path == "/register";
+    if (options_.auth != nullptr && oauth_path &&
+        !host_allowed(OriginPolicy{options_.allowed_origins, is_loopback_host(options_.host), port_},
+                      req.get_header_value("Host"))) {
+      res.status = 403;
+      res.set_content("Forbidden: Host is not this loopback server (DNS rebinding protection).\n", "text/plain");
+      metrics_.rejected("host");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (t_overflow) {
       reject(res, 503, "overloaded", "The server is at capacity; retry shortly.", -32000);
       res.set_header("Retry-After", std::to_string(options_.retry_after_s));
@@ -244,6 +280,7 @@ void McpHttpServer::install_routes() {
   };
   svr.Get("/mcp", not_allowed);
   svr.Delete("/mcp", not_allowed);
+  if (options_.auth != nullptr) options_.auth->install(svr);
   svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   svr.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     if (draining_.load()) {
@@ -360,10 +397,19 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   }
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
   const bool has_auth = req.has_header("Authorization");
-  const auto key = bearer_key(req.get_header_value("Authorization"));
+  auto key = bearer_key(req.get_header_value("Authorization"));
+  std::optional<std::string> reauth;  // the key came inside an OAuth access token
+  if (!key && has_auth && options_.auth != nullptr) {
+    if (auto token = bearer_token(req.get_header_value("Authorization"))) {
+      key = options_.auth->open_token(req, *token);
+      if (key) reauth = options_.auth->challenge(req, true);
+    }
+  }
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
-    res.set_header("WWW-Authenticate", has_auth ? "Bearer error=\"invalid_token\"" : "Bearer");
+    res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, has_auth)
+                                       : has_auth                ? "Bearer error=\"invalid_token\""
+                                                                 : "Bearer");
     reject(res, 401, "unauthorized",
            has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
                     : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.",
@@ -387,13 +433,13 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   metrics_.in_flight_add(1);
   t_info.counted = true;
   const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  handle_request(*request, key ? &*key : nullptr, sse, res);
+  handle_request(*request, key ? &*key : nullptr, sse, res, reauth ? &*reauth : nullptr);
 }
 
 void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
-                                   httplib::Response& res) {
+                                   httplib::Response& res, const std::string* reauth) {
   if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
-    start_call(request, *key, sse, res);  // takes over the slot
+    start_call(request, *key, sse, res, reauth);  // takes over the slot
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
@@ -407,7 +453,7 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
 }
 
 void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
-                               httplib::Response& res) {
+                               httplib::Response& res, const std::string* reauth) {
   auto call = std::make_shared<Call>();
   Json token;
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
@@ -453,6 +499,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
                     "application/json");
     return;
   }
+  if (reauth != nullptr && refused_key(call, *reauth, res)) return;
   if (stream) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
@@ -499,6 +546,27 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
           lock.lock();
         }
       });
+}
+
+// A key that came inside an OAuth token and that Fini refuses must send the client back to
+// sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
+// such a call's response starts only once Fini has answered (or the call ended); a client that
+// leaves meanwhile cancels the call as usual.
+bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res) {
+  std::unique_lock lock(call->mutex);
+  auto decided = [&] { return call->reply.has_value() || (call->upstream_status.load() >= 0 && call->upstream_status.load() != 401); };
+  while (!call->cv.wait_for(lock, std::chrono::milliseconds(200), decided)) {
+    if (!peer_connected()) {
+      call->cancel.cancel("the client disconnected");
+      t_info.client_gone = true;
+      break;
+    }
+  }
+  if (!call->reply || call->upstream_status.load() != 401) return false;
+  t_info.upstream_status = 401;
+  res.set_header("WWW-Authenticate", reauth);
+  reject(res, 401, "unauthorized", "Unauthorized: Fini refused the key of this sign-in; sign in again.", -32001);
+  return true;
 }
 
 void McpHttpServer::access_log(const httplib::Request& req, const httplib::Response& res) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "http/auth_gate.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/worker_pool.hpp"
@@ -53,6 +54,8 @@ struct HttpOptions {
   // that cannot send headers.
   bool anonymous_discovery = false;
   bool access_log = true;
+  // The OAuth authorization server (routes, tokens on /mcp, 401 challenges); null: raw keys only.
+  AuthGate* auth = nullptr;
 };
 
 class McpHttpServer {
@@ -84,8 +87,13 @@ class McpHttpServer {
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
   void handle_post(const httplib::Request& req, httplib::Response& res);
-  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res);
-  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res);
+  // `reauth`: the 401 challenge to answer with if Fini refuses the key (set when the key came
+  // inside an OAuth token, so the client signs in again); null for a raw key.
+  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res,
+                      const std::string* reauth);
+  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
+                  const std::string* reauth);
+  bool refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
