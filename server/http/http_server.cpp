@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <utility>
 
 #include "http/guards.hpp"
+#include "http/peer.hpp"
 #include "jsonrpc/message.hpp"
 #include "rest/redact.hpp"
 
@@ -36,18 +36,6 @@ struct RequestInfo {
 };
 thread_local RequestInfo t_info;
 thread_local bool t_overflow = false;  // this connection landed on an overflow thread
-thread_local int t_socket = -1;         // the connection this thread is serving
-
-// Whether the peer of this thread's connection is still there (a handler that waits before it
-// writes anything has no DataSink to ask).
-bool peer_connected() {
-  if (t_socket < 0) return true;
-  pollfd p{t_socket, POLLIN, 0};
-  if (::poll(&p, 1, 0) <= 0) return true;
-  if ((p.revents & (POLLHUP | POLLERR)) != 0) return false;
-  char byte = 0;
-  return ::recv(t_socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
-}
 
 // httplib's thread pool queues connections without bound; this one runs at most `threads` of
 // them and hands the rest to a few overflow threads that only answer 503, so a burst is refused
@@ -140,12 +128,6 @@ class ListenerOf final : public Base, public McpHttpServer::Listener {
   // together, a proxy refilling its pool) overflows it and waits out SYN retransmits or fails.
   // listen() again on the bound socket only raises the backlog.
   void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
-  bool process_and_close_socket(socket_t sock) override {
-    t_socket = sock;
-    const bool ok = Base::process_and_close_socket(sock);
-    t_socket = -1;
-    return ok;
-  }
 };
 
 }  // namespace
@@ -433,13 +415,13 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   metrics_.in_flight_add(1);
   t_info.counted = true;
   const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  handle_request(*request, key ? &*key : nullptr, sse, res, reauth ? &*reauth : nullptr);
+  handle_request(req, *request, key ? &*key : nullptr, sse, res, reauth ? &*reauth : nullptr);
 }
 
-void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
+void McpHttpServer::handle_request(const httplib::Request& req, const jsonrpc::Request& request, const std::string* key, bool sse,
                                    httplib::Response& res, const std::string* reauth) {
   if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
-    start_call(request, *key, sse, res, reauth);  // takes over the slot
+    start_call(req, request, *key, sse, res, reauth);  // takes over the slot
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
@@ -452,7 +434,7 @@ void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::s
   res.set_content(jsonrpc::serialize(reply), "application/json");
 }
 
-void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
+void McpHttpServer::start_call(const httplib::Request& req, const jsonrpc::Request& request, const std::string& key, bool sse,
                                httplib::Response& res, const std::string* reauth) {
   auto call = std::make_shared<Call>();
   Json token;
@@ -499,7 +481,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
                     "application/json");
     return;
   }
-  if (reauth != nullptr && refused_key(call, *reauth, res)) return;
+  if (reauth != nullptr && refused_key(call, *reauth, req, res)) return;
   if (stream) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
@@ -552,11 +534,18 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
 // sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
 // such a call's response starts only once Fini has answered (or the call ended); a client that
 // leaves meanwhile cancels the call as usual.
-bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res) {
+bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, const std::string& reauth,
+                                const httplib::Request& req, httplib::Response& res) {
+  std::optional<PeerWatch> peer;  // looked up only if Fini is slow to answer
   std::unique_lock lock(call->mutex);
   auto decided = [&] { return call->reply.has_value() || (call->upstream_status.load() >= 0 && call->upstream_status.load() != 401); };
   while (!call->cv.wait_for(lock, std::chrono::milliseconds(200), decided)) {
-    if (!peer_connected()) {
+    if (!peer) {
+      lock.unlock();  // the lookup makes system calls; the worker may need the lock meanwhile
+      peer.emplace(req);
+      lock.lock();
+    }
+    if (!peer->connected()) {
       call->cancel.cancel("the client disconnected");
       t_info.client_gone = true;
       break;

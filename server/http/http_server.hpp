@@ -89,11 +89,12 @@ class McpHttpServer {
   void handle_post(const httplib::Request& req, httplib::Response& res);
   // `reauth`: the 401 challenge to answer with if Fini refuses the key (set when the key came
   // inside an OAuth token, so the client signs in again); null for a raw key.
-  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res,
-                      const std::string* reauth);
-  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
-                  const std::string* reauth);
-  bool refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res);
+  void handle_request(const httplib::Request& req, const jsonrpc::Request& request, const std::string* key, bool sse,
+                      httplib::Response& res, const std::string* reauth);
+  void start_call(const httplib::Request& req, const jsonrpc::Request& request, const std::string& key, bool sse,
+                  httplib::Response& res, const std::string* reauth);
+  bool refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, const httplib::Request& req,
+                   httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);

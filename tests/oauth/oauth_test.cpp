@@ -21,7 +21,7 @@ const std::string kKey = "fini_canary_key_0123456789abcdef";
 KeyRing ring(std::vector<std::string> secrets) { return std::move(KeyRing::from_secrets(secrets).value()); }
 
 TEST(Codec, Base64UrlRoundTripsAndRejectsJunk) {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
+  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
     auto back = base64url_decode(base64url_encode(s));
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, s);
