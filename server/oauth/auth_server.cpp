@@ -41,7 +41,9 @@ void security_headers(httplib::Response& res, const std::string& form_origin) {
   res.set_header("Pragma", "no-cache");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer Chrome sends `Origin: null` on the form's
+  // POST, which the Origin check must refuse. Nothing leaves for another origin either way.
+  res.set_header("Referrer-Policy", "same-origin");
   // Chrome applies form-action to the redirect that follows the form's POST, so the client's
   // redirect origin must be allowed next to 'self' or the last step is blocked.
   res.set_header("Content-Security-Policy",

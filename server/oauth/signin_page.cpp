@@ -13,7 +13,7 @@ constexpr const char* kStyle =
 std::string page(const std::string& title, const std::string& body) {
   return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-         "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
+         "<meta name=\"referrer\" content=\"same-origin\"><title>" +
          html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
          "</h1>\n" + body + "\n</body></html>\n";
 }

@@ -28,7 +28,8 @@ before(async () => {
   srv = await startHttpServer({ dir, args: ['--base-url', sim.url, '--token-secret-file', secretFile(dir, [newSecret()])] });
   // The client's redirect URI: a loopback page that records what the browser brought.
   callback = createServer((req, res) => {
-    arrivals.push(new URL(req.url, 'http://127.0.0.1'));
+    const u = new URL(req.url, 'http://127.0.0.1');
+    if (u.pathname === '/callback') arrivals.push(u);  // not /favicon.ico
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>Back in the app</title><h1 id="done">Signed in: back in the application</h1>');
   });
