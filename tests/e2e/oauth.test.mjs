@@ -7,12 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { scratchDir, sleep } from './lib/env.mjs';
+import { REPO, scratchDir, sleep } from './lib/env.mjs';
 import { post, startHttpServer } from './lib/http.mjs';
 import { resultText } from './lib/mcp.mjs';
 import { startSim } from './lib/sim.mjs';
@@ -353,5 +355,53 @@ describe('security', () => {
     const r = await post(srv.url, listAgents, { authorization: `Bearer ${CANARY_KEY}` });
     assert.equal(r.status, 200);
     assert.match(r.text, /Support Agent/);
+  });
+});
+
+// The README's commands for the secret file, run as written (in a scratch folder for /etc/fini-mcp).
+function readmeBlock(marker) {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const at = readme.indexOf(`<!-- test: ${marker} -->`);
+  assert.ok(at >= 0, `README marker ${marker}`);
+  const block = readme.slice(at).match(/```sh\n([\s\S]*?)```/)[1];
+  return block.split('\n').filter((l) => l && !l.startsWith('cd /etc/fini-mcp')).join('\n');
+}
+
+describe('README: deploy with a secret file, rotate it, retire the old secret', () => {
+  test('the README commands create, rotate and retire the secret as documented', async () => {
+    const etc = scratchDir('etc-fini-mcp');
+    const run = (marker) => execFileSync('bash', ['-euc', readmeBlock(marker)], { cwd: etc, stdio: ['ignore', 'pipe', 'pipe'] });
+    const file = join(etc, 'token-secret');
+    const lines = () => readFileSync(file, 'utf8').trim().split('\n');
+    run('oauth-secret-create');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(lines().length, 1);
+    // The README's serve command, on a free port, against the sandbox.
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const serveLine = readme.match(/fini-mcp serve --http 127\.0\.0\.1:8081 (--public-url \S+) \\\n\s+(--token-secret-file \S+)/);
+    assert.ok(serveLine, 'the README serve command');
+    const publicUrl = 'http://127.0.0.1:9';  // stands for the README's https://mcp.example.com
+    const args = ['--public-url', publicUrl, '--token-secret-file', file];
+    assert.equal(serveLine[1].split(' ')[0], args[0]);
+    assert.equal(serveLine[2].split(' ')[0], args[2]);
+    const first = await serve(args);
+    const f1 = await handFlow({ url: first.url }, { publicUrl });
+    const t1 = await tokenRequest(new URL(first.url).origin, { grant_type: 'authorization_code', code: f1.code, client_id: f1.client_id, redirect_uri: f1.redirect, code_verifier: f1.verifier });
+    assert.equal(t1.status, 200);
+
+    run('oauth-secret-rotate');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(lines().length, 2);
+    const second = await serve(args);
+    assert.equal((await post(second.url, listAgents, { authorization: `Bearer ${t1.body.access_token}` })).status, 200, 'an old token still opens after rotation');
+    const f2 = await handFlow({ url: second.url }, { publicUrl });
+    const t2 = await tokenRequest(new URL(second.url).origin, { grant_type: 'authorization_code', code: f2.code, client_id: f2.client_id, redirect_uri: f2.redirect, code_verifier: f2.verifier });
+    assert.equal(t2.status, 200);
+
+    run('oauth-secret-retire');
+    assert.equal(lines().length, 1);
+    const third = await serve(args);
+    assert.equal((await post(third.url, listAgents, { authorization: `Bearer ${t1.body.access_token}` })).status, 401, 'the retired secret no longer opens');
+    assert.equal((await post(third.url, listAgents, { authorization: `Bearer ${t2.body.access_token}` })).status, 200, 'the new secret does');
   });
 });
