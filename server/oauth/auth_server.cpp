@@ -1,6 +1,7 @@
 #include "oauth/auth_server.hpp"
 
 #include <httplib.h>
+#include <strings.h>
 #include <spdlog/spdlog.h>
 
 #include "common/safe_json.hpp"
@@ -100,6 +101,19 @@ bool plausible_host(const std::string& host) {
 }
 
 std::string enc(const std::string& v) { return httplib::detail::encode_query_param(v); }
+
+// A client that authenticates with HTTP Basic (client_secret_basic) names itself there, not in
+// the body; its secret, if any, is ignored (public clients).
+std::string basic_client_id(const std::string& authorization) {
+  if (authorization.size() < 7 || strncasecmp(authorization.c_str(), "Basic ", 6) != 0) return {};
+  const std::string encoded = authorization.substr(6);
+  std::string std64 = encoded;
+  for (char& c : std64) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  while (!std64.empty() && std64.back() == '=') std64.pop_back();
+  auto decoded = base64url_decode(std64);
+  if (!decoded) return {};
+  return httplib::detail::decode_url(decoded->substr(0, decoded->find(':')), false);
+}
 
 }  // namespace
 
@@ -336,9 +350,10 @@ void AuthServer::token(const httplib::Request& req, httplib::Response& res) {
   const Params p = form_params(req);
   bool repeated = false;
   const std::string grant = param(p, "grant_type", &repeated);
-  const std::string client_id = param(p, "client_id", &repeated);
+  std::string client_id = param(p, "client_id", &repeated);
   const std::string resource = param(p, "resource", &repeated);
   if (repeated) return send_error(res, invalid_request("a parameter was sent more than once"));
+  if (client_id.empty()) client_id = basic_client_id(req.get_header_value("Authorization"));
   if (client_id.empty()) return send_error(res, invalid_client("client_id is required (public clients)"));
   // A metadata-document client was checked at /authorize and is bound into the code; a
   // registered one must still open under this server's secrets.

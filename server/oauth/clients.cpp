@@ -36,9 +36,8 @@ std::optional<OAuthError> read_metadata(const Json& m, const ClientOptions& o, C
     }
     out.name = name->get<std::string>();
   }
-  if (auto method = m.find("token_endpoint_auth_method"); method != m.end() && *method != "none") {
-    return metadata_error("only public clients are supported: token_endpoint_auth_method must be \"none\"");
-  }
+  // token_endpoint_auth_method: whatever was asked, this server registers public clients
+  // ("none", echoed in the response; RFC 7591 §3.2.1 lets a server replace requested values).
   return std::nullopt;
 }
 
@@ -138,16 +137,22 @@ OAuthResult<Client> ClientRegistry::fetch_document(const std::string& url) const
   http.set_connection_timeout(secs, 0);
   http.set_read_timeout(secs, 0);
   std::string body;
-  bool too_big = false;
+  bool too_big = false, too_slow = false;
+  const auto deadline = std::chrono::steady_clock::now() + options_.fetch_timeout;  // a dribbling peer too
   auto res = http.Get(url.substr(path_at), [&](const char* data, std::size_t len) {
     if (body.size() + len > options_.max_document_bytes) {
       too_big = true;
+      return false;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      too_slow = true;
       return false;
     }
     body.append(data, len);
     return true;
   });
   if (too_big) return invalid_client("the client metadata document is too large");
+  if (too_slow) return invalid_client("the client metadata document took too long to arrive");
   if (!res || res->status != 200) return invalid_client("the client metadata document could not be fetched");
   auto doc = parse_json_safely(body).value;
   Client client;

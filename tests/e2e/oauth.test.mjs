@@ -303,6 +303,27 @@ describe('security', () => {
     assert.match(expired.headers.get('www-authenticate'), /error="invalid_token", resource_metadata=/);
   });
 
+  test('Cancel on the confirmation returns access_denied to the client; no code', async () => {
+    const f = await handFlow(srv);
+    const denied = remember(await signIn(`${f.base}/authorize?${f.query}`, CANARY_KEY, { decision: 'deny' }));
+    assert.equal(denied.status, 303);
+    const loc = new URL(denied.location);
+    assert.equal(loc.searchParams.get('error'), 'access_denied');
+    assert.equal(loc.searchParams.get('state'), 'st-1');
+    assert.equal(loc.searchParams.get('code'), null);
+  });
+
+  test('a client naming itself with HTTP Basic at the token endpoint is served (its secret ignored)', async () => {
+    const f = await handFlow(srv);
+    const r = await fetch(`${f.base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(f.client_id)}:ignored`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: f.code, redirect_uri: f.redirect, code_verifier: f.verifier }) });
+    const body = await r.json();
+    seen.push(JSON.stringify(body));
+    assert.equal(r.status, 200, JSON.stringify(body));
+    assert.ok(body.access_token);
+  });
+
   test('unknown client at the token endpoint: 401 invalid_client', async () => {
     const base = new URL(srv.url).origin;
     const r = await tokenRequest(base, { grant_type: 'authorization_code', code: 'x', client_id: 'fm1.zzzzzzzz.AAAA', redirect_uri: 'http://127.0.0.1:1/cb', code_verifier: 'x' });

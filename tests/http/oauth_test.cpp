@@ -220,10 +220,11 @@ TEST(ClientRegistry, RegistersStatelessAndRefusesUnknownOrBadClients) {
   EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"redirect_uris", {"http://evil.example/cb"}}}, 0)).error,
             "invalid_redirect_uri");
   EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"client_name", "x"}}, 0)).error, "invalid_client_metadata");
-  EXPECT_EQ(std::get<OAuthError>(reg.register_client(
+  // A confidential method asked for is replaced: every client here is public.
+  EXPECT_EQ(std::get<Json>(reg.register_client(
                 Json{{"redirect_uris", {"https://a.example/cb"}}, {"token_endpoint_auth_method", "client_secret_basic"}}, 0))
-                .error,
-            "invalid_client_metadata");
+                ["token_endpoint_auth_method"],
+            "none");
   EXPECT_TRUE(ClientRegistry::is_metadata_url("https://claude.ai/oauth/mcp-oauth-client-metadata"));
   EXPECT_FALSE(ClientRegistry::is_metadata_url("https://claude.ai/"));
   EXPECT_FALSE(ClientRegistry::is_metadata_url("http://claude.ai/x"));
