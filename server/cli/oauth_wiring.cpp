@@ -15,8 +15,16 @@ Result<std::unique_ptr<oauth::AuthServer>> make_auth_server(const ServeOptions& 
   }
   std::string public_url = options.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
-  if (!public_url.empty() && public_url.rfind("https://", 0) != 0 && public_url.rfind("http://", 0) != 0) {
-    return invalid_argument("--public-url must be an origin such as https://mcp.example.com");
+  const bool https = public_url.rfind("https://", 0) == 0;
+  if (!public_url.empty() && ((!https && public_url.rfind("http://", 0) != 0) ||
+                              public_url.find_first_of("/ \"<>\\?#@", https ? 8 : 7) != std::string::npos)) {
+    return invalid_argument("--public-url must be an origin such as https://mcp.example.com (no path)");
+  }
+  // Browsers send Origin without a default port; the issuer must match it byte for byte.
+  const std::string default_port = https ? ":443" : ":80";
+  if (public_url.size() > default_port.size() &&
+      public_url.compare(public_url.size() - default_port.size(), default_port.size(), default_port) == 0) {
+    public_url.resize(public_url.size() - default_port.size());
   }
   oauth::AuthServerOptions o;
   o.public_url = public_url;

@@ -393,8 +393,10 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
                                        : has_auth                ? "Bearer error=\"invalid_token\""
                                                                  : "Bearer");
     reject(res, 401, "unauthorized",
-           has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
-                    : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.",
+           !has_auth ? "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`."
+           : options_.auth != nullptr
+               ? "Unauthorized: the token is invalid or expired (sign in again), or the header is not `Bearer fini_…`."
+               : "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key.",
            -32001);
     return;
   }

@@ -372,6 +372,15 @@ describe('security', () => {
     assert.match(raw.text, /401/);
   });
 
+  test('--public-url is normalised to the origin browsers send; no secret file → a warning', async () => {
+    const s = await serve(['--public-url', 'https://mcp.example.com:443/']);
+    const as = await (await fetch(`${new URL(s.url).origin}/.well-known/oauth-authorization-server`)).json();
+    assert.equal(as.issuer, 'https://mcp.example.com');
+    assert.equal(as.token_endpoint, 'https://mcp.example.com/token');
+    assert.match(s.stderrText(), /no --token-secret-file: OAuth sign-ins are sealed with a secret made for this process only/);
+    assert.doesNotMatch(srv.stderrText(), /no --token-secret-file/);
+  });
+
   test('raw Bearer fini_ keys keep working next to OAuth', async () => {
     const r = await post(srv.url, listAgents, { authorization: `Bearer ${CANARY_KEY}` });
     assert.equal(r.status, 200);
