@@ -182,6 +182,12 @@ describe('the SDK OAuth client against --http', () => {
     const liar = await fetch(`${new URL(srv.url).origin}/authorize?${q}`, { redirect: 'manual' });
     assert.equal(liar.status, 400);
     assert.equal(liar.headers.get('location'), null);
+    // A document over the size limit (64 KiB) is refused too.
+    cimd.docs.set('/oauth/huge.json', { client_id: `${cimd.base}/oauth/huge.json`, client_name: 'x'.repeat(70000), redirect_uris: [redirect] });
+    q.set('client_id', `${cimd.base}/oauth/huge.json`);
+    const huge = await fetch(`${new URL(srv.url).origin}/authorize?${q}`, { redirect: 'manual' });
+    assert.equal(huge.status, 400);
+    assert.match(await huge.text(), /too large/);
     q.set('client_id', url);
     q.set('redirect_uri', 'http://127.0.0.1:2/not-registered');
     const wrong = await fetch(`${new URL(srv.url).origin}/authorize?${q}`, { redirect: 'manual' });
