@@ -100,6 +100,19 @@ int run(int argc, char** argv) {
     cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
                   "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
     cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");
+    cmd->add_flag("--no-oauth", serve.no_oauth,
+                  "--http: no OAuth sign-in (claude.ai/Desktop Connectors); only raw `Bearer fini_…` keys");
+    cmd->add_option("--token-secret-file", serve.token_secret_file,
+                    "--http: file (mode 0600) of OAuth sealing secrets, one per line, newest first; share it "
+                    "between replicas (default: an ephemeral secret, tokens die with the process)");
+    cmd->add_option("--public-url", serve.public_url,
+                    "--http: this server's public origin, e.g. https://mcp.example.com (default: from each request's Host)");
+    cmd->add_option("--access-token-ttl", serve.access_token_ttl_s, "--http: OAuth access token lifetime, seconds")
+        ->capture_default_str()->check(CLI::Range(1L, 7L * 24 * 3600));
+    cmd->add_option("--refresh-token-ttl", serve.refresh_token_ttl_s, "--http: OAuth refresh token lifetime, seconds")
+        ->capture_default_str()->check(CLI::Range(60L, 365L * 24 * 3600));
+    cmd->add_option("--auth-code-ttl", serve.auth_code_ttl_s)->group("")->check(CLI::Range(1L, 600L));
+    cmd->add_flag("--oauth-private-metadata-hosts", serve.oauth_private_metadata_hosts)->group("");
     // Test knobs (hidden: empty group): how long the one-time key page link and the
     // elicitation wait last.
     cmd->add_option("--key-page-ttl-ms", serve.key_page_ttl_ms)->group("");

@@ -40,6 +40,14 @@ struct ServeOptions {
   std::size_t max_body_bytes = 4u << 20;
   bool anonymous_discovery = false;
   bool no_access_log = false;
+  // --http: the OAuth authorization server (issue 11; see cli/oauth_wiring.hpp).
+  bool no_oauth = false;
+  std::string token_secret_file;  // empty: an ephemeral secret (warned)
+  std::string public_url;         // empty: derived from each request's Host
+  long access_token_ttl_s = 3600;
+  long refresh_token_ttl_s = 30L * 24 * 3600;
+  long auth_code_ttl_s = 60;  // hidden test knob
+  bool oauth_private_metadata_hosts = false;  // hidden test knob: client metadata on 127.0.0.1
   // Hidden test knobs for the one-time key page (0: defaults of 10 minutes).
   long key_page_ttl_ms = 0;
   long elicitation_timeout_ms = 0;

@@ -26,6 +26,7 @@ DisconnectWatch::~DisconnectWatch() {
 }
 
 DisconnectWatch::Armed DisconnectWatch::watch(int sock, std::uint64_t id) {
+  if (sock < 0) return Armed(epoll_fd_, -1);
   epoll_event ev{};
   // One-shot: a closed peer stays "readable", and one report per call is enough.
   ev.events = EPOLLRDHUP | EPOLLONESHOT;
@@ -34,7 +35,9 @@ DisconnectWatch::Armed DisconnectWatch::watch(int sock, std::uint64_t id) {
   return Armed(epoll_fd_, sock);
 }
 
-DisconnectWatch::Armed::~Armed() { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, sock_, nullptr); }
+DisconnectWatch::Armed::~Armed() {
+  if (sock_ >= 0) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, sock_, nullptr);
+}
 
 void DisconnectWatch::loop() {
   std::array<epoll_event, 64> events{};

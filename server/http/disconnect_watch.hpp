@@ -17,7 +17,7 @@ class DisconnectWatch {
   DisconnectWatch(const DisconnectWatch&) = delete;
   DisconnectWatch& operator=(const DisconnectWatch&) = delete;
 
-  // Watches `sock` for call `id` while the guard lives (id 0 is reserved).
+  // Watches `sock` for call `id` while the guard lives (id 0 is reserved; sock -1: nothing to watch).
   class Armed {
    public:
     Armed(int epoll_fd, int sock) : epoll_fd_(epoll_fd), sock_(sock) {}

@@ -64,6 +64,17 @@ std::optional<std::string> bearer_key(std::string_view authorization) {
   return key;
 }
 
+std::optional<std::string> bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() || authorization.size() > kScheme.size() + 16384 ||
+      lower(authorization.substr(0, kScheme.size())) != kScheme) {
+    return std::nullopt;
+  }
+  std::string token = credentials::trim(authorization.substr(kScheme.size()));
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
 std::optional<std::string> protocol_version(std::string_view header, bool present) {
   if (!present) return std::string("2025-03-26");
   for (auto v : mcp::kSupportedProtocolVersions) {

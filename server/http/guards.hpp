@@ -26,6 +26,10 @@ bool host_allowed(const OriginPolicy& policy, std::string_view host);
 // The key of `Authorization: Bearer fini_…`; nullopt when absent, not Bearer, or not key-shaped.
 std::optional<std::string> bearer_key(std::string_view authorization);
 
+// The credential of `Authorization: Bearer <token>` whatever its shape (an OAuth access token),
+// at most 16 KiB; nullopt when absent or not Bearer.
+std::optional<std::string> bearer_token(std::string_view authorization);
+
 // The revision a request speaks: the header's when supported, 2025-03-26 when absent (spec);
 // nullopt for an unsupported value (→ 400).
 std::optional<std::string> protocol_version(std::string_view header, bool present);

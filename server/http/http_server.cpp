@@ -166,7 +166,13 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
       : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
   const CancelToken& cancel_token() const override { return call_->cancel; }
   const std::string* call_key() const override { return &key_; }
-  void upstream_answered(int status) override { call_->upstream_status = status; }
+  void upstream_answered(int status) override {
+    {
+      std::lock_guard lock(call_->mutex);
+      call_->upstream_status = status;
+    }
+    call_->cv.notify_all();  // a token call waits for Fini's verdict on the key (refused_key)
+  }
   void progress(double value, std::optional<double> total, const std::string& message) override {
     if (progress_token_.is_null()) return;  // no SSE stream for this call
     Json params{{"progressToken", progress_token_}, {"progress", value}};
@@ -271,8 +277,19 @@ bool McpHttpServer::run() {
 
 void McpHttpServer::install_routes() {
   auto& svr = listener_->server();
-  svr.set_pre_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+  svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_info = RequestInfo{};
+    // The OAuth pages take a key: on loopback they answer only to loopback Host names (DNS rebinding).
+    const bool oauth_path = req.path.rfind("/.well-known/", 0) == 0 || req.path == "/authorize" ||
+                            req.path == "/token" || req.path == "/register";
+    if (options_.auth != nullptr && oauth_path &&
+        !host_allowed(OriginPolicy{options_.allowed_origins, is_loopback_host(options_.host), port_},
+                      req.get_header_value("Host"))) {
+      res.status = 403;
+      res.set_content("Forbidden: Host is not this loopback server (DNS rebinding protection).\n", "text/plain");
+      metrics_.rejected("host");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (t_overflow) {
       reject(res, 503, "overloaded", kOverloaded, -32000);
       res.set_header("Retry-After", std::to_string(options_.retry_after_s));
@@ -289,6 +306,7 @@ void McpHttpServer::install_routes() {
   };
   svr.Get("/mcp", not_allowed);
   svr.Delete("/mcp", not_allowed);
+  if (options_.auth != nullptr) options_.auth->install(svr);
   svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   svr.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
     if (draining_.load()) {
@@ -443,12 +461,24 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   }
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
   const bool has_auth = req.has_header("Authorization");
-  const auto key = bearer_key(req.get_header_value("Authorization"));
+  auto key = bearer_key(req.get_header_value("Authorization"));
+  std::optional<std::string> reauth;  // the key came inside an OAuth access token
+  if (!key && has_auth && options_.auth != nullptr) {
+    if (auto token = bearer_token(req.get_header_value("Authorization"))) {
+      key = options_.auth->open_token(req, *token);
+      if (key) reauth = options_.auth->challenge(req, true);
+    }
+  }
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
-    res.set_header("WWW-Authenticate", has_auth ? "Bearer error=\"invalid_token\"" : "Bearer");
-    const std::string why = has_auth ? "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key."
-                                     : "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`.";
+    res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, has_auth)
+                                       : has_auth                ? "Bearer error=\"invalid_token\""
+                                                                 : "Bearer");
+    const std::string why =
+        !has_auth ? "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`."
+        : options_.auth != nullptr
+            ? "Unauthorized: the token is invalid or expired (sign in again), or the header is not `Bearer fini_…`."
+            : "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key.";
     reject(res, 401, "unauthorized", why, -32001);
     // A modern client tells a recognised error from a legacy server's by the body: echo the id.
     if (modern && request != nullptr) {
@@ -474,49 +504,52 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   metrics_.in_flight_add(1);
   t_info.counted = true;
   const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  handle_request(*request, key ? &*key : nullptr, sse, res, modern);
+  const Post post{req, key ? &*key : nullptr, reauth ? &*reauth : nullptr, sse, modern};
+  handle_request(*request, post, res);
 }
 
-void McpHttpServer::handle_request(const jsonrpc::Request& request, const std::string* key, bool sse,
-                                   httplib::Response& res, bool modern) {
-  if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && key != nullptr) {
-    start_call(request, *key, sse, res, modern);  // takes over the slot
+void McpHttpServer::handle_request(const jsonrpc::Request& request, const Post& post, httplib::Response& res) {
+  if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && post.key != nullptr) {
+    start_call(request, post, res);  // takes over the slot
     return;
   }
   Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
   mcp::ClientInfo client;  // stateless: nothing declared (no elicitation, no sampling)
-  KeyedContext ctx(client, key);
+  KeyedContext ctx(client, post.key);
   mcp::Caller caller;
   caller.context = &ctx;  // tools/list shows what this key may do
   // logging/setLevel: accepted; a stateless server has no session to keep a level for.
-  Json reply = modern ? modern_.handle(request, ctx) : dispatcher_.handle(request, caller);
-  if (modern) res.status = mcp::ModernEra::http_status(reply);
+  Json reply = post.modern ? modern_.handle(request, ctx) : dispatcher_.handle(request, caller);
+  if (post.modern) res.status = mcp::ModernEra::http_status(reply);
   res.set_content(jsonrpc::serialize(reply), "application/json");
 }
 
 // A call answered as plain JSON runs on the connection's own thread: handing it to a worker and
 // the reply back cost more CPU than the call itself. The disconnect watch stands in for the
 // connection thread, which cannot look at its socket while it runs the call.
-void McpHttpServer::run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id,
-                               const std::string& tool, httplib::Response& res, bool modern) {
+void McpHttpServer::run_inline(const jsonrpc::Request& request, const Post& post, Call& call, CallCtx& ctx,
+                               std::uint64_t id, httplib::Response& res) {
   std::string reply;
   {
     const auto watched = watch_->watch(t_conn_sock, id);
-    reply = jsonrpc::serialize(modern ? modern_.call_tool(request, ctx) : dispatcher_.call_tool(request, ctx));
+    reply = jsonrpc::serialize(post.modern ? modern_.call_tool(request, ctx) : dispatcher_.call_tool(request, ctx));
   }
   const int upstream = call.upstream_status.load();
-  if (upstream >= 0) metrics_.upstream_done(tool, upstream);
+  if (upstream >= 0) metrics_.upstream_done(t_info.tool, upstream);
   {
     std::lock_guard lock(mutex_);
     calls_.erase(id);
   }
   t_info.upstream_status = upstream;
   t_info.client_gone = call.client_gone.load();
+  if (post.reauth != nullptr && upstream == 401) return reauthenticate(*post.reauth, res);
   res.set_content(reply, "application/json");
 }
 
-void McpHttpServer::start_call(const jsonrpc::Request& request, const std::string& key, bool sse,
-                               httplib::Response& res, bool modern) {
+void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post, httplib::Response& res) {
+  const std::string& key = *post.key;
+  const bool sse = post.sse;
+  const bool modern = post.modern;
   auto call = std::make_shared<Call>();
   Json token;
   if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
@@ -536,7 +569,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
   auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
   const std::string tool = t_info.tool;
   if (!stream && t_conn_sock >= 0) {
-    run_inline(request, *call, *ctx, id, tool, res, modern);
+    run_inline(request, post, *call, *ctx, id, res);
     return;  // the slot is released here, before httplib writes the reply
   }
   auto job = [this, call, ctx, request, slot, id, tool, modern]() mutable {
@@ -566,6 +599,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
                     "application/json");
     return;
   }
+  if (post.reauth != nullptr && refused_key(call, id, *post.reauth, res)) return;
   if (stream) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
@@ -612,6 +646,29 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const std::strin
           lock.lock();
         }
       });
+}
+
+// A key that came inside an OAuth token and that Fini refuses must send the client back to
+// sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
+// such a call's response starts only once Fini has answered (or the call ended); a client that
+// leaves meanwhile cancels the call through the disconnect watch.
+bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
+                                httplib::Response& res) {
+  const auto watched = watch_->watch(t_conn_sock, id);
+  std::unique_lock lock(call->mutex);
+  call->cv.wait(lock, [&] {
+    return call->reply.has_value() || (call->upstream_status.load() >= 0 && call->upstream_status.load() != 401);
+  });
+  t_info.client_gone = call->client_gone.load();
+  if (call->upstream_status.load() != 401) return false;
+  t_info.upstream_status = 401;
+  reauthenticate(reauth, res);
+  return true;
+}
+
+void McpHttpServer::reauthenticate(const std::string& challenge, httplib::Response& res) {
+  res.set_header("WWW-Authenticate", challenge);
+  reject(res, 401, "unauthorized", "Unauthorized: Fini refused the key of this sign-in; sign in again.", -32001);
 }
 
 void McpHttpServer::access_log(const httplib::Request& req, const httplib::Response& res) {

@@ -24,7 +24,9 @@
 #include <set>
 #include <string>
 
+#include "common/keyring.hpp"
 #include "common/status.hpp"
+#include "http/auth_gate.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/modern_era.hpp"
@@ -60,6 +62,10 @@ struct HttpOptions {
   // that cannot send headers.
   bool anonymous_discovery = false;
   bool access_log = true;
+  // Seals 2026-07-28 requestStates (null: a secret made for this process).
+  std::shared_ptr<const KeyRing> sealing;
+  // The OAuth authorization server (routes, tokens on /mcp, 401 challenges); null: raw keys only.
+  AuthGate* auth = nullptr;
 };
 
 class McpHttpServer {
@@ -91,15 +97,24 @@ class McpHttpServer {
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
   void handle_post(const httplib::Request& req, httplib::Response& res);
-  void handle_request(const jsonrpc::Request& request, const std::string* key, bool sse, httplib::Response& res,
-                      bool modern = false);
-  void start_call(const jsonrpc::Request& request, const std::string& key, bool sse, httplib::Response& res,
-                  bool modern);
+  // What handle_post learned about one POST.
+  struct Post {
+    const httplib::Request& http;
+    const std::string* key;     // the caller's Fini key (null: none; anonymous discovery)
+    const std::string* reauth;  // the 401 challenge if Fini refuses a key that came in an OAuth token
+    bool sse;                   // the client accepts text/event-stream
+    bool modern;                // revision 2026-07-28
+  };
+  void handle_request(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
+  void start_call(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
+  void run_inline(const jsonrpc::Request& request, const Post& post, Call& call, CallCtx& ctx, std::uint64_t id,
+                  httplib::Response& res);
   std::optional<bool> era_of(const httplib::Request& req, const jsonrpc::Request* request,
                              const jsonrpc::Notification* note, httplib::Response& res);
   bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
-  void run_inline(const jsonrpc::Request& request, Call& call, CallCtx& ctx, std::uint64_t id, const std::string& tool,
-                  httplib::Response& res, bool modern);
+  bool refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
+                   httplib::Response& res);
+  void reauthenticate(const std::string& challenge, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
@@ -108,7 +123,7 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
-  mcp::ModernEra modern_{dispatcher_};  // 2026-07-28 POSTs: no session, the version in each request
+  mcp::ModernEra modern_{dispatcher_, options_.sealing};  // 2026-07-28 POSTs: no session, the version in each request
   Metrics metrics_;
   std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;

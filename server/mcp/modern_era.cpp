@@ -38,12 +38,13 @@ Json server_info(const Dispatcher& d) {
 
 // The answers a request carries: those sealed in its requestState plus the new inputResponses.
 // Answers count only with a state we issued for this very request and caller.
-std::variant<Json, Error> gathered_answers(const jsonrpc::Request& request, const StateBinding& binding) {
+std::variant<Json, Error> gathered_answers(const KeyRing& ring, const jsonrpc::Request& request,
+                                          const StateBinding& binding) {
   const Json& params = request.params;
   auto state = params.find("requestState");
   if (state == params.end() || state->is_null()) return Json::object();
   if (!state->is_string()) return Error{jsonrpc::kInvalidParams, "Invalid params: requestState must be a string", nullptr};
-  auto answers = open_state(state->get<std::string>(), binding);
+  auto answers = open_state(ring, state->get<std::string>(), binding);
   if (!answers) {
     return Error{jsonrpc::kInvalidParams,
                  "Invalid params: requestState is not one this server issued for this request (altered, expired, or "
@@ -132,6 +133,19 @@ class ModernCallContext final : public CallContext {
 
 }  // namespace
 
+namespace {
+
+std::shared_ptr<const KeyRing> process_ring() {
+  auto ring = KeyRing::ephemeral();
+  if (!ring.ok()) return std::make_shared<const KeyRing>();  // no randomness: nothing seals, nothing opens
+  return std::make_shared<const KeyRing>(std::move(*ring));
+}
+
+}  // namespace
+
+ModernEra::ModernEra(Dispatcher& dispatcher, std::shared_ptr<const KeyRing> sealing)
+    : dispatcher_(dispatcher), sealing_(sealing ? std::move(sealing) : process_ring()) {}
+
 bool ModernEra::is_modern(const jsonrpc::Request& request) {
   return modern::is_modern(request.params);
 }
@@ -161,7 +175,7 @@ Json ModernEra::run(const jsonrpc::Request& request, CallContext& ctx, bool tool
   auto meta = modern::read_meta(request.params);
   if (auto* error = std::get_if<Error>(&meta)) return make_error(request.id, *error);
   const StateBinding binding{request.method, digest_params(request.params), ctx.call_key() ? *ctx.call_key() : ""};
-  auto answers = gathered_answers(request, binding);
+  auto answers = gathered_answers(*sealing_, request, binding);
   if (auto* error = std::get_if<Error>(&answers)) return make_error(request.id, *error);
   ModernCallContext mctx(ctx, std::get<modern::RequestMeta>(std::move(meta)), std::get<Json>(std::move(answers)));
   Json reply;
@@ -178,7 +192,7 @@ Json ModernEra::run(const jsonrpc::Request& request, CallContext& ctx, bool tool
     // client answers the asks and repeats the request.
     Json result{{"resultType", "input_required"},
                 {"inputRequests", mctx.asks()},
-                {"requestState", seal_state(mctx.used(), binding)}};
+                {"requestState", seal_state(*sealing_, mctx.used(), binding)}};
     result["_meta"] = Json{{modern::kServerInfoKey, server_info(dispatcher_)}};
     return jsonrpc::make_result(request.id, std::move(result));
   }

@@ -11,9 +11,11 @@
 //    into an InputRequiredResult with a sealed requestState, and maps changed error codes.
 // Stateless: nothing is kept between requests. Thread-safe (const after construction).
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "common/keyring.hpp"
 #include "jsonrpc/message.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/modern_meta.hpp"
@@ -22,7 +24,9 @@ namespace fini::mcp {
 
 class ModernEra {
  public:
-  explicit ModernEra(Dispatcher& dispatcher) : dispatcher_(dispatcher) {}
+  // `sealing` seals requestStates (HTTP: the server's --token-secret-file ring, so replicas open
+  // each other's); null: a secret made for this process (stdio, or HTTP without a secret file).
+  explicit ModernEra(Dispatcher& dispatcher, std::shared_ptr<const KeyRing> sealing = nullptr);
 
   // Whether a request is served by this era: its _meta names a protocol version (the stdio
   // binding's rule; HTTP also looks at the MCP-Protocol-Version header, see http/modern_http).
@@ -47,6 +51,7 @@ class ModernEra {
   Json run(const jsonrpc::Request& request, CallContext& ctx, bool tool_call);
 
   Dispatcher& dispatcher_;
+  std::shared_ptr<const KeyRing> sealing_;
 };
 
 }  // namespace fini::mcp

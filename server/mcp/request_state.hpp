@@ -1,12 +1,12 @@
 #pragma once
 // The requestState of an input-required result (MCP 2026-07-28, basic/patterns/mrtr.mdx): the
 // answers gathered in earlier rounds of one request, sealed so the client can carry them back
-// but cannot forge, alter or replay them elsewhere. The seal (HMAC-SHA256, OpenSSL) covers the
-// payload plus what it is bound to without showing it: the method, a digest of the request's
-// salient params, and the caller (the HTTP bearer key; stdio has one user per process). It
-// expires after `ttl`. Format: base64url(payload JSON) "." base64url(tag).
-// The secret is per process (random), or FINI_MCP_STATE_SECRET when replicas must accept each
-// other's states. Thread-safe.
+// but cannot read, forge, alter or replay them elsewhere. Sealed (AES-256-GCM) with the server's
+// KeyRing as type "request-state", bound to what it was issued for without showing it: the
+// method, a digest of the request's salient params, and the caller (the HTTP bearer key; stdio
+// has one user per process), and valid for `ttl`. Replicas that share a --token-secret-file open
+// each other's states; a rotated ring still opens states sealed under an older secret.
+// Thread-safe.
 
 #include <chrono>
 #include <optional>
@@ -14,21 +14,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/keyring.hpp"
+
 namespace fini::mcp {
 
 struct StateBinding {
   std::string method;
   std::string params_digest;  // digest_params() of the request
-  std::string principal;      // who may present it ("" on stdio); never stored in the payload
+  std::string principal;      // who may present it ("" on stdio); only its digest is sealed
 };
 
 // SHA-256 hex of the params minus _meta, inputResponses and requestState (what a retry repeats).
 std::string digest_params(const nlohmann::json& params);
 
-// Seals `answers` (an object) for the binding; valid for `ttl`.
-std::string seal_state(const nlohmann::json& answers, const StateBinding& binding,
+// Seals `answers` (an object) for the binding; valid for `ttl`. "" if sealing failed (no
+// randomness), which no open_state accepts.
+std::string seal_state(const KeyRing& ring, const nlohmann::json& answers, const StateBinding& binding,
                        std::chrono::seconds ttl = std::chrono::minutes(15));
 // The answers, or nullopt when the state is malformed, altered, expired or bound elsewhere.
-std::optional<nlohmann::json> open_state(const std::string& state, const StateBinding& binding);
+std::optional<nlohmann::json> open_state(const KeyRing& ring, const std::string& state, const StateBinding& binding);
 
 }  // namespace fini::mcp

@@ -167,23 +167,46 @@ TEST_F(ModernEraTest, NoAskWithoutTheDeclaredCapability) {
   EXPECT_EQ(r["content"][0]["text"], "no form");
 }
 
+KeyRing ring_of(std::vector<std::string> secrets) {
+  auto ring = KeyRing::from_secrets(secrets);
+  EXPECT_TRUE(ring.ok());
+  return std::move(*ring);
+}
+
 TEST(RequestState, SealedAndBound) {
+  const KeyRing ring = ring_of({std::string(40, 'a')});
   const StateBinding b{"tools/call", digest_params(Json{{"name", "x"}}), "key-a"};
-  const std::string s = seal_state(Json{{"k", 1}}, b);
-  EXPECT_EQ(open_state(s, b), (Json{{"k", 1}}));
-  EXPECT_FALSE(open_state(s + "x", b));
-  EXPECT_FALSE(open_state("x" + s, b));
+  const std::string s = seal_state(ring, Json{{"k", 1}}, b);
+  EXPECT_EQ(open_state(ring, s, b), (Json{{"k", 1}}));
+  EXPECT_FALSE(open_state(ring, s + "x", b));
+  EXPECT_FALSE(open_state(ring, "x" + s, b));
   StateBinding other = b;
   other.principal = "key-b";
-  EXPECT_FALSE(open_state(s, other));
+  EXPECT_FALSE(open_state(ring, s, other));
   other = b;
   other.method = "prompts/get";
-  EXPECT_FALSE(open_state(s, other));
-  EXPECT_FALSE(open_state(seal_state(Json::object(), b, std::chrono::seconds(-1)), b));  // expired
+  EXPECT_FALSE(open_state(ring, s, other));
+  EXPECT_FALSE(open_state(ring, seal_state(ring, Json::object(), b, std::chrono::seconds(-1)), b));  // expired
   EXPECT_EQ(s.find("key-a"), std::string::npos);
   // Retries repeat the params but carry new _meta, answers and state: same digest.
   EXPECT_EQ(digest_params(Json{{"name", "x"}, {"_meta", 1}, {"requestState", "s"}, {"inputResponses", {}}}),
             digest_params(Json{{"name", "x"}}));
+}
+
+// Replicas sharing a secret file open each other's states; a rotated ring (new secret first, the
+// old one still listed) opens states sealed before the rotation; another secret opens nothing;
+// an OAuth token sealed by the same ring is not a state.
+TEST(RequestState, SharedAndRotatedSecrets) {
+  const std::string old_secret(40, 'o'), new_secret(40, 'n');
+  const StateBinding b{"tools/call", digest_params(Json{{"name", "x"}}), "key-a"};
+  const std::string s = seal_state(ring_of({old_secret}), Json{{"k", 1}}, b);
+  EXPECT_EQ(open_state(ring_of({old_secret}), s, b), (Json{{"k", 1}}));
+  EXPECT_EQ(open_state(ring_of({new_secret, old_secret}), s, b), (Json{{"k", 1}}));
+  EXPECT_FALSE(open_state(ring_of({new_secret}), s, b));
+  const auto token = ring_of({old_secret}).seal("access", Json{{"v", 2}, {"answers", Json::object()}});
+  ASSERT_TRUE(token);
+  EXPECT_FALSE(open_state(ring_of({old_secret}), *token, b));
+  EXPECT_EQ(seal_state(KeyRing(), Json::object(), b), "");  // an empty ring seals nothing
 }
 
 }  // namespace

@@ -94,12 +94,21 @@ describe('Streamable HTTP with the SDK client', () => {
   test('401 with WWW-Authenticate: Bearer without a key; the SDK client cannot connect', async () => {
     const r = await post(srv.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_agents', arguments: {} } });
     assert.equal(r.status, 401);
-    assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+    // With the OAuth sign-in on (the default since issue 11) the challenge names the metadata.
+    const prm = `${new URL(srv.url).origin}/.well-known/oauth-protected-resource/mcp`;
+    assert.equal(r.headers.get('www-authenticate'), `Bearer resource_metadata="${prm}", scope="mcp"`);
     assert.equal(r.json.error.code, -32001);
     await assert.rejects(connectHttp(srv.url, null), /401|Unauthorized/i);
     const bad = await post(srv.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Bearer nope' });
     assert.equal(bad.status, 401);
-    assert.equal(bad.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+    assert.equal(bad.headers.get('www-authenticate'), `Bearer error="invalid_token", resource_metadata="${prm}", scope="mcp"`);
+    // --no-oauth: raw keys only, the bare challenge of issue 10.
+    const plain = await serve({ args: ['--base-url', sim.url, '--no-oauth'] });
+    const none = await post(plain.url, { jsonrpc: '2.0', id: 1, method: 'ping' });
+    assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+    const plainBad = await post(plain.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Bearer nope' });
+    assert.equal(plainBad.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
+    assert.equal((await fetch(`${new URL(plain.url).origin}/.well-known/oauth-authorization-server`)).status, 404);
   });
 
   test('a key Fini rejects: the tool result explains it', async () => {

@@ -1,0 +1,90 @@
+#include "oauth/signin_page.hpp"
+
+namespace fini::oauth {
+
+namespace {
+
+constexpr const char* kStyle =
+    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d1d1f}"
+    "h1{font-size:1.4rem}input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}"
+    "button{margin-top:1rem;margin-right:.5rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#b00020;"
+    "font-weight:600}.warn{color:#8a5300}.ok{color:#0a7d32;font-weight:600}code{background:#f2f2f2;padding:0 .2rem}";
+
+std::string page(const std::string& title, const std::string& body) {
+  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+         "<meta name=\"referrer\" content=\"same-origin\"><title>" +
+         html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
+         "</h1>\n" + body + "\n</body></html>\n";
+}
+
+std::string who(const std::string& client_name, const std::string& host) {
+  const std::string name = client_name.empty() ? std::string("An application") : client_name;
+  return "<p id=\"client\"><b>" + html_escape(name) + "</b> wants to use the Fini tools of this server "
+         "on your behalf. After you sign in, your browser returns to <b id=\"redirect-host\">" +
+         html_escape(host) + "</b>.</p>\n";
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string sign_in_html(const SignInView& v) {
+  std::string body;
+  if (!v.error.empty()) body += "<p class=\"error\" id=\"error\">" + html_escape(v.error) + "</p>\n";
+  body += who(v.client_name, v.redirect_host);
+  if (v.loopback_redirect) {
+    body += "<p class=\"warn\" id=\"loopback\">That address is on your own computer: continue only if you started "
+            "this sign-in from an application on this computer.</p>\n";
+  }
+  body +=
+      "<p>Paste your Fini API key (Fini dashboard → <b>Deploy → API Keys</b>). It is checked with Fini and then "
+      "sealed inside the sign-in this application receives; this server stores nothing and the key is never shown "
+      "to the application or to Claude.</p>\n"
+      "<form method=\"post\" action=\"/authorize\" autocomplete=\"off\">\n"
+      "<input type=\"hidden\" name=\"request\" value=\"" + html_escape(v.request) + "\">\n"
+      "<label for=\"key\">Fini API key</label><br>\n"
+      "<input type=\"password\" id=\"key\" name=\"key\" required autofocus spellcheck=\"false\" "
+      "autocomplete=\"off\" placeholder=\"fini_…\">\n"
+      "<br><button type=\"submit\" id=\"continue\">Continue</button>\n</form>";
+  return page("Sign in to Fini", body);
+}
+
+std::string confirm_html(const ConfirmView& v) {
+  std::string body = who(v.client_name, v.redirect_host);
+  body += "<p class=\"ok\" id=\"workspace\">Fini accepted the key; " + html_escape(v.access) + ".</p>\n";
+  if (v.agent_names.empty()) {
+    body += "<p id=\"agents\">This workspace has no agents yet.</p>\n";
+  } else {
+    body += "<p>Its agents:</p>\n<ul id=\"agents\">\n";
+    for (const auto& name : v.agent_names) body += "<li>" + html_escape(name) + "</li>\n";
+    body += "</ul>\n";
+  }
+  body +=
+      "<p>Is this the workspace you want to connect?</p>\n"
+      "<form method=\"post\" action=\"/authorize\">\n"
+      "<input type=\"hidden\" name=\"pending\" value=\"" + html_escape(v.pending) + "\">\n"
+      "<button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Connect this workspace</button>"
+      "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button>\n</form>";
+  return page("Connect this Fini workspace?", body);
+}
+
+std::string message_html(const std::string& title, const std::string& text) {
+  return page(title, "<p class=\"error\" id=\"error\">" + html_escape(text) + "</p>");
+}
+
+}  // namespace fini::oauth
