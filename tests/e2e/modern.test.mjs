@@ -244,7 +244,9 @@ describe('modern era over --http', () => {
     assert.equal(removed.reply.error.code, -32601);
     const noKey = await modernHttp(srv.url, null).request('tools/call', { name: 'list_agents', arguments: {} });
     assert.equal(noKey.status, 401);
-    assert.equal(noKey.headers.get('www-authenticate'), 'Bearer');
+    // The OAuth challenge (sign-in is on by default with --http), as for a 2025-11-25 request.
+    assert.equal(noKey.headers.get('www-authenticate'),
+      `Bearer resource_metadata="${new URL(srv.url).origin}/.well-known/oauth-protected-resource/mcp", scope="mcp"`);
     assert.equal(noKey.reply.error.code, -32001);
     assert.match(String(noKey.reply.id), /^m\d+$/, 'a modern error echoes the request id');
   });
