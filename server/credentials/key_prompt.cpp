@@ -67,7 +67,8 @@ Result<std::string> KeyPrompt::ask(mcp::CallContext& ctx) {
   if (!ctx.client().elicitation_url) {
     return Status(Code::kUnauthenticated,
                   none_yet + "This MCP client cannot open a link for it (no URL elicitation support).\n" +
-                      key_how_to(options_.profile, turn.link.url) + "\nThen call the tool again: no restart is needed.");
+                      key_how_to(options_.profile, turn.link.url) +
+                      "\nThen call the tool again: no restart is needed.");
   }
   turn.generation = active.generation;
   turn.refusals = prompt_->refusals;
