@@ -9,13 +9,13 @@
 // URL and the other two ways in an error result; the page stays up, so the next call after
 // the user pasted the key just works. 401 marks the stored key invalid (the next call asks
 // again); 403 re-learns scopes; scopes are remembered in the profile.
+// Wiring only: the key's state lives in a KeyState, the asking and the page in a KeyPrompt, and
+// this class connects them to the ProfileStore and to Fini (checking a pasted key). Locks are
+// taken prompt → state, and no lock of either is held while saving or talking to Fini.
 // Thread-safety: every method may be called from any thread. Never throws; no message, log
 // line or page contains the key.
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -23,6 +23,8 @@
 
 #include "credentials/credentials.hpp"
 #include "credentials/key_page.hpp"
+#include "credentials/key_prompt.hpp"
+#include "credentials/key_state.hpp"
 #include "credentials/store.hpp"
 #include "credentials/verifier.hpp"
 #include "rest/http_client.hpp"
@@ -59,38 +61,18 @@ class SessionCredentials final : public Credentials {
   std::string source() const;
 
  private:
-  struct Prompt {
-    KeyPage::Link link;
-    bool asking = false;          // an elicitation/create is in flight for this link
-    std::uint64_t refusals = 0;   // bumps on decline/cancel/failure of that elicitation
-    std::string refusal_text;
-  };
-
-  Result<std::string> ask(mcp::CallContext& ctx, std::unique_lock<std::mutex>& lock);
-  Status ensure_prompt_locked();
+  void load(const std::optional<std::string>& fixed_key);
+  // The page's verdict on a pasted key (runs on the page's server thread).
   Result<std::string> accept_from_page(const std::string& key);
-  void save_profile(const Profile& profile);
-  Profile snapshot_locked() const;
-  std::string how_to(const std::string& url) const;
-  std::string login_command() const;
+  // Saves `profile` if there is a store (a failure is logged and returned; the key still
+  // serves this session).
+  Status save_profile(const Profile& profile);
 
   SessionCredentialsOptions options_;
   rest::HttpClient& http_;
-
-  mutable std::mutex mutex_;
-  std::condition_variable cv_;
-  std::optional<std::string> key_;  // the active key
-  bool fixed_ = false;
-  bool invalid_ = false;            // 401 seen for key_
-  std::string source_;
-  std::optional<std::set<std::string>> scopes_;  // shown to be granted
-  std::set<std::string> denied_;                  // shown to be missing (403 naming the scope)
-  std::string checked_at_;
-  Status load_error_;               // the stored profile could not be read
-  std::uint64_t generation_ = 0;    // bumps when a key arrives through the page
-  std::optional<Prompt> prompt_;
-  std::mutex save_mutex_;
-  std::unique_ptr<KeyPage> page_;   // last member: its server thread calls back into us
+  std::mutex save_mutex_;  // one save at a time, so the file holds the latest of two racing saves
+  KeyState state_;
+  KeyPrompt prompt_;       // last member: its page's server thread calls accept_from_page
 };
 
 }  // namespace fini::credentials
