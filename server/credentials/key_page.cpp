@@ -7,27 +7,14 @@
 
 #include <array>
 
+#include "common/html.hpp"
+
 namespace fini::credentials {
 
 namespace {
 
 constexpr std::size_t kTokenBytes = 32;
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -83,7 +70,7 @@ constexpr const char* kStyle =
 std::string page(const std::string& title, const std::string& body) {
   return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-         "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
+         "<meta name=\"referrer\" content=\"same-origin\"><title>" +
          html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
          "</h1>\n" + body + "\n</body></html>\n";
 }
@@ -111,7 +98,9 @@ void set_html(httplib::Response& res, int status, const std::string& html) {
   res.set_header("Pragma", "no-cache");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the form's
+  // POST, which origin_ok() must refuse (found by keypage-browser.test.mjs in Chromium).
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("Content-Security-Policy",
                  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
                  "base-uri 'none'");

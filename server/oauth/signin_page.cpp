@@ -1,5 +1,7 @@
 #include "oauth/signin_page.hpp"
 
+#include "common/html.hpp"
+
 namespace fini::oauth {
 
 namespace {
@@ -27,21 +29,6 @@ std::string who(const std::string& client_name, const std::string& host) {
 
 }  // namespace
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string sign_in_html(const SignInView& v) {
   std::string body;

@@ -29,6 +29,5 @@ struct ConfirmView {
 std::string sign_in_html(const SignInView& view);
 std::string confirm_html(const ConfirmView& view);
 std::string message_html(const std::string& title, const std::string& text);
-std::string html_escape(const std::string& text);
 
 }  // namespace fini::oauth

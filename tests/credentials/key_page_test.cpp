@@ -167,7 +167,7 @@ TEST_F(KeyPageTest, ResponsesAreNotCachedNorFramed) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
   EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
-  EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(res->get_header_value("Referrer-Policy"), "same-origin");
   EXPECT_THAT(res->get_header_value("Content-Security-Policy"), HasSubstr("frame-ancestors 'none'"));
 }
 
