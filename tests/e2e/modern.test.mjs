@@ -13,6 +13,8 @@ import { KEYS, MANIFEST_COUNT, REPO, TOOL_COUNT, scratchDir } from './lib/env.mj
 import { startHttpServer } from './lib/http.mjs';
 import { MODERN, modernHttp, modernMeta, startModernStdio } from './lib/modern.mjs';
 import { callEveryReadTool } from './lib/read-tools.mjs';
+import { signIn } from './lib/oauth.mjs';
+import { createHash, randomBytes } from 'node:crypto';
 import { startSim } from './lib/sim.mjs';
 
 const dir = scratchDir('modern');
@@ -212,6 +214,33 @@ describe('modern era over --http', () => {
     await confirmationRoundTrip(c);
     for (const p of c.posts) assert.equal(p.headers.get('mcp-session-id'), null);
     assert.ok(c.posts.every((p) => p.status === 200), 'every modern answer above was 200');
+  });
+
+  // Over HTTP the key is never asked inside a result: the request's 401 sends the client to the
+  // sign-in page (OAuth, issue 11), where the user pastes it once; the call then completes with
+  // the token. (stdio asks through an input-required URL elicitation instead: above.)
+  test('the key asked through sign-in: 401 challenge, sign-in page, the call completes with the token', async () => {
+    const args = { name: 'list_agents', arguments: {} };
+    const first = await modernHttp(srv.url, null).request('tools/call', args);
+    assert.equal(first.status, 401);
+    const base = new URL(srv.url).origin;
+    assert.match(first.headers.get('www-authenticate'), new RegExp(`resource_metadata="${base}/\\.well-known/oauth-protected-resource/mcp"`));
+    const redirect = 'http://127.0.0.1:1/cb';
+    const reg = await (await fetch(`${base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'modern e2e', redirect_uris: [redirect], token_endpoint_auth_method: 'none' }) })).json();
+    const verifier = randomBytes(32).toString('base64url');
+    const q = new URLSearchParams({ response_type: 'code', client_id: reg.client_id, redirect_uri: redirect, state: 's1',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', resource: `${base}/mcp` });
+    const signed = await signIn(`${base}/authorize?${q}`, KEYS.rw);
+    const code = new URL(signed.location).searchParams.get('code');
+    const token = await (await fetch(`${base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: reg.client_id, code_verifier: verifier }) })).json();
+    assert.ok(token.access_token, JSON.stringify(token).slice(0, 200));
+    const mark = sim.mark();
+    const done = assertComplete(await modernHttp(srv.url, token.access_token).request('tools/call', args), 'list_agents with the token');
+    assert.ok(!done.isError, textOf(done));
+    assert.match(textOf(done), /Support Agent/);
+    assert.ok((await sim.since(mark, { min: 1 })).length >= 1, 'the call reached the sandbox');
   });
 
   test('a requestState is bound to its caller: another key cannot use it', async () => {
