@@ -1,12 +1,12 @@
 #include "credentials/key_page.hpp"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 
+#include "common/crypto.hpp"
 #include "common/html.hpp"
 
 namespace fini::credentials {
@@ -57,24 +57,6 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
   return out;
 }
 
-bool equal_tokens(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-constexpr const char* kStyle =
-    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d1d1f}"
-    "h1{font-size:1.4rem}input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}"
-    "button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#b00020;font-weight:600}"
-    ".ok{color:#0a7d32;font-weight:600}code{background:#f2f2f2;padding:0 .2rem}";
-
-std::string page(const std::string& title, const std::string& body) {
-  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-         "<meta name=\"referrer\" content=\"same-origin\"><title>" +
-         html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
-         "</h1>\n" + body + "\n</body></html>\n";
-}
-
 std::string form_page(const std::string& id, const std::string& csrf, const std::string& error) {
   std::string body;
   if (!error.empty()) body += "<p class=\"error\" id=\"error\">" + html_escape(error) + "</p>\n";
@@ -89,7 +71,7 @@ std::string form_page(const std::string& id, const std::string& csrf, const std:
       "autocomplete=\"off\" placeholder=\"fini_…\">\n"
       "<br><button type=\"submit\">Save key</button>\n</form>\n"
       "<p>Prefer a terminal? Run <code>fini-mcp login</code> instead, or set <code>FINI_API_KEY</code>.</p>";
-  return page("Connect fini-mcp to Fini", body);
+  return html_page("Connect fini-mcp to Fini", body);
 }
 
 void set_html(httplib::Response& res, int status, const std::string& html) {
@@ -225,17 +207,17 @@ bool KeyPage::origin_ok(const httplib::Request& req, httplib::Response& res) con
 void KeyPage::send_closed_link(LinkState state, httplib::Response& res) const {
   switch (state) {
     case LinkState::kUsed:
-      set_html(res, 410, page("This link was already used",
+      set_html(res, 410, html_page("This link was already used",
                               "<p>A key was already saved through this link. You can close this tab.</p>"));
       return;
     case LinkState::kExpired:
-      set_html(res, 410, page("This link has expired",
+      set_html(res, 410, html_page("This link has expired",
                               "<p>Links to this page work for a limited time and a limited number of tries. "
                               "Go back to Claude and call a Fini tool again for a new link, or run "
                               "<code>fini-mcp login</code> in a terminal.</p>"));
       return;
     default:
-      set_html(res, 404, page("Unknown link",
+      set_html(res, 404, html_page("Unknown link",
                               "<p>This link is not valid. Go back to Claude and call a Fini tool again for a "
                               "new link, or run <code>fini-mcp login</code> in a terminal.</p>"));
   }
@@ -268,8 +250,8 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
   if (!csrf) return;
   const auto form = parse_form(req.body);
   auto token = form.find("csrf");
-  if (token == form.end() || !equal_tokens(token->second, *csrf)) {
-    set_html(res, 403, page("Form expired",
+  if (token == form.end() || !equal_constant_time(token->second, *csrf)) {
+    set_html(res, 403, html_page("Form expired",
                             "<p class=\"error\">The form token did not match. Reload this page from the link "
                             "Claude showed you and paste the key again.</p>"));
     return;
@@ -289,7 +271,7 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
     }
   }
   if (verdict.ok()) {
-    set_html(res, 200, page("Key saved",
+    set_html(res, 200, html_page("Key saved",
                             "<p class=\"ok\" id=\"ok\">" + html_escape(*verdict) +
                                 "</p>\n<p>You can close this tab and go back to Claude.</p>"));
     return;

@@ -6,19 +6,6 @@ namespace fini::oauth {
 
 namespace {
 
-constexpr const char* kStyle =
-    "body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d1d1f}"
-    "h1{font-size:1.4rem}input[type=password]{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}"
-    "button{margin-top:1rem;margin-right:.5rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#b00020;"
-    "font-weight:600}.warn{color:#8a5300}.ok{color:#0a7d32;font-weight:600}code{background:#f2f2f2;padding:0 .2rem}";
-
-std::string page(const std::string& title, const std::string& body) {
-  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-         "<meta name=\"referrer\" content=\"same-origin\"><title>" +
-         html_escape(title) + "</title><style>" + kStyle + "</style></head><body>\n<h1>" + html_escape(title) +
-         "</h1>\n" + body + "\n</body></html>\n";
-}
 
 std::string who(const std::string& client_name, const std::string& host) {
   const std::string name = client_name.empty() ? std::string("An application") : client_name;
@@ -48,7 +35,7 @@ std::string sign_in_html(const SignInView& v) {
       "<input type=\"password\" id=\"key\" name=\"key\" required autofocus spellcheck=\"false\" "
       "autocomplete=\"off\" placeholder=\"fini_…\">\n"
       "<br><button type=\"submit\" id=\"continue\">Continue</button>\n</form>";
-  return page("Sign in to Fini", body);
+  return html_page("Sign in to Fini", body);
 }
 
 std::string confirm_html(const ConfirmView& v) {
@@ -67,11 +54,11 @@ std::string confirm_html(const ConfirmView& v) {
       "<input type=\"hidden\" name=\"pending\" value=\"" + html_escape(v.pending) + "\">\n"
       "<button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Connect this workspace</button>"
       "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button>\n</form>";
-  return page("Connect this Fini workspace?", body);
+  return html_page("Connect this Fini workspace?", body);
 }
 
 std::string message_html(const std::string& title, const std::string& text) {
-  return page(title, "<p class=\"error\" id=\"error\">" + html_escape(text) + "</p>");
+  return html_page(title, "<p class=\"error\" id=\"error\">" + html_escape(text) + "</p>");
 }
 
 }  // namespace fini::oauth
