@@ -10,26 +10,45 @@ FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 25
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
-  nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
-  libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates nginx chromium
+# What building and running fini-mcp needs (`make install`, `make release`): compilers, cmake and the
+# -dev packages of the libraries it links. No service, no browser: a fresh Debian 12 stays as it was.
+BUILD_PACKAGES := build-essential cmake pkg-config nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev \
+  libcli11-dev libssl-dev libsqlitecpp-dev libsqlite3-dev ca-certificates
+# What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, and the
+# reverse proxy and browser the e2e tiers drive (Debian starts nginx when it installs it).
+TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium
+# Node.js: the bundle/plugin generators and the e2e tools.
+NODE_PACKAGES := nodejs npm
 
-.PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test pkg-build clean
+.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
 	@echo "make test   - install, build (ASan+UBSan, warnings as errors) and run every test tier"
 	@echo "make bench | fuzz | bundle | install PREFIX=... | clean"
 
-# Quick no-op when everything is present.
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# apt-get installs only what is missing: a quick no-op when everything is present.
+APT_INSTALL = @pkgs="$(1)"; missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	  echo "installing: $$missing"; \
+	  echo "installing: "$$missing; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@command -v node >/dev/null || { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
+build-deps:
+	$(call APT_INSTALL,$(BUILD_PACKAGES))
+
+# Any node/npm on PATH will do; otherwise Debian's.
+nodejs:
+	@command -v node >/dev/null && command -v npm >/dev/null || { $(call APT_INSTALL,$(NODE_PACKAGES)); }
+
+deps: build-deps nodejs
+	$(call APT_INSTALL,$(TEST_PACKAGES))
+
+# The apt packages a target may install, as `make -n` sees them (packaging/test-deps.sh checks them).
+print-deps:
+	@$(MAKE) --no-print-directory -n $(or $(TARGET),install) PREFIX=/nonexistent | grep -o 'pkgs="[^"]*"' \
+	  | sed 's/^pkgs="//; s/"$$//' | tr ' ' '\n' | grep -v '^$$' | sort -u
 
 node-deps: deps
 	@for d in tests/e2e tests/e2e/conformance-next; do \
@@ -42,8 +61,13 @@ configure: deps
 build: configure
 	@cmake --build $(ASAN_DIR) -j$(JOBS)
 
-release: deps
-	@cmake -S . -B $(REL_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_WERROR=ON -DFINI_BUILD_TESTS=OFF >/dev/null
+# Release: what users build (no -Werror: a newer compiler's new warning must not stop an install) and
+# what the bundle and plugin package. Every library is linked shared (the bundle carries them in lib/);
+# DT_RPATH $$ORIGIN/lib (--disable-new-dtags: unlike RUNPATH it also serves the carried libraries' own
+# dependencies) is rewritten on the packaged copy and removed by `make install`.
+release: build-deps
+	@cmake -S . -B $(REL_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_WERROR=OFF -DFINI_BUILD_TESTS=OFF \
+	  '-DCMAKE_BUILD_RPATH=$$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
 	@cmake --build $(REL_DIR) -j$(JOBS) --target fini-mcp fini-sim fini-bench
 
 unit: build
@@ -103,30 +127,33 @@ demo: release node-deps
 	@tests/e2e/node_modules/.bin/node --version >/dev/null 2>&1 || true
 	@node demo/demo.mjs --mcp $(REL_DIR)/server/fini-mcp --sim $(REL_DIR)/sim/fini-sim $(DEMO_FLAGS)
 
+# Binaries (RPATH removed by cmake --install), manifests and skills; nothing else is installed or started.
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fini-mcp
-	install -m 0755 $(REL_DIR)/server/fini-mcp $(REL_DIR)/sim/fini-sim $(DESTDIR)$(PREFIX)/bin/
+	@DESTDIR=$(DESTDIR) cmake --install $(REL_DIR) --prefix $(PREFIX)
+	install -d $(DESTDIR)$(PREFIX)/share/fini-mcp
 	cp -r manifests skills $(DESTDIR)$(PREFIX)/share/fini-mcp/
 
-# Bundle/plugin build: static libstdc++/libgcc (FINI_STATIC_RUNTIME) and a DT_RPATH of $ORIGIN/lib
-# (--disable-new-dtags: unlike RUNPATH it also serves the bundled libraries' own dependencies).
-# No FINI_WERROR here: GCC 12 -O3 raises a false -Wrestrict in std::string code (rest/base_url.cpp).
-PKG_DIR := build-pkg
-pkg-build: deps
-	@cmake -S . -B $(PKG_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_BUILD_TESTS=OFF -DFINI_STATIC_RUNTIME=ON \
-	  '-DCMAKE_BUILD_RPATH=$$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
-	@cmake --build $(PKG_DIR) -j$(JOBS) --target fini-mcp fini-sim
+# Packaging's own pinned npm tools (just @anthropic-ai/mcpb), apart from the e2e tool set. The npm cache
+# is build/npm-cache, so the figure printed is what this machine downloaded for them.
+PKG_NPM_CACHE := build/npm-cache
+pkg-npm: nodejs
+	@packaging/npm-install.sh packaging $(PKG_NPM_CACHE)
 
-bundle: pkg-build node-deps
-	@packaging/make-bundle.sh $(PKG_DIR)/server/fini-mcp dist
+bundle: release pkg-npm
+	@packaging/make-bundle.sh $(REL_DIR)/server/fini-mcp dist
 
-plugin: pkg-build
-	@packaging/make-plugin.sh $(PKG_DIR)/server/fini-mcp dist/claude-plugin
+plugin: release nodejs
+	@packaging/make-plugin.sh $(REL_DIR)/server/fini-mcp dist/claude-plugin
 
-packaging-test: pkg-build node-deps
-	@packaging/test-bundle.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
-	@packaging/test-plugin.sh $(PKG_DIR)/server/fini-mcp $(PKG_DIR)/sim/fini-sim
+# The validators (mcpb, claude) come from packaging/ and tests/e2e; `make plugin` reusing the release
+# build is checked by running it again here.
+packaging-test: release pkg-npm node-deps
+	@packaging/test-deps.sh
+	@packaging/test-launcher.sh
+	@packaging/test-rebuild.sh $(REL_DIR)
+	@packaging/test-bundle.sh $(REL_DIR)/server/fini-mcp $(REL_DIR)/sim/fini-sim
+	@packaging/test-plugin.sh $(REL_DIR)/server/fini-mcp $(REL_DIR)/sim/fini-sim
 	@node --test packaging/tests/ >/dev/null && echo "packaging self-tests: passed" || { node --test packaging/tests/; exit 1; }
 
 clean:
-	rm -rf build build-pkg dist
+	rm -rf build build-pkg dist packaging/node_modules

@@ -30,7 +30,7 @@ const manifest = {
     "fini-mcp exposes the Fini REST API v2 (https://api-prod.usefini.com) as MCP tools and serves the Fini " +
     "skill pack as prompts and skill:// resources. Give it a Fini API key (Fini dashboard → Deploy → API " +
     "Keys) in the extension settings, or leave the field empty and the server asks for the key once, on a " +
-    "local page, the first time a tool needs it.\n\nThis bundle is a native Linux x86-64 build (server.type binary)." + glibc +
+    "local page, the first time a tool needs it. To try it without a key, turn on \"Use the built-in sandbox\".\n\nThis bundle is a native Linux x86-64 build (server.type binary)." + glibc +
     " It has not been tested with Claude Desktop on macOS or Windows and does not claim to run there.",
   author: packageInfo.author,
   repository: { type: "git", url: packageInfo.repository },
@@ -50,6 +50,7 @@ const manifest = {
         FINI_PROFILE: "${user_config.profile}",
         FINI_BASE_URL: "${user_config.base_url}",
         FINI_NO_CONFIRM: "${user_config.no_confirm}",
+        FINI_SANDBOX: "${user_config.sandbox}",
       },
     },
   },
@@ -70,6 +71,14 @@ const manifest = {
     platforms: ["linux"],
   },
   user_config: {
+    sandbox: {
+      type: "boolean",
+      title: "Use the built-in sandbox (no key)",
+      description: "On: try every tool against a sandbox Fini workspace built into fini-mcp (sample agents, " +
+                   "conversations and knowledge; nothing leaves this machine). The key and URL below are then ignored.",
+      required: false,
+      default: false,
+    },
     api_key: {
       type: "string",
       title: "Fini API key",

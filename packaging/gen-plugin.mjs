@@ -17,7 +17,8 @@ const plugin = {
   name: "fini",
   displayName: packageInfo.displayName,
   version,
-  description: packageInfo.description,
+  // plugin.json has no platform field: the description says it, and bin/fini-mcp says it when started.
+  description: `${packageInfo.description} Native Linux x86-64 build; elsewhere use the remote connector.`,
   author: packageInfo.author,
   homepage: packageInfo.homepage,
   repository: packageInfo.repository,
@@ -25,6 +26,14 @@ const plugin = {
   keywords: packageInfo.keywords,
   network,
   userConfig: {
+    sandbox: {
+      type: "boolean",
+      title: "Use the built-in sandbox (no key)",
+      description: "On: try every tool against a sandbox Fini workspace built into fini-mcp (sample data; nothing " +
+                   "leaves this machine). The key is then ignored.",
+      required: false,
+      default: false,
+    },
     api_key: {
       type: "string",
       title: "Fini API key",
@@ -56,7 +65,8 @@ const mcp = {
     fini: {
       command: "${CLAUDE_PLUGIN_ROOT}/bin/fini-mcp",
       args: ["serve", "--manifests", "${CLAUDE_PLUGIN_ROOT}/manifests", "--skills", "${CLAUDE_PLUGIN_ROOT}/skills"],
-      env: { FINI_API_KEY: "${user_config.api_key}", FINI_NO_CONFIRM: "${user_config.no_confirm}" },
+      env: { FINI_API_KEY: "${user_config.api_key}", FINI_NO_CONFIRM: "${user_config.no_confirm}",
+             FINI_SANDBOX: "${user_config.sandbox}" },
       network,
     },
   },

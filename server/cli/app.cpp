@@ -72,7 +72,7 @@ int run(int argc, char** argv) {
     cmd->add_flag("--read-only", serve.read_only, "hide write tools and refuse non-read requests");
     cmd->add_flag("--show-all-tools", serve.show_all, "list write tools even for a read-only key");
     cmd->add_flag("--no-confirm", serve.no_confirm, "run destructive tools without asking the user first (automation; env FINI_NO_CONFIRM=1)");
-    cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed)");
+    cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed; env FINI_SANDBOX=1)");
     cmd->add_option("--workers", serve.workers, "concurrent tool calls (and pooled upstream connections)")
         ->capture_default_str()->check(CLI::Range(1, 4096));
     cmd->add_option("--drain-ms", serve.drain_ms, "on shutdown, how long running calls may still finish")

@@ -105,6 +105,7 @@ int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) 
   http_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
   http_options.anonymous_discovery = options.anonymous_discovery;
   http_options.access_log = !options.no_access_log;
+  http_options.keyless_key = core.sandbox_key;
   auto ring = make_server_ring(options);
   if (!ring.ok()) {
     std::cerr << "fini-mcp: " << ring.status().message() << "\n";

@@ -95,15 +95,17 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
     cred.fixed_key = std::string(env);
     cred.fixed_source = "FINI_API_KEY";
   }
-  // --sandbox: an embedded Fini sandbox on a loopback port with its well-known read+write key,
-  // so the server can be tried from any client without a key or a production workspace.
-  if (options.sandbox) {
+  // --sandbox (or FINI_SANDBOX=1, the bundle and plugin setting): an embedded Fini sandbox on a
+  // loopback port with its well-known read+write key, so the server can be tried from any client
+  // without a key or a production workspace.
+  if (options.sandbox || env_flag("FINI_SANDBOX")) {
     sim::SandboxOptions sandbox_options;
     sandbox_options.job_step_ms = 1000;
     auto started = sim::Sandbox::start(sandbox_options);
     if (!started.ok()) return unavailable("cannot start the embedded sandbox: " + started.status().message());
     core->sandbox = std::move(*started);
     cred.fixed_key = std::string(kSandboxKey);
+    core->sandbox_key = std::string(kSandboxKey);
     cred.fixed_source = "--sandbox";
     spdlog::info("serving against the embedded sandbox at {}", core->sandbox->url());
   }

@@ -29,6 +29,8 @@ struct ServerCore {
   ServerCore& operator=(const ServerCore&) = delete;
 
   std::unique_ptr<sim::Sandbox> sandbox;  // --sandbox only; declared first, destroyed last
+  // --sandbox: the sandbox's own read+write key, which --http lends to a request that brings none.
+  std::optional<std::string> sandbox_key;
   std::string base_url;                   // normalized
   std::unique_ptr<rest::HttpClient> http;
   std::unique_ptr<credentials::SessionCredentials> credentials;  // stdio: the process's key

@@ -461,7 +461,7 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   }
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
   const bool has_auth = req.has_header("Authorization");
-  auto key = bearer_key(req.get_header_value("Authorization"));
+  auto key = has_auth ? bearer_key(req.get_header_value("Authorization")) : options_.keyless_key;
   std::optional<std::string> reauth;  // the key came inside an OAuth access token
   if (!key && has_auth && options_.auth != nullptr) {
     if (auto token = bearer_token(req.get_header_value("Authorization"))) {

@@ -66,6 +66,9 @@ struct HttpOptions {
   std::shared_ptr<const KeyRing> sealing;
   // The OAuth authorization server (routes, tokens on /mcp, 401 challenges); null: raw keys only.
   AuthGate* auth = nullptr;
+  // --sandbox: the key of a request with no Authorization header at all (a request that sends one
+  // is checked as usual). Empty: such a request needs a key.
+  std::optional<std::string> keyless_key;
 };
 
 class McpHttpServer {
