@@ -142,8 +142,9 @@ pkg-npm: nodejs
 bundle: release pkg-npm
 	@packaging/make-bundle.sh $(REL_DIR)/server/fini-mcp dist
 
+PLUGIN_DIR ?= dist/claude-plugin
 plugin: release nodejs
-	@packaging/make-plugin.sh $(REL_DIR)/server/fini-mcp dist/claude-plugin
+	@packaging/make-plugin.sh $(REL_DIR)/server/fini-mcp $(PLUGIN_DIR)
 
 # The validators (mcpb, claude) come from packaging/ and tests/e2e; `make plugin` reusing the release
 # build is checked by running it again here.

