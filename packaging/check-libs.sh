@@ -2,7 +2,8 @@
 # One copy of each library per process: fails when a library in LIBDIR defines a symbol BIN also
 # defines (a library linked statically into BIN and carried as a .so too: two OpenSSLs, two C++
 # runtimes), when two libraries in LIBDIR define the same symbol, or when a library in LIBDIR is
-# needed by nothing. Weak (vague-linkage) symbols are shared by design and not counted.
+# needed by nothing. Weak (vague-linkage) symbols are shared by design and not counted, nor are the
+# binary's copy-relocated data symbols (std::cout and the like: the library's object, moved, still one).
 #   packaging/check-libs.sh BIN LIBDIR        Prints one line; exit 1 on a duplicate.
 set -uo pipefail
 bin=${1:?usage: check-libs.sh BIN LIBDIR}
@@ -11,7 +12,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/fini-check-libs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # Strong defined dynamic symbols (nm -D types in uppercase except W/V: T D B R G S A ...), versions cut.
 strong() { nm -D --defined-only "$1" 2>/dev/null | awk '$2 ~ /^[A-Z]$/ && $2 !~ /^[WVUA]$/ { sub(/@.*/, "", $3); print $3 }' | sort -u; }
-strong "$bin" >"$work/bin.syms"
+copy_relocs() { readelf -rW "$1" | awk '$3 ~ /_COPY$/ { sub(/@.*/, "", $5); print $5 }' | sort -u; }
+copy_relocs "$bin" >"$work/copy.syms"
+strong "$bin" | comm -23 - "$work/copy.syms" >"$work/bin.syms"
 problems=() libs=()
 for lib in "$libdir"/*.so*; do
   [[ -f $lib ]] || continue
