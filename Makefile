@@ -28,7 +28,7 @@ help:
 	@echo "make bench | fuzz | bundle | install PREFIX=... | clean"
 
 # apt-get installs only what is missing: a quick no-op when everything is present.
-APT_INSTALL = @pkgs="$(1)"; missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+APT_INSTALL = pkgs="$(1)"; missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: "$$missing; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
@@ -36,14 +36,14 @@ APT_INSTALL = @pkgs="$(1)"; missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/nul
 	fi
 
 build-deps:
-	$(call APT_INSTALL,$(BUILD_PACKAGES))
+	@$(call APT_INSTALL,$(BUILD_PACKAGES))
 
 # Any node/npm on PATH will do; otherwise Debian's.
 nodejs:
 	@command -v node >/dev/null && command -v npm >/dev/null || { $(call APT_INSTALL,$(NODE_PACKAGES)); }
 
 deps: build-deps nodejs
-	$(call APT_INSTALL,$(TEST_PACKAGES))
+	@$(call APT_INSTALL,$(TEST_PACKAGES))
 
 # The apt packages a target may install, as `make -n` sees them (packaging/test-deps.sh checks them).
 print-deps:
