@@ -63,11 +63,13 @@ build: configure
 
 # Release: what users build (no -Werror: a newer compiler's new warning must not stop an install) and
 # what the bundle and plugin package. Every library is linked shared (the bundle carries them in lib/);
-# DT_RPATH $$ORIGIN/lib (--disable-new-dtags: unlike RUNPATH it also serves the carried libraries' own
-# dependencies) is rewritten on the packaged copy and removed by `make install`.
+# DT_RPATH exactly $$ORIGIN/lib (--disable-new-dtags: unlike RUNPATH it also serves the carried
+# libraries' own dependencies; built with the install RPATH, so no padded empty entry = cwd), which
+# `make install` removes.
 release: build-deps
 	@cmake -S . -B $(REL_DIR) -DCMAKE_BUILD_TYPE=Release -DFINI_WERROR=OFF -DFINI_BUILD_TESTS=OFF \
-	  '-DCMAKE_BUILD_RPATH=$$ORIGIN/lib' -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
+	  -DCMAKE_BUILD_RPATH= -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON '-DCMAKE_INSTALL_RPATH=$$ORIGIN/lib' \
+	  -DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags >/dev/null
 	@cmake --build $(REL_DIR) -j$(JOBS) --target fini-mcp fini-sim fini-bench
 
 unit: build
@@ -127,9 +129,10 @@ demo: release node-deps
 	@tests/e2e/node_modules/.bin/node --version >/dev/null 2>&1 || true
 	@node demo/demo.mjs --mcp $(REL_DIR)/server/fini-mcp --sim $(REL_DIR)/sim/fini-sim $(DEMO_FLAGS)
 
-# Binaries (RPATH removed by cmake --install), manifests and skills; nothing else is installed or started.
+# Binaries (their RPATH removed), manifests and skills; nothing else is installed or started.
 install: release
 	@DESTDIR=$(DESTDIR) cmake --install $(REL_DIR) --prefix $(PREFIX)
+	@for f in fini-mcp fini-sim; do cmake -DFILE=$(DESTDIR)$(PREFIX)/bin/$$f -DREMOVE=ON -P packaging/set-rpath.cmake; done
 	install -d $(DESTDIR)$(PREFIX)/share/fini-mcp
 	cp -r manifests skills $(DESTDIR)$(PREFIX)/share/fini-mcp/
 

@@ -1,6 +1,10 @@
-# cmake -DFILE=<elf> -P set-rpath.cmake
-# Rewrites the binary's RPATH to exactly $ORIGIN/lib, in place. The build RPATH CMake writes is padded with
-# empty entries (":::") to leave room for install-time edits, and glibc reads an empty entry as the current
-# directory: left in, the bundled binary would load libraries from whatever directory it is started in.
+# cmake -DFILE=<elf> [-DREMOVE=ON] -P set-rpath.cmake
+# Sets the binary's RPATH to exactly $ORIGIN/lib, in place, or with REMOVE removes it (`make install`:
+# an installed binary uses the system's libraries). Exactly: glibc reads an empty entry (a padded ":::")
+# as the current directory, and the binary would load libraries from wherever it is started.
 cmake_minimum_required(VERSION 3.21)
-file(RPATH_SET FILE "${FILE}" NEW_RPATH "\$ORIGIN/lib")
+if(REMOVE)
+  file(RPATH_REMOVE FILE "${FILE}")
+else()
+  file(RPATH_SET FILE "${FILE}" NEW_RPATH "\$ORIGIN/lib")
+endif()
