@@ -39,5 +39,12 @@ plan=$(make -n -C "$repo" --no-print-directory install PREFIX=/nonexistent 2>&1)
 grep -qE '\bnpm\b|systemctl|service |chromium' <<<"$plan" && bad "make -n install mentions npm/systemctl/service" "$plan" \
   || ok "make -n install: no npm, no systemctl"
 
+# make bundle / make plugin use packaging's own npm lock, never the e2e tool set (Claude Code, browsers).
+for target in bundle plugin; do
+  plan=$(make -n -C "$repo" --no-print-directory "$target" 2>&1)
+  grep -qE 'tests/e2e|conformance-next' <<<"$plan" && bad "make -n $target touches the e2e npm tools" "$(grep -E 'tests/e2e|conformance' <<<"$plan")" \
+    || ok "make -n $target: no e2e npm tools$([[ $target == bundle ]] && echo ' (npm: packaging/npm-install.sh only)')"
+done
+
 echo "deps: $passed passed, $failed failed"
 [[ $failed == 0 ]]
