@@ -12,13 +12,14 @@ const version = arg("--version"), dir = arg("--dir");
 if (!version || !dir) { console.error("usage: gen-plugin.mjs --version V --dir PLUGIN_DIR"); process.exit(2); }
 const tools = readTools(), skills = readSkills();
 const network = { hosts: packageInfo.networkHosts };
+const description = `${packageInfo.description} Native Linux x86-64 build; elsewhere use the remote connector.`;
 
 const plugin = {
   name: "fini",
   displayName: packageInfo.displayName,
   version,
   // plugin.json has no platform field: the description says it, and bin/fini-mcp says it when started.
-  description: `${packageInfo.description} Native Linux x86-64 build; elsewhere use the remote connector.`,
+  description,
   author: packageInfo.author,
   homepage: packageInfo.homepage,
   repository: packageInfo.repository,
@@ -55,7 +56,7 @@ const marketplace = {
   name: "fini-mcp",
   owner: { name: packageInfo.author.name, url: packageInfo.author.url },
   metadata: { description: "The Fini customer-support AI platform for Claude Code.", version },
-  plugins: [{ name: "fini", source: "./fini", description: packageInfo.description, version,
+  plugins: [{ name: "fini", source: "./fini", description, version,
               license: packageInfo.license, homepage: packageInfo.homepage, keywords: packageInfo.keywords }],
 };
 // Explicit --manifests/--skills: the plugin keeps skills/ at its root (where Claude Code loads them),
