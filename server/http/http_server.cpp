@@ -543,7 +543,7 @@ void McpHttpServer::run_inline(const jsonrpc::Request& request, const Post& post
   }
   const int upstream = call.upstream_status.load();
   if (upstream >= 0) metrics_.upstream_done(t_info.tool, upstream);
-  if (upstream >= 0 && options_.limits) options_.limits->key_answered(call.key, upstream);
+  if (upstream >= 0 && options_.limits && post.reauth == nullptr) options_.limits->key_answered(call.key, upstream);
   {
     std::lock_guard lock(mutex_);
     calls_.erase(id);
@@ -580,10 +580,13 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post
     run_inline(request, post, *call, *ctx, id, res);
     return;  // the slot is released here, before httplib writes the reply
   }
-  auto job = [this, call, ctx, request, slot, id, tool, modern]() mutable {
+  const bool raw_key = post.reauth == nullptr;  // a key from a token was checked at sign-in
+  auto job = [this, call, ctx, request, slot, id, tool, modern, raw_key]() mutable {
     std::string reply = jsonrpc::serialize(modern ? modern_.call_tool(request, *ctx) : dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
-    if (call->upstream_status.load() >= 0 && options_.limits) options_.limits->key_answered(call->key, call->upstream_status.load());
+    if (call->upstream_status.load() >= 0 && options_.limits && raw_key) {
+      options_.limits->key_answered(call->key, call->upstream_status.load());
+    }
     {
       std::lock_guard lock(mutex_);
       calls_.erase(id);
@@ -689,6 +692,7 @@ bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string&
     return false;
   }
   res.set_header("Retry-After", std::to_string(v.retry_after_s));
+  res.set_header("Connection", "close");  // a guesser's connection does not keep a thread
   reject(res, 429, "rate_limited", v.message, -32000);
   return false;
 }

@@ -194,6 +194,7 @@ bool AuthServer::within_limit(const httplib::Request& req, http::Limit limit, ht
   const http::Verdict v = options_.limits->take(limit, options_.limits->client_of(req));
   if (v.kind == http::Verdict::kGo) return true;
   res.set_header("Retry-After", std::to_string(v.retry_after_s));
+  res.set_header("Connection", "close");
   if (page) send_page(res, 429, message_html("Too many attempts", v.message));
   else send_error(res, OAuthError{"temporarily_unavailable", v.message, 429});
   return false;
@@ -253,12 +254,14 @@ void AuthServer::authorize_get(const httplib::Request& req, httplib::Response& r
   auto client = clients_.resolve(client_id);
   if (auto* e = std::get_if<OAuthError>(&client); e != nullptr && e->http_status == 503) {
     res.set_header("Retry-After", "5");
+    res.set_header("Connection", "close");  // free the connection thread now, not after keep-alive
     send_page(res, 503, message_html("Busy, try again", "This server is busy fetching the details of applications "
                                                         "signing in (" + e->description + "). Reload this page in a "
                                                         "few seconds."));
     return;
   }
   if (auto* e = std::get_if<OAuthError>(&client)) {  // never redirect to an unverified URI
+    if (ClientRegistry::is_metadata_url(client_id)) res.set_header("Connection", "close");
     send_page(res, 400, message_html("Unknown application", e->description + ". Go back to the application and "
                                                                               "connect again."));
     return;

@@ -187,7 +187,6 @@ TEST_F(TokenFixture, CodeRedeemsOnceForTokensThatOpenOnlyForTheirAudience) {
   EXPECT_EQ(std::get<TokenService::Opened>(opened).key, kKey);
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(at, "https://other.example/mcp")),
             TokenService::Refusal::kAudience);
-  EXPECT_EQ(error_of(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource)), "invalid_grant");
   now += 3600 * 1000;
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(at, resource)), TokenService::Refusal::kExpired);
   // The refresh token still works, and rotates: the used one is refused here.
@@ -203,6 +202,15 @@ TEST_F(TokenFixture, CodeRedeemsOnceForTokensThatOpenOnlyForTheirAudience) {
   EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-1", resource)), "invalid_grant");
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(std::get<Json>(refreshed)["access_token"], resource)),
             TokenService::Refusal::kRevoked);
+}
+
+TEST_F(TokenFixture, AReplayedCodeRevokesTheTokensIssuedForIt) {
+  const std::string c = code();
+  const Json body = std::get<Json>(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource));
+  EXPECT_EQ(error_of(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource)), "invalid_grant");
+  EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(body["access_token"], resource)),
+            TokenService::Refusal::kRevoked);
+  EXPECT_EQ(error_of(tokens.refresh(body["refresh_token"], "client-1", resource)), "invalid_grant");
 }
 
 TEST_F(TokenFixture, UsedRefreshTokensStayUsedAfterManyOtherRefreshes) {
