@@ -38,13 +38,25 @@ Verdict AbuseLimits::before_key_check(const std::string& client, const std::stri
     std::lock_guard lock(counters_mutex_);
     ++key_checks_total_[outcome];
   };
-  if (accepted_.contains(digest)) {
-    count("known_good");
-    return {};
-  }
-  if (refused_.contains(digest)) {
-    count("refused_cached");
-    return Verdict{Verdict::kRefusedKey, 0, "Fini rejected this key moments ago (HTTP 401); it was not sent again."};
+  std::unique_lock lock(probe_mutex_);
+  for (;;) {
+    if (accepted_.contains(digest)) {
+      count("known_good");
+      return {};
+    }
+    if (refused_.contains(digest)) {
+      count("refused_cached");
+      return Verdict{Verdict::kRefusedKey, 0, "Fini rejected this key moments ago (HTTP 401); it was not sent again."};
+    }
+    auto it = probes_.find(digest);
+    const double age = it == probes_.end() ? 0 : clock_() - it->second;
+    if (it == probes_.end() || age >= options_.probe_wait_s) break;  // nobody checks it (any more)
+    if (probe_waiters_ >= options_.probe_waiters) {
+      return limited("key_checks", 1, "Too many requests are waiting for a new key to be checked; try again.");
+    }
+    ++probe_waiters_;
+    probe_cv_.wait_for(lock, std::chrono::duration<double>(options_.probe_wait_s - age));
+    --probe_waiters_;
   }
   if (int wait = key_checks_.take(client)) {
     return limited("key_checks", wait,
@@ -56,6 +68,7 @@ Verdict AbuseLimits::before_key_check(const std::string& client, const std::stri
                    "This server is checking too many new keys with Fini right now; wait " + std::to_string(wait) +
                        " s and try again.");
   }
+  probes_[digest] = clock_();
   count("sent");
   return {};
 }
@@ -68,6 +81,21 @@ void AbuseLimits::key_answered(const std::string& key, int http_status) {
   } else if ((http_status >= 200 && http_status < 300) || http_status == 403) {
     accepted_.add(digest);
   }
+  probe_done(key);
+}
+
+std::size_t AbuseLimits::waiting() const {
+  std::lock_guard lock(probe_mutex_);
+  return probe_waiters_;
+}
+
+void AbuseLimits::probe_done(const std::string& key) {
+  const std::string digest = credentials::key_digest(key);
+  {
+    std::lock_guard lock(probe_mutex_);
+    if (probes_.erase(digest) == 0) return;
+  }
+  probe_cv_.notify_all();
 }
 
 Verdict AbuseLimits::take(Limit limit, const std::string& client) {

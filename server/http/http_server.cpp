@@ -490,10 +490,9 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     }
     return;
   }
-  if (request != nullptr && key && !reauth && mcp::Dispatcher::is_tool_call(request->method) &&
-      !key_admitted(req, *key, res)) {
-    return;
-  }
+  const bool probing = request != nullptr && key && !reauth && mcp::Dispatcher::is_tool_call(request->method);
+  if (probing && !key_admitted(req, *key, res)) return;
+  const KeyProbe probe(options_.limits.get(), probing ? &*key : nullptr);  // ends the key's check, whatever happens
   if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
     if (note != nullptr && key) cancel_call(*note, *key);
     res.status = 202;

@@ -112,6 +112,23 @@ TEST_F(LimitsFixture, KnownGoodKeysAreFreeAndRefusedKeysAreNotSentAgain) {
   EXPECT_NE(limits.before_key_check("a", key(2)).kind, Verdict::kRefusedKey);
 }
 
+TEST(AbuseLimits, ConcurrentRequestsWithOneNewKeyCostOneCheck) {
+  AbuseOptions o;
+  o.key_checks = *parse_rate("1/60", "--x");
+  o.key_checks_global = *parse_rate("1/60", "--x");
+  AbuseLimits limits(o);
+  const std::string key = "fini_sandbox_acme_rw_1d9a7e3c52";
+  ASSERT_EQ(limits.before_key_check("a", key).kind, Verdict::kGo);  // this request checks it
+  std::vector<std::future<Verdict::Kind>> others;
+  for (int i = 0; i < 20; ++i) {
+    others.push_back(std::async(std::launch::async, [&] { return limits.before_key_check("a", key).kind; }));
+  }
+  while (limits.waiting() < 20) std::this_thread::yield();
+  limits.key_answered(key, 200);
+  for (auto& f : others) EXPECT_EQ(f.get(), Verdict::kGo);  // known good now: no check, no limit
+  EXPECT_NE(limits.render_metrics().find("fini_mcp_key_checks_total{outcome=\"sent\"} 1"), std::string::npos);
+}
+
 TEST_F(LimitsFixture, ASignInFormTakesAFewKeys) {
   EXPECT_TRUE(limits.signin_attempt("form-1", 600));
   EXPECT_TRUE(limits.signin_attempt("form-1", 600));
