@@ -198,6 +198,13 @@ describe('client metadata documents', () => {
     assert.ok(p99 < 1000, `/mcp p99 ${p99} ms over ${times.length} calls`);
     assert.ok(answered.every((s) => s === 503 || s === 400), `every page answered: busy or unknown application (${[...new Set(answered)]})`);
     assert.ok(quick >= 50, `most pages were told at once to retry (${quick})`);
+    // The failure is remembered: the next page answers at once, without another connection.
+    const connections = docs.sockets.length;
+    const t1 = Date.now();
+    const again = await fetch(authorizeUrl(base, clientId, 'http://127.0.0.1:1/cb'));
+    assert.equal(again.status, 400);
+    assert.ok(Date.now() - t1 < 1000, 'answered from the negative cache');
+    assert.equal(docs.sockets.length, connections, 'no new fetch');
   });
 });
 
