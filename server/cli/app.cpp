@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/limit_options.hpp"
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
@@ -113,6 +114,7 @@ int run(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(60L, 365L * 24 * 3600));
     cmd->add_option("--auth-code-ttl", serve.auth_code_ttl_s)->group("")->check(CLI::Range(1L, 600L));
     cmd->add_flag("--oauth-private-metadata-hosts", serve.oauth_private_metadata_hosts)->group("");
+    add_limit_options(*cmd, serve);
     // Test knobs (hidden: empty group): how long the one-time key page link and the
     // elicitation wait last.
     cmd->add_option("--key-page-ttl-ms", serve.key_page_ttl_ms)->group("");

@@ -15,7 +15,8 @@ Result<std::shared_ptr<const KeyRing>> make_server_ring(const ServeOptions& opti
 }
 
 Result<std::unique_ptr<oauth::AuthServer>> make_auth_server(const ServeOptions& options, ServerCore& core,
-                                                            const KeyRing& ring) {
+                                                            const KeyRing& ring,
+                                                            std::shared_ptr<http::AbuseLimits> limits) {
   if (options.no_oauth) return std::unique_ptr<oauth::AuthServer>();
   std::string public_url = options.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
@@ -38,6 +39,11 @@ Result<std::unique_ptr<oauth::AuthServer>> make_auth_server(const ServeOptions& 
   o.tokens.code_ttl = std::chrono::seconds(options.auth_code_ttl_s);
   o.clients.ca_file = options.ca_file;
   o.clients.allow_private_hosts = options.oauth_private_metadata_hosts;
+  o.clients.allowed_redirect_hosts = options.allowed_redirect_hosts;
+  o.clients.documents.threads = options.cimd_fetch_threads;
+  o.clients.documents.per_host = options.cimd_per_host;
+  o.clients.documents.max_waiters = options.cimd_waiters;
+  o.limits = std::move(limits);
   rest::HttpClient& http = *core.http;
   const std::string base = core.base_url;
   auto checker = [&http, base](const std::string& key) { return credentials::check_key(http, key, base); };

@@ -19,6 +19,7 @@ Result<std::shared_ptr<const KeyRing>> make_server_ring(const ServeOptions& opti
 
 // nullptr (and no error) with --no-oauth.
 Result<std::unique_ptr<oauth::AuthServer>> make_auth_server(const ServeOptions& options, ServerCore& core,
-                                                            const KeyRing& ring);
+                                                            const KeyRing& ring,
+                                                            std::shared_ptr<http::AbuseLimits> limits);
 
 }  // namespace fini::cli

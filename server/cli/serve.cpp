@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/limit_options.hpp"
 #include "cli/oauth_wiring.hpp"
 #include "cli/server_core.hpp"
 #include "common/fd_input.hpp"
@@ -106,18 +107,25 @@ int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) 
   http_options.anonymous_discovery = options.anonymous_discovery;
   http_options.access_log = !options.no_access_log;
   http_options.keyless_key = core.sandbox_key;
+  auto limits = make_abuse_limits(options);
+  if (!limits.ok()) {
+    std::cerr << "fini-mcp: " << limits.status().message() << "\n";
+    return 2;
+  }
+  http_options.limits = *limits;
   auto ring = make_server_ring(options);
   if (!ring.ok()) {
     std::cerr << "fini-mcp: " << ring.status().message() << "\n";
     return exit_code_for(ring.status());
   }
   http_options.sealing = *ring;  // 2026-07-28 requestStates: replicas with one secret file open each other's
-  auto auth = make_auth_server(options, core, **ring);
+  auto auth = make_auth_server(options, core, **ring, *limits);
   if (!auth.ok()) {
     std::cerr << "fini-mcp: " << auth.status().message() << "\n";
     return exit_code_for(auth.status());
   }
   http_options.auth = auth->get();
+  if (auto* a = auth->get()) http_options.extra_metrics = [a] { return a->render_metrics(); };
   http::McpHttpServer server(http_options, dispatcher);
   if (auto bound = server.bind(); !bound.ok()) {
     std::cerr << "fini-mcp: " << bound.message() << "\n";

@@ -48,6 +48,20 @@ struct ServeOptions {
   long refresh_token_ttl_s = 30L * 24 * 3600;
   long auth_code_ttl_s = 60;  // hidden test knob
   bool oauth_private_metadata_hosts = false;  // hidden test knob: client metadata on 127.0.0.1
+  // --http limits against key guessing and abuse (cli/limit_options.hpp; "COUNT/SECONDS", 0: off).
+  std::string trusted_proxies;
+  std::string limit_key_checks = "30/60";
+  std::string limit_key_checks_global = "20/1";
+  std::string limit_authorize = "60/60";
+  std::string limit_token = "120/60";
+  std::string limit_register = "60/60";
+  int signin_attempts = 5;
+  long refused_key_cache_s = 60;
+  std::size_t limit_table_size = 10000;
+  std::vector<std::string> allowed_redirect_hosts;  // beyond claude.ai, claude.com and loopback
+  std::size_t cimd_fetch_threads = 4;               // client metadata documents fetched at once
+  std::size_t cimd_per_host = 2;
+  std::size_t cimd_waiters = 32;                    // sign-in pages waiting on fetches, in all
   // Hidden test knobs for the one-time key page (0: defaults of 10 minutes).
   long key_page_ttl_ms = 0;
   long elicitation_timeout_ms = 0;

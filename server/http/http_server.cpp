@@ -317,7 +317,10 @@ void McpHttpServer::install_routes() {
     res.set_content("ready\n", "text/plain");
   });
   svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+    std::string text = metrics_.render();
+    if (options_.limits) text += options_.limits->render_metrics();
+    if (options_.extra_metrics) text += options_.extra_metrics();
+    res.set_content(text, "text/plain; version=0.0.4");
   });
   svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log(req, res); });
 }
@@ -487,6 +490,9 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     }
     return;
   }
+  const bool probing = request != nullptr && key && !reauth && mcp::Dispatcher::is_tool_call(request->method);
+  if (probing && !key_admitted(req, *key, res)) return;
+  const KeyProbe probe(options_.limits.get(), probing ? &*key : nullptr);  // ends the key's check, whatever happens
   if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
     if (note != nullptr && key) cancel_call(*note, *key);
     res.status = 202;
@@ -536,6 +542,7 @@ void McpHttpServer::run_inline(const jsonrpc::Request& request, const Post& post
   }
   const int upstream = call.upstream_status.load();
   if (upstream >= 0) metrics_.upstream_done(t_info.tool, upstream);
+  if (upstream >= 0 && options_.limits && post.reauth == nullptr) options_.limits->key_answered(call.key, upstream);
   {
     std::lock_guard lock(mutex_);
     calls_.erase(id);
@@ -572,9 +579,13 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post
     run_inline(request, post, *call, *ctx, id, res);
     return;  // the slot is released here, before httplib writes the reply
   }
-  auto job = [this, call, ctx, request, slot, id, tool, modern]() mutable {
+  const bool raw_key = post.reauth == nullptr;  // a key from a token was checked at sign-in
+  auto job = [this, call, ctx, request, slot, id, tool, modern, raw_key]() mutable {
     std::string reply = jsonrpc::serialize(modern ? modern_.call_tool(request, *ctx) : dispatcher_.call_tool(request, *ctx));
     if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
+    if (call->upstream_status.load() >= 0 && options_.limits && raw_key) {
+      options_.limits->key_answered(call->key, call->upstream_status.load());
+    }
     {
       std::lock_guard lock(mutex_);
       calls_.erase(id);
@@ -664,6 +675,25 @@ bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, std::uint64_t
   t_info.upstream_status = 401;
   reauthenticate(reauth, res);
   return true;
+}
+
+// A raw key on its way to Fini: refused at once when Fini refused it moments ago, 429 when its
+// client (or everybody) has tried too many new keys (see http/abuse_limits.hpp).
+bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res) {
+  if (!options_.limits) return true;
+  const Verdict v = options_.limits->before_key_check(options_.limits->client_of(req), key);
+  if (v.kind == Verdict::kGo) return true;
+  if (v.kind == Verdict::kRefusedKey) {
+    res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, true)
+                                                                : "Bearer error=\"invalid_token\"");
+    reject(res, 401, "refused_key_cached", "Unauthorized: " + v.message + " Use a valid key (Fini → Deploy → API Keys).",
+           -32001);
+    return false;
+  }
+  res.set_header("Retry-After", std::to_string(v.retry_after_s));
+  res.set_header("Connection", "close");  // a guesser's connection does not keep a thread
+  reject(res, 429, "rate_limited", v.message, -32000);
+  return false;
 }
 
 void McpHttpServer::reauthenticate(const std::string& challenge, httplib::Response& res) {

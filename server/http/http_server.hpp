@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,7 @@
 
 #include "common/keyring.hpp"
 #include "common/status.hpp"
+#include "http/abuse_limits.hpp"
 #include "http/auth_gate.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
@@ -69,6 +71,9 @@ struct HttpOptions {
   // --sandbox: the key of a request with no Authorization header at all (a request that sends one
   // is checked as usual). Empty: such a request needs a key.
   std::optional<std::string> keyless_key;
+  // Key-guessing limits (null: none); more text for /metrics (the OAuth server's counters).
+  std::shared_ptr<AbuseLimits> limits;
+  std::function<std::string()> extra_metrics;
 };
 
 class McpHttpServer {
@@ -117,6 +122,7 @@ class McpHttpServer {
   bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
   bool refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
                    httplib::Response& res);
+  bool key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res);
   void reauthenticate(const std::string& challenge, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);

@@ -157,6 +157,13 @@ void AuthServer::install(httplib::Server& svr) {
   svr.Post("/token", [this](const httplib::Request& req, httplib::Response& res) { token(req, res); });
 }
 
+std::string AuthServer::render_metrics() const {
+  return clients_.render_metrics() +
+         "# HELP fini_mcp_oauth_refresh_reuse_total Refresh tokens (or codes) used twice; each revoked its sign-in.\n"
+         "# TYPE fini_mcp_oauth_refresh_reuse_total counter\nfini_mcp_oauth_refresh_reuse_total " +
+         std::to_string(tokens_.refresh_reuses()) + "\n";
+}
+
 void AuthServer::protected_resource(const httplib::Request& req, httplib::Response& res) const {
   const std::string base = base_url(req);
   send_json(res, 200, Json{{"resource", base + "/mcp"},
@@ -181,7 +188,20 @@ void AuthServer::server_metadata(const httplib::Request& req, httplib::Response&
                            {"scopes_supported", {kScope}}});
 }
 
+// A per-client limit of `limit`; when reached, 429 + Retry-After as a page or OAuth JSON.
+bool AuthServer::within_limit(const httplib::Request& req, http::Limit limit, httplib::Response& res, bool page) const {
+  if (!options_.limits) return true;
+  const http::Verdict v = options_.limits->take(limit, options_.limits->client_of(req));
+  if (v.kind == http::Verdict::kGo) return true;
+  res.set_header("Retry-After", std::to_string(v.retry_after_s));
+  res.set_header("Connection", "close");
+  if (page) send_page(res, 429, message_html("Too many attempts", v.message));
+  else send_error(res, OAuthError{"temporarily_unavailable", v.message, 429});
+  return false;
+}
+
 void AuthServer::register_client(const httplib::Request& req, httplib::Response& res) const {
+  if (!within_limit(req, http::Limit::kRegister, res, false)) return;
   auto body = parse_json_safely(req.body).value;
   if (req.body.size() > kMaxFormBytes || !body.is_object()) {
     send_error(res, OAuthError{"invalid_client_metadata", "the body must be a JSON object (RFC 7591)", 400});
@@ -232,14 +252,24 @@ void AuthServer::authorize_get(const httplib::Request& req, httplib::Response& r
     return;
   }
   auto client = clients_.resolve(client_id);
+  if (auto* e = std::get_if<OAuthError>(&client); e != nullptr && e->http_status == 503) {
+    res.set_header("Retry-After", "5");
+    res.set_header("Connection", "close");  // free the connection thread now, not after keep-alive
+    send_page(res, 503, message_html("Busy, try again", "This server is busy fetching the details of applications "
+                                                        "signing in (" + e->description + "). Reload this page in a "
+                                                        "few seconds."));
+    return;
+  }
   if (auto* e = std::get_if<OAuthError>(&client)) {  // never redirect to an unverified URI
+    if (ClientRegistry::is_metadata_url(client_id)) res.set_header("Connection", "close");
     send_page(res, 400, message_html("Unknown application", e->description + ". Go back to the application and "
                                                                               "connect again."));
     return;
   }
   const Client& c = std::get<Client>(client);
   if (redirect_uri.empty() && c.redirect_uris.size() == 1) redirect_uri = c.redirect_uris.front();
-  if (std::find(c.redirect_uris.begin(), c.redirect_uris.end(), redirect_uri) == c.redirect_uris.end() || repeated) {
+  if (std::find(c.redirect_uris.begin(), c.redirect_uris.end(), redirect_uri) == c.redirect_uris.end() || repeated ||
+      !redirect_host_allowed(redirect_uri, options_.clients.allowed_redirect_hosts)) {  // registered before a policy change
     send_page(res, 400, message_html("Invalid redirect", "The application asked to return to an address it did not "
                                                          "register; nothing was sent there."));
     return;
@@ -265,7 +295,8 @@ void AuthServer::authorize_get(const httplib::Request& req, httplib::Response& r
   res.set_header("Set-Cookie", cookie_name(req) + "=" + base64url_encode(*nonce) + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                    std::to_string(options_.page_ttl.count()) + (secure ? "; Secure" : ""));
   send_page(res, 200,
-            sign_in_html(SignInView{c.name, uri_host(redirect_uri), is_loopback_uri(redirect_uri), c.metadata_document,
+            sign_in_html(SignInView{c.name, uri_host(redirect_uri), is_loopback_uri(redirect_uri), is_claude_uri(redirect_uri),
+                                    c.metadata_document,
                                     *request, ""}),
             uri_origin(redirect_uri));
 }
@@ -273,6 +304,7 @@ void AuthServer::authorize_get(const httplib::Request& req, httplib::Response& r
 void AuthServer::authorize_post(const httplib::Request& req, httplib::Response& res) {
   // A form POST from a browser always carries Origin; it must be this server (login CSRF,
   // DNS rebinding), on top of the cookie bound into the sealed form.
+  if (!within_limit(req, http::Limit::kAuthorize, res, true)) return;
   if (req.get_header_value("Origin") != base_url(req)) {
     send_page(res, 403, message_html("Forbidden", "This form only accepts submissions from its own page."));
     return;
@@ -293,17 +325,48 @@ void AuthServer::authorize_post(const httplib::Request& req, httplib::Response& 
   else check_key_step(req, res, *blob);
 }
 
+// Whether a submitted key may go to Fini: a few submissions per sign-in form, only key-shaped
+// values, none Fini refused moments ago, within the client's and the server's key-check rates.
+bool AuthServer::key_may_be_checked(const httplib::Request& req, httplib::Response& res, const std::string& key,
+                                    const Json& request, const std::function<void(int, const std::string&)>& again) {
+  if (auto s = credentials::check_key_format(key); !s.ok()) {
+    again(400, s.message());
+    return false;
+  }
+  if (!options_.limits) return true;
+  const double left_s = static_cast<double>(request.value("e", std::int64_t{0}) - tokens_.now_ms()) / 1000.0;
+  if (!options_.limits->signin_attempt(str(request, "n"), left_s)) {
+    send_page(res, 429, message_html("Too many attempts", "This sign-in form has had too many keys submitted. Go back "
+                                                          "to the application and connect again."));
+    return false;
+  }
+  const http::Verdict v = options_.limits->before_key_check(options_.limits->client_of(req), key);
+  if (v.kind == http::Verdict::kRefusedKey) {
+    again(400, v.message + " Copy the key again from the Fini dashboard (Deploy → API Keys).");
+    return false;
+  }
+  if (v.kind == http::Verdict::kLimited) {
+    res.set_header("Retry-After", std::to_string(v.retry_after_s));
+    again(429, v.message);
+    return false;
+  }
+  return true;
+}
+
 void AuthServer::check_key_step(const httplib::Request& req, httplib::Response& res, const Json& request) {
   const Params p = form_params(req);
   const std::string key = credentials::trim(param(p, "key"));
   const std::string ru = str(request, "ru");
   auto again = [&](int status, const std::string& error) {
     send_page(res, status,
-              sign_in_html(SignInView{str(request, "cn"), uri_host(ru), is_loopback_uri(ru), request.value("md", false),
+              sign_in_html(SignInView{str(request, "cn"), uri_host(ru), is_loopback_uri(ru), is_claude_uri(ru),
+                                      request.value("md", false),
                                       param(p, "request"), error}),
               uri_origin(ru));
   };
+  if (!key_may_be_checked(req, res, key, request, again)) return;
   auto check = checker_(key);
+  if (options_.limits) options_.limits->key_answered(key, check.ok() ? 200 : check.status().code() == Code::kUnauthenticated ? 401 : 0);
   if (!check.ok()) {
     const Code code = check.status().code();
     return again(code == Code::kUnavailable || code == Code::kDeadlineExceeded ? 502 : 400, check.status().message());
@@ -313,7 +376,8 @@ void AuthServer::check_key_step(const httplib::Request& req, httplib::Response& 
   pending["e"] = tokens_.now_ms() + options_.page_ttl.count() * 1000;
   auto sealed = ring_.seal(kPendingType, pending);
   if (!sealed) return again(500, "could not continue the sign-in; try again");
-  ConfirmView view{str(request, "cn"), uri_host(ru), {}, credentials::access_text(*check), *sealed};
+  ConfirmView view{str(request, "cn"), uri_host(ru), is_loopback_uri(ru), is_claude_uri(ru), {},
+                   credentials::access_text(*check), *sealed};
   for (const auto& agent : check->agents) {
     if (agent.is_object() && agent.contains("name") && agent["name"].is_string()) {
       view.agent_names.push_back(agent["name"].get<std::string>());
@@ -327,6 +391,18 @@ void AuthServer::confirm_step(const httplib::Request& req, httplib::Response& re
   const std::string ru = str(pending, "ru"), state = str(pending, "st"), issuer = base_url(req);
   if (param(p, "decision") != "allow") {
     redirect_error(res, ru, "access_denied", "the user cancelled the sign-in", state, issuer);
+    return;
+  }
+  // One code per sign-in: the confirmation cannot be posted again to mint more.
+  const auto use = used_signins_.use(str(pending, "n"), pending.value("e", std::int64_t{0}) + options_.page_ttl.count() * 1000,
+                                     tokens_.now_ms());
+  if (use == ReplayGuard::Use::kReplay) {
+    send_page(res, 400, message_html("This sign-in is already complete", "It gave the application its one authorization "
+                                                                         "code. To connect again, start from the application."));
+    return;
+  }
+  if (use == ReplayGuard::Use::kFull) {
+    redirect_error(res, ru, "temporarily_unavailable", "too many sign-ins at once; try again in a minute", state, issuer);
     return;
   }
   auto code = tokens_.issue_code(CodeGrant{str(pending, "k"), str(pending, "cid"), ru, str(pending, "cc"),
@@ -347,6 +423,7 @@ void AuthServer::confirm_step(const httplib::Request& req, httplib::Response& re
 }
 
 void AuthServer::token(const httplib::Request& req, httplib::Response& res) {
+  if (!within_limit(req, http::Limit::kToken, res, false)) return;
   const Params p = form_params(req);
   bool repeated = false;
   const std::string grant = param(p, "grant_type", &repeated);

@@ -18,6 +18,7 @@
 
 #include "common/status.hpp"
 #include "credentials/verifier.hpp"
+#include "http/abuse_limits.hpp"
 #include "http/auth_gate.hpp"
 #include "oauth/clients.hpp"
 #include "common/keyring.hpp"
@@ -39,6 +40,7 @@ struct AuthServerOptions {
   TokenOptions tokens;
   ClientOptions clients;
   std::string resource_name = "Fini";
+  std::shared_ptr<http::AbuseLimits> limits;  // null: no per-client limits (tests)
 };
 
 class AuthServer final : public http::AuthGate {
@@ -51,6 +53,7 @@ class AuthServer final : public http::AuthGate {
 
   // "https://host[:port]": the issuer; the resource is issuer + "/mcp".
   std::string base_url(const httplib::Request& req) const;
+  std::string render_metrics() const;  // client metadata cache, refresh token reuse
 
  private:
   void protected_resource(const httplib::Request& req, httplib::Response& res) const;
@@ -61,6 +64,9 @@ class AuthServer final : public http::AuthGate {
   void check_key_step(const httplib::Request& req, httplib::Response& res, const nlohmann::json& request);
   void confirm_step(const httplib::Request& req, httplib::Response& res, const nlohmann::json& pending);
   void token(const httplib::Request& req, httplib::Response& res);
+  bool within_limit(const httplib::Request& req, http::Limit limit, httplib::Response& res, bool page) const;
+  bool key_may_be_checked(const httplib::Request& req, httplib::Response& res, const std::string& key,
+                          const nlohmann::json& request, const std::function<void(int, const std::string&)>& again);
   bool csrf_ok(const httplib::Request& req, const nlohmann::json& blob) const;
   std::string cookie_name(const httplib::Request& req) const;
 
@@ -69,6 +75,7 @@ class AuthServer final : public http::AuthGate {
   AuthServerOptions options_;
   TokenService tokens_;
   ClientRegistry clients_;
+  ReplayGuard used_signins_{100000};  // sign-in forms that got their code (until they expire)
 };
 
 }  // namespace fini::oauth

@@ -28,6 +28,12 @@ std::optional<OAuthError> read_metadata(const Json& m, const ClientOptions& o, C
   for (const auto& u : *uris) {
     if (!u.is_string()) return OAuthError{"invalid_redirect_uri", "every redirect URI must be a string", 400};
     if (auto problem = redirect_uri_problem(u.get<std::string>())) return OAuthError{"invalid_redirect_uri", *problem, 400};
+    if (!redirect_host_allowed(u.get<std::string>(), o.allowed_redirect_hosts)) {
+      return OAuthError{"invalid_redirect_uri",
+                        "this server sends sign-ins only to Claude (claude.ai, claude.com) and loopback addresses; its "
+                        "operator can allow " + uri_host(u.get<std::string>()) + " with --allowed-redirect-hosts",
+                        400};
+    }
     out.redirect_uris.push_back(u.get<std::string>());
   }
   if (auto name = m.find("client_name"); name != m.end()) {
@@ -75,7 +81,27 @@ std::optional<std::string> resolve_public(const std::string& host, bool allow_pr
   return std::string(text);
 }
 
+// Cache-Control's max-age in seconds; 0 for no-store/no-cache; -1 when absent or unreadable.
+long max_age_of(const std::string& cache_control) {
+  if (cache_control.find("no-store") != std::string::npos || cache_control.find("no-cache") != std::string::npos) return 0;
+  const auto at = cache_control.find("max-age=");
+  if (at == std::string::npos) return -1;
+  char* end = nullptr;
+  const long v = std::strtol(cache_control.c_str() + at + 8, &end, 10);
+  return end == cache_control.c_str() + at + 8 || v < 0 ? -1 : v;
+}
+
 }  // namespace
+
+ClientRegistry::ClientRegistry(const KeyRing& ring, ClientOptions options)
+    : ring_(ring),
+      options_(std::move(options)),
+      documents_(std::make_unique<CimdCache>(options_.documents,
+                                             [this](const std::string& url) { return fetch_document(url); })) {}
+
+ClientRegistry::~ClientRegistry() = default;
+
+std::string ClientRegistry::render_metrics() const { return documents_->render_metrics(); }
 
 bool ClientRegistry::is_metadata_url(const std::string& client_id) {
   if (client_id.rfind("https://", 0) != 0) return false;
@@ -101,7 +127,10 @@ OAuthResult<Json> ClientRegistry::register_client(const Json& metadata, std::int
 
 OAuthResult<Client> ClientRegistry::resolve(const std::string& client_id) const {
   if (client_id.empty()) return invalid_client("client_id is required");
-  if (is_metadata_url(client_id)) return fetch_document(client_id);
+  if (is_metadata_url(client_id)) {
+    const std::size_t path_at = client_id.find('/', 8);
+    return *documents_->get(client_id, client_id.substr(8, path_at - 8));
+  }
   auto payload = ring_.open(kClientType, client_id);
   if (!payload) return invalid_client("unknown client: register again");
   Client client;
@@ -115,7 +144,13 @@ OAuthResult<Client> ClientRegistry::resolve(const std::string& client_id) const 
   return client;
 }
 
-OAuthResult<Client> ClientRegistry::fetch_document(const std::string& url) const {
+CimdFetch ClientRegistry::fetch_document(const std::string& url) const {
+  long max_age = -1;
+  auto found = fetch_client(url, max_age);
+  return CimdFetch{std::make_shared<const OAuthResult<Client>>(std::move(found)), max_age};
+}
+
+OAuthResult<Client> ClientRegistry::fetch_client(const std::string& url, long& max_age) const {
   const std::size_t path_at = url.find('/', 8);
   const std::string authority = url.substr(8, path_at - 8);
   if (authority.find('@') != std::string::npos) return invalid_client("the client metadata URL must not carry user information");
@@ -154,6 +189,7 @@ OAuthResult<Client> ClientRegistry::fetch_document(const std::string& url) const
   if (too_big) return invalid_client("the client metadata document is too large");
   if (too_slow) return invalid_client("the client metadata document took too long to arrive");
   if (!res || res->status != 200) return invalid_client("the client metadata document could not be fetched");
+  max_age = max_age_of(res->get_header_value("Cache-Control"));
   auto doc = parse_json_safely(body).value;
   Client client;
   client.metadata_document = true;

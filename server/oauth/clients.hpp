@@ -5,27 +5,24 @@
 //   its ids unknown (invalid_client → the client registers again);
 // - client ID metadata documents (draft-ietf-oauth-client-id-metadata-document): an https
 //   client id whose JSON document is fetched (no redirects, size and time limits, public
-//   addresses only unless `allow_private_hosts`, which only tests set) and checked.
+//   addresses only unless `allow_private_hosts`, which only tests set) and checked, through a
+//   CimdCache (cached, one fetch per document, its own small pool of threads).
 // Thread-safe; never throws.
 
 #include <chrono>
+#include <memory>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "oauth/cimd_cache.hpp"
+#include "oauth/client.hpp"
 #include "oauth/errors.hpp"
 #include "common/keyring.hpp"
 
 namespace fini::oauth {
-
-struct Client {
-  std::string id;
-  std::string name;  // untrusted text from the client: escape it
-  std::vector<std::string> redirect_uris;
-  bool metadata_document = false;  // a CIMD (URL) client
-};
 
 struct ClientOptions {
   std::chrono::milliseconds fetch_timeout{5000};
@@ -34,11 +31,15 @@ struct ClientOptions {
   bool allow_private_hosts = false;  // tests: a metadata document on 127.0.0.1
   std::size_t max_redirect_uris = 10;
   std::size_t max_name_length = 200;
+  std::vector<std::string> allowed_redirect_hosts;  // beyond Claude and loopback (--allowed-redirect-hosts)
+  CimdOptions documents;                            // the cache and fetch pool of metadata documents
 };
 
 class ClientRegistry {
  public:
-  ClientRegistry(const KeyRing& ring, ClientOptions options) : ring_(ring), options_(std::move(options)) {}
+  ClientRegistry(const KeyRing& ring, ClientOptions options);
+  ~ClientRegistry();
+  std::string render_metrics() const;
 
   // RFC 7591 §3.2.1 response (201) or §3.2.2 error (invalid_redirect_uri, invalid_client_metadata).
   OAuthResult<nlohmann::json> register_client(const nlohmann::json& metadata, std::int64_t now_ms) const;
@@ -47,10 +48,12 @@ class ClientRegistry {
   static bool is_metadata_url(const std::string& client_id);
 
  private:
-  OAuthResult<Client> fetch_document(const std::string& url) const;
+  CimdFetch fetch_document(const std::string& url) const;
+  OAuthResult<Client> fetch_client(const std::string& url, long& max_age) const;
 
   const KeyRing& ring_;
   ClientOptions options_;
+  std::unique_ptr<CimdCache> documents_;
 };
 
 }  // namespace fini::oauth

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fini::oauth {
 
@@ -19,6 +20,11 @@ std::string uri_origin(std::string_view uri);
 // The host of an acceptable URI (shown to the user on the sign-in page).
 std::string uri_host(std::string_view uri);
 bool is_loopback_uri(std::string_view uri);
+// Claude's own callback hosts (claude.ai, claude.com).
+bool is_claude_uri(std::string_view uri);
+// Where this server lets a client send a sign-in: Claude, loopback (any port), or a host of
+// `extra` ("mcp.example.com" exactly, or "*.example.com" for its subdomains), case-insensitive.
+bool redirect_host_allowed(std::string_view uri, const std::vector<std::string>& extra);
 // `uri` with `params` (already encoded "a=b&c=d") appended as its query (after any it has).
 std::string with_query(const std::string& uri, const std::string& params);
 

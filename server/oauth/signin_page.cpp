@@ -7,11 +7,20 @@ namespace fini::oauth {
 namespace {
 
 
-std::string who(const std::string& client_name, const std::string& host) {
+// Who asks, and (large, first thing read) where the browser and the sign-in go afterwards;
+// a destination that is neither Claude nor this computer gets a warning.
+std::string who(const std::string& client_name, const std::string& host, bool loopback, bool claude) {
   const std::string name = client_name.empty() ? std::string("An application") : client_name;
-  return "<p id=\"client\"><b>" + html_escape(name) + "</b> wants to use the Fini tools of this server "
-         "on your behalf. After you sign in, your browser returns to <b id=\"redirect-host\">" +
-         html_escape(host) + "</b>.</p>\n";
+  std::string out = "<p id=\"destination\" style=\"font-size:1.25rem\">Signing in for <b id=\"redirect-host\">" +
+                    html_escape(host) + "</b></p>\n<p id=\"client\"><b>" + html_escape(name) +
+                    "</b> wants to use the Fini tools of this server on your behalf. After you sign in, your browser "
+                    "returns to <b>" + html_escape(host) + "</b>.</p>\n";
+  if (!loopback && !claude) {
+    out += "<p class=\"warn\" id=\"not-claude\">" + html_escape(host) +
+           " is not a Claude address (claude.ai, claude.com). Continue only if you trust it: the application there "
+           "gets the use of your Fini workspace.</p>\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -20,7 +29,7 @@ std::string who(const std::string& client_name, const std::string& host) {
 std::string sign_in_html(const SignInView& v) {
   std::string body;
   if (!v.error.empty()) body += "<p class=\"error\" id=\"error\">" + html_escape(v.error) + "</p>\n";
-  body += who(v.client_name, v.redirect_host);
+  body += who(v.client_name, v.redirect_host, v.loopback_redirect, v.claude_redirect);
   if (v.loopback_redirect) {
     body += "<p class=\"warn\" id=\"loopback\">That address is on your own computer: continue only if you started "
             "this sign-in from an application on this computer.</p>\n";
@@ -39,7 +48,7 @@ std::string sign_in_html(const SignInView& v) {
 }
 
 std::string confirm_html(const ConfirmView& v) {
-  std::string body = who(v.client_name, v.redirect_host);
+  std::string body = who(v.client_name, v.redirect_host, v.loopback_redirect, v.claude_redirect);
   body += "<p class=\"ok\" id=\"workspace\">Fini accepted the key; " + html_escape(v.access) + ".</p>\n";
   if (v.agent_names.empty()) {
     body += "<p id=\"agents\">This workspace has no agents yet.</p>\n";

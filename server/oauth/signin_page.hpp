@@ -13,6 +13,7 @@ struct SignInView {
   std::string client_name;    // untrusted: escaped
   std::string redirect_host;  // where the browser goes afterwards
   bool loopback_redirect = false;
+  bool claude_redirect = false;  // claude.ai / claude.com: no warning
   bool metadata_document = false;
   std::string request;  // sealed request blob (hidden field)
   std::string error;    // shown above the form
@@ -21,6 +22,8 @@ struct SignInView {
 struct ConfirmView {
   std::string client_name;
   std::string redirect_host;
+  bool loopback_redirect = false;
+  bool claude_redirect = false;
   std::vector<std::string> agent_names;
   std::string access;   // e.g. "it can read this workspace; write access is checked on the first change"
   std::string pending;  // sealed pending grant (hidden field)

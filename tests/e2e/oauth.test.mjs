@@ -227,9 +227,12 @@ describe('security', () => {
     assert.equal(again.status, 400);
     assert.equal(again.body.error, 'invalid_grant');
     assert.match(again.body.error_description, /already used/);
+    // A code used twice may have been stolen: the tokens issued for it are revoked (RFC 6749 §4.1.2).
     const r = await post(srv.url, listAgents, { authorization: `Bearer ${ok.body.access_token}` });
-    assert.equal(r.status, 200);
-    assert.match(r.text, /Support Agent/);
+    assert.equal(r.status, 401);
+    assert.match(r.headers.get('www-authenticate'), /error="invalid_token"/);
+    const refreshed = await tokenRequest(f.base, { grant_type: 'refresh_token', refresh_token: ok.body.refresh_token, client_id: f.client_id });
+    assert.equal(refreshed.body.error, 'invalid_grant');
   });
 
   test('an expired code is refused', async () => {

@@ -125,16 +125,32 @@ TEST(RedirectUri, HttpsOrLoopbackHttpOnly) {
   EXPECT_EQ(with_query("https://a.example/cb?x=1", "code=1"), "https://a.example/cb?x=1&code=1");
 }
 
-TEST(ReplayGuard, FirstUseOnlyAndBounded) {
+TEST(ReplayGuard, FirstUseOnlyAndFailsClosedWhenFull) {
+  using Use = ReplayGuard::Use;
   ReplayGuard g(2);
-  EXPECT_TRUE(g.first_use("a", 100, 0));
-  EXPECT_FALSE(g.first_use("a", 100, 1));
-  EXPECT_TRUE(g.first_use("b", 200, 1));
-  EXPECT_TRUE(g.first_use("c", 300, 1));  // full: the entry closest to expiry ("a") goes
+  EXPECT_EQ(g.use("a", 100, 0), Use::kFirst);
+  EXPECT_EQ(g.use("a", 100, 1), Use::kReplay);
+  EXPECT_EQ(g.use("b", 200, 1), Use::kFirst);
+  EXPECT_EQ(g.use("c", 300, 1), Use::kFull);  // full of live ids: refuse, never forget "a"
+  EXPECT_EQ(g.use("a", 100, 2), Use::kReplay);
   EXPECT_EQ(g.size(), 2u);
-  EXPECT_FALSE(g.first_use("c", 300, 2));
-  EXPECT_TRUE(g.first_use("d", 400, 250));  // "b" expired and is forgotten
-  EXPECT_EQ(g.size(), 2u);
+  EXPECT_EQ(g.use("d", 400, 250), Use::kFirst);  // "a" and "b" expired and are forgotten
+  EXPECT_EQ(g.size(), 1u);
+}
+
+TEST(RefreshFamilies, ReuseRevokesTheFamilyAndAFullTableRefusesNewOnes) {
+  using O = RefreshFamilies::Outcome;
+  RefreshFamilies f(2);
+  EXPECT_EQ(f.rotate("f1", 0, 1000, 0), O::kCurrent);
+  EXPECT_EQ(f.rotate("f1", 1, 1000, 1), O::kCurrent);
+  EXPECT_EQ(f.rotate("f2", 0, 1000, 1), O::kCurrent);
+  EXPECT_EQ(f.rotate("f3", 0, 1000, 1), O::kFull);  // never forget a live family
+  EXPECT_EQ(f.rotate("f1", 0, 1000, 2), O::kReused);  // generation 0 was rotated already
+  EXPECT_TRUE(f.revoked("f1"));
+  EXPECT_EQ(f.rotate("f1", 2, 1000, 3), O::kRevoked);  // the successor is dead too
+  EXPECT_FALSE(f.revoked("f2"));
+  EXPECT_EQ(f.reuses(), 1u);
+  EXPECT_EQ(f.rotate("f3", 0, 5000, 1000), O::kCurrent);  // the others expired
 }
 
 struct TokenFixture : ::testing::Test {
@@ -171,7 +187,6 @@ TEST_F(TokenFixture, CodeRedeemsOnceForTokensThatOpenOnlyForTheirAudience) {
   EXPECT_EQ(std::get<TokenService::Opened>(opened).key, kKey);
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(at, "https://other.example/mcp")),
             TokenService::Refusal::kAudience);
-  EXPECT_EQ(error_of(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource)), "invalid_grant");
   now += 3600 * 1000;
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(at, resource)), TokenService::Refusal::kExpired);
   // The refresh token still works, and rotates: the used one is refused here.
@@ -181,8 +196,57 @@ TEST_F(TokenFixture, CodeRedeemsOnceForTokensThatOpenOnlyForTheirAudience) {
   EXPECT_NE(std::get<Json>(refreshed)["refresh_token"], rt);
   EXPECT_TRUE(std::holds_alternative<TokenService::Opened>(
       tokens.open_access(std::get<Json>(refreshed)["access_token"], resource)));
-  EXPECT_EQ(error_of(tokens.refresh(rt, "client-1", resource)), "invalid_grant");
   EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-2", resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.refresh(rt, "client-1", resource)), "invalid_grant");
+  // That reuse revoked the family: the successor refresh token and its access token are dead.
+  EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-1", resource)), "invalid_grant");
+  EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(std::get<Json>(refreshed)["access_token"], resource)),
+            TokenService::Refusal::kRevoked);
+}
+
+TEST_F(TokenFixture, AReplayedCodeRevokesTheTokensIssuedForIt) {
+  const std::string c = code();
+  const Json body = std::get<Json>(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource));
+  EXPECT_EQ(error_of(tokens.redeem_code(c, "client-1", "https://claude.ai/cb", verifier, resource)), "invalid_grant");
+  EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(body["access_token"], resource)),
+            TokenService::Refusal::kRevoked);
+  EXPECT_EQ(error_of(tokens.refresh(body["refresh_token"], "client-1", resource)), "invalid_grant");
+}
+
+TEST_F(TokenFixture, UsedRefreshTokensStayUsedAfterManyOtherRefreshes) {
+  auto first = std::get<Json>(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb", verifier, resource));
+  const std::string used = first["refresh_token"];
+  std::string rt = std::get<Json>(tokens.refresh(used, "client-1", resource))["refresh_token"];
+  // Many other sign-ins refreshing (more than the old 100k-entry memory held is too slow for a
+  // unit test; the memory is per family now, so a long chain of one family proves the point).
+  for (int i = 0; i < 300; ++i) {
+    auto c = std::get<Json>(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb", verifier, resource));
+    ASSERT_EQ(error_of(tokens.refresh(c["refresh_token"], "client-1", resource)), "ok");
+  }
+  EXPECT_EQ(error_of(tokens.refresh(used, "client-1", resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.refresh(rt, "client-1", resource)), "invalid_grant");  // revoked with its family
+}
+
+TEST(ReplayCapacity, FullMemoryRefusesInsteadOfForgetting) {
+  KeyRing keys = ring({kSecretA});
+  std::int64_t now = 1'000'000;
+  TokenOptions o;
+  o.clock = [&now] { return now; };
+  o.family_capacity = 3;
+  TokenService tokens(keys, o);
+  const std::string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+  const std::string challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+  auto fresh = [&] {
+    auto c = *tokens.issue_code(CodeGrant{kKey, "c", "https://claude.ai/cb", challenge, "https://m.example/mcp", "mcp"});
+    return std::get<Json>(tokens.redeem_code(c, "c", "https://claude.ai/cb", verifier, ""))["refresh_token"].get<std::string>();
+  };
+  const std::string used = fresh();
+  ASSERT_TRUE(std::holds_alternative<Json>(tokens.refresh(used, "c", "")));
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(std::holds_alternative<Json>(tokens.refresh(fresh(), "c", "")));
+  auto full = tokens.refresh(fresh(), "c", "");
+  ASSERT_TRUE(std::holds_alternative<OAuthError>(full));
+  EXPECT_EQ(std::get<OAuthError>(full).http_status, 503);
+  EXPECT_EQ(std::get<OAuthError>(tokens.refresh(used, "c", "")).error, "invalid_grant");  // still remembered
 }
 
 TEST_F(TokenFixture, CodeBindings) {
@@ -219,10 +283,19 @@ TEST(ClientRegistry, RegistersStatelessAndRefusesUnknownOrBadClients) {
   EXPECT_EQ(std::get<OAuthError>(reg.resolve("garbage")).error, "invalid_client");
   EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"redirect_uris", {"http://evil.example/cb"}}}, 0)).error,
             "invalid_redirect_uri");
+  // Only Claude and loopback by default; any other https host needs --allowed-redirect-hosts.
+  EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"redirect_uris", {"https://evil.example/cb"}}}, 0)).error,
+            "invalid_redirect_uri");
+  ClientOptions wider;
+  wider.allowed_redirect_hosts = {"*.example.com", "app.example.org"};
+  ClientRegistry widened(keys, wider);
+  EXPECT_TRUE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://a.example.com/cb"}}}, 0)));
+  EXPECT_TRUE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://APP.example.org/cb"}}}, 0)));
+  EXPECT_FALSE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://example.com.evil.io/cb"}}}, 0)));
   EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"client_name", "x"}}, 0)).error, "invalid_client_metadata");
   // A confidential method asked for is replaced: every client here is public.
   EXPECT_EQ(std::get<Json>(reg.register_client(
-                Json{{"redirect_uris", {"https://a.example/cb"}}, {"token_endpoint_auth_method", "client_secret_basic"}}, 0))
+                Json{{"redirect_uris", {"https://claude.com/cb"}}, {"token_endpoint_auth_method", "client_secret_basic"}}, 0))
                 ["token_endpoint_auth_method"],
             "none");
   EXPECT_TRUE(ClientRegistry::is_metadata_url("https://claude.ai/oauth/mcp-oauth-client-metadata"));
