@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
   nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev \
-  libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates nginx chromium
+  libssl-dev libsqlitecpp-dev libsqlite3-dev json-schema-test-suite openssl curl ca-certificates nginx chromium tmux jq
 
 .PHONY: help deps node-deps configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test pkg-build clean
 
