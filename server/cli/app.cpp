@@ -59,7 +59,7 @@ int run(int argc, char** argv) {
   app.add_option("--log-level", log_level, "stderr log level (debug, info, warning, error, off)")->capture_default_str();
   app.add_option("--log-file", log_file, "write logs to this file instead of stderr");
 
-  auto* serve_cmd = app.add_subcommand("serve", "run the MCP server on stdio, or on HTTP with --http (the default)");
+  auto* serve_cmd = app.add_subcommand("serve", "run the MCP server (the default command): stdio, or HTTP with --http");
   add_client_options(serve_cmd, serve);
   add_server_options(serve_cmd, serve);
 

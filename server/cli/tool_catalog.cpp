@@ -83,7 +83,10 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   if (close.empty()) return "";
   std::sort(close.begin(), close.end());
   std::string out = " (did you mean ";
-  for (std::size_t i = 0; i < close.size() && i < 3; ++i) out += (i ? " or " : "") + close[i].second;
+  // The nearest only (ties included): list_conversation → list_conversations, not every *_conversation.
+  for (std::size_t i = 0; i < close.size() && i < 3 && close[i].first == close[0].first; ++i) {
+    out += (i ? " or " : "") + close[i].second;
+  }
   return out + "?)";
 }
 
@@ -142,7 +145,8 @@ int run_tool_help(const ServeOptions& serve, const std::string& tool) {
   const json schema = found->value("inputSchema", json::object());
   const json required = schema.value("required", json::array());
   std::cout << "\nArguments (--arg name=value; the value is JSON when it parses as JSON, else a string):\n";
-  for (const auto& [name, prop] : schema.value("properties", json::object()).items()) {
+  const json properties = schema.value("properties", json::object());
+  for (const auto& [name, prop] : properties.items()) {
     const bool req = std::find(required.begin(), required.end(), name) != required.end();
     std::cout << "  " << name << "  " << type_text(prop) << (req ? ", required" : "");
     if (prop.contains("default")) std::cout << ", default " << prop["default"].dump();

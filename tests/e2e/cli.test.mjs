@@ -54,7 +54,7 @@ describe('help', () => {
     for (const sub of ['serve', 'call', 'export', 'tools', 'login', 'logout', 'whoami', 'check']) {
       assert.match(r.stdout, new RegExp(`^\\s+${sub}\\s+\\S.*$`, 'm'), `${sub} with its one line`);
     }
-    assert.doesNotMatch(r.stdout, /--http|--tls-cert/, 'serve options belong to serve --help');
+    assert.doesNotMatch(r.stdout, /--tls-cert|--access-token-ttl|--workers/, 'serve options belong to serve --help');
   });
 
   test('each subcommand shows only its own options: call and export have no --http', async () => {
@@ -179,10 +179,13 @@ describe('messages', () => {
     assert.doesNotMatch(r.stderr, /MCP client|restart the server/);
   });
 
-  test('login: a refused key reads as two sentences', async () => {
-    const r = await cli(['login', '--base-url', sim.url], { env: {}, input: `${KEYS.revoked}\n` });
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /[.!?] Nothing was stored\.\n$/);
+  test('login: an unreachable Fini and a refused key read as two sentences', async () => {
+    const down = await cli(['login', '--base-url', 'http://127.0.0.1:1'], { env: {}, input: `${KEYS.read}\n` });
+    assert.equal(down.code, 1, down.stderr);
+    assert.match(down.stderr, /connection refused\. Nothing was stored\.\n$/);
+    const refused = await cli(['login', '--base-url', sim.url], { env: {}, input: `${KEYS.revoked}\n` });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /[.!?] Nothing was stored\.\n$/);
   });
 });
 
@@ -198,11 +201,9 @@ test('the README "Headless automation" blocks run against the sandbox', async ()
   mkdirSync(cwd, { recursive: true });
   const env = cliEnv({ FINI_BASE_URL: sim.url, PATH: `${dirname(MCP_BIN)}:${process.env.PATH}` });
   const mark = sim.mark();
-  let out = '';
-  for (const block of blocks) {
-    const script = block.replaceAll('fini_…', KEYS.rw);
-    out += execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  }
+  // One shell session: the key exported by the first block is there for the second.
+  const script = blocks.join('').replaceAll('fini_…', KEYS.rw);
+  const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd, env, timeout: 60000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   assert.match(out, /^conversations$/m, 'fini-mcp tools printed the groups');
   assert.match(out, /conversationId  string, required/, 'call get_conversation --help printed the arguments');
   const conversation = JSON.parse(readFileSync(join(cwd, 'conversation.json'), 'utf8'));
