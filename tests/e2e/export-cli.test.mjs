@@ -25,7 +25,7 @@ before(async () => {
   slow = await startSim({ dir, args: ['--latency-ms', '40'] });
   // The README recipe pages 100 rows at a time (2 pages of email): slow enough that Ctrl-C after
   // the first page lands before the second.
-  slower = await startSim({ dir, args: ['--latency-ms', '400'] });
+  slower = await startSim({ dir, args: ['--latency-ms', '300'] });
 });
 after(async () => {
   await sim?.stop();
@@ -178,8 +178,8 @@ describe('fini-mcp export', () => {
     assert.ok(read(out).equals(read(whole.jsonl)));
     // --restart drops a checkpoint and starts this command's export.
     const again = join(dir, 'restarted.jsonl');
-    assert.equal((await interruptAfter(exportArgs(slow.url, again, 'jsonl'), 2, 'SIGKILL')).signal, 'SIGKILL');
-    const restarted = await cli(exportArgs(slow.url, again, 'jsonl', ['--fields', 'id', '--restart']));
+    assert.equal((await interruptAfter(exportArgs(slow.url, again, 'jsonl'), 1, 'SIGKILL')).signal, 'SIGKILL');
+    const restarted = await cli(exportArgs(sim.url, again, 'jsonl', ['--fields', 'id', '--restart']));
     assert.equal(restarted.code, 0, restarted.stderr);
     assert.doesNotMatch(restarted.stderr, /resuming/);
     const lines = readFileSync(again, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -202,19 +202,19 @@ describe('fini-mcp export', () => {
 
   test('--since 150d and --since 2026-06-01 set the window; a relative --since with --arg since is refused', async () => {
     const before = Date.now();
-    const rel = await cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '150d', '--out', join(dir, 'rel.jsonl')]);
+    const [rel, abs, both, bad] = await Promise.all([
+      cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '150d', '--out', join(dir, 'rel.jsonl')]),
+      cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '2026-06-01', '--until', '2026-06-02', '--out', join(dir, 'abs.jsonl')]),
+      cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '3d', '--arg', 'since=1', '--out', join(dir, 'x.jsonl')]),
+      cli(['export', 'list_conversations', '--base-url', sim.url, '--since', 'last tuesday', '--out', join(dir, 'y.jsonl')])]);
     assert.equal(rel.code, 0, rel.stderr);
     const { window } = JSON.parse(rel.stdout);
     assert.ok(Math.abs(window.since - (before - 150 * DAY)) < 60000, JSON.stringify(window));
     assert.ok(window.until >= before && window.until - window.since >= 150 * DAY);
-    const abs = await cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '2026-06-01', '--until', '2026-06-02',
-      '--out', join(dir, 'abs.jsonl')]);
     assert.equal(abs.code, 0, abs.stderr);
     assert.deepEqual(JSON.parse(abs.stdout).window, { since: Date.UTC(2026, 5, 1), until: Date.UTC(2026, 5, 2) });
-    const both = await cli(['export', 'list_conversations', '--base-url', sim.url, '--since', '3d', '--arg', 'since=1', '--out', join(dir, 'x.jsonl')]);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /give the window once/);
-    const bad = await cli(['export', 'list_conversations', '--base-url', sim.url, '--since', 'last tuesday', '--out', join(dir, 'x.jsonl')]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /not a time: use a duration back from now \(150d, 12h, 2w\)/);
   });
@@ -319,23 +319,24 @@ function runRecipe(line, cwd, url, { interruptAfterPages = 0 } = {}) {
 test('the README export line, interrupted with Ctrl-C and rerun verbatim, resumes to the same file (csv, jsonl, sqlite)', async () => {
   const line = readmeShellBlock()?.split('\n').find((l) => l.startsWith('fini-mcp export '));
   assert.ok(line && line.includes('--since 150d') && line.includes('--out email.csv'), line);
-  for (const ext of ['csv', 'jsonl', 'sqlite']) {
+  // The three formats side by side (one sandbox, its own folder each): seconds, not a minute.
+  await Promise.all(['csv', 'jsonl', 'sqlite'].map(async (ext) => {
     const cmd = line.replace('email.csv', `email.${ext}`);
     const [cut, whole] = ['cut', 'whole'].map((k) => join(dir, `recipe-${ext}-${k}`));
     for (const d of [cut, whole]) mkdirSync(d, { recursive: true });
-    const first = await runRecipe(cmd, cut, slower.url, { interruptAfterPages: 1 });
+    const [first, uninterrupted] = await Promise.all([runRecipe(cmd, cut, slower.url, { interruptAfterPages: 1 }),
+      runRecipe(cmd, whole, slower.url)]);
     assert.equal(first.code, 130, first.stderr);
     assert.match(first.stderr, /interrupted; rows so far are in email\.\w+\.partial \(not complete\); run the same command again to resume/);
+    assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
     const rest = await runRecipe(cmd, cut, slower.url);
     assert.equal(rest.code, 0, rest.stderr);
     assert.match(rest.stderr, /resuming from email\.\w+\.checkpoint \([1-9]\d* rows already written\): the same export/);
-    const uninterrupted = await runRecipe(cmd, whole, slower.url);
-    assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
     assert.equal(JSON.parse(rest.stdout).rows, JSON.parse(uninterrupted.stdout).rows);
     const [a, b] = [cut, whole].map((d) => join(d, `email.${ext}`));
     if (ext === 'sqlite') assert.ok(dumpSqlite(a) === dumpSqlite(b), `${a} has other rows than ${b}`);
     else assert.ok(read(a).equals(read(b)), `${a} differs from ${b}`);
-  }
+  }));
 });
 
 // A real terminal (tmux): with --log-level info every page logs a line while the bar is up. Each
