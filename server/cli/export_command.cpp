@@ -17,6 +17,7 @@
 
 #include "cli/cli_context.hpp"
 #include "cli/export_checkpoint.hpp"
+#include "cli/network_hints.hpp"
 #include "cli/progress_printer.hpp"
 #include "cli/time_spec.hpp"
 #include "cli/tool_commands.hpp"
@@ -112,7 +113,7 @@ int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::Exp
            const ExportCommandOptions& o, const CheckpointFile& checkpoint, bool interrupted) {
   if (!outcome.ok()) {
     const bool cancelled = outcome.status().code() == Code::kCancelled || interrupted;
-    std::cerr << "fini-mcp export: " << (cancelled ? "interrupted" : outcome.status().message());
+    std::cerr << "fini-mcp export: " << (cancelled ? "interrupted" : outcome.status().message() + network_hint(outcome.status().message()));
     std::error_code ec;
     if (fs::exists(checkpoint.path(), ec)) {
       std::cerr << "; rows so far are in " << request.path.string() << " (not complete); run the same command again to resume";

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/cli_context.hpp"
+#include "cli/network_hints.hpp"
 #include "cli/terminal_question.hpp"
 #include "cli/tool_catalog.hpp"
 #include "common/signals.hpp"
@@ -110,7 +111,8 @@ int run_call_command(const ServeOptions& serve, const CallCommandOptions& option
     return exit_code_for(result.status()) == 2 || result.status().code() == Code::kNotFound ? 2 : 1;
   }
   if (result->value("isError", false)) {
-    std::cerr << result_text(*result) << "\n";
+    const std::string text = result_text(*result);
+    std::cerr << text << network_hint(text) << "\n";
     return 1;
   }
   if (auto structured = result->find("structuredContent"); structured != result->end()) {

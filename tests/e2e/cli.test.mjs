@@ -47,7 +47,7 @@ async function conversationIds(n) {
   return JSON.parse(r.stdout).interactions.map((c) => c.id);
 }
 
-describe('help', () => {
+describe('help', { concurrency: true }, () => {
   test('fini-mcp --help lists the subcommands, one line each', async () => {
     const r = await cli(['--help']);
     assert.equal(r.code, 0);
@@ -75,7 +75,7 @@ describe('help', () => {
   });
 });
 
-describe('tools and call TOOL --help', () => {
+describe('tools and call TOOL --help', { concurrency: true }, () => {
   test('fini-mcp tools: names with titles grouped by toolset; --json', async () => {
     const r = await cli(['tools', '--base-url', sim.url]);
     assert.equal(r.code, 0, r.stderr);
@@ -164,12 +164,22 @@ describe('confirmation of a destructive tool', () => {
   });
 });
 
-describe('messages', () => {
+describe('messages', { concurrency: true }, () => {
   test('--base-url with /v2: dropped with a note, and the call works', async () => {
     const r = await cli(['call', 'list_agents', '--base-url', `${sim.url}/v2`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /note: the base URL .*\/v2 ends in \/v2, .*; using http:\/\/127\.0\.0\.1:\d+\n/);
     assert.equal(JSON.parse(r.stdout).agents.length, 3);
+  });
+
+  test('TLS and connection failures name what to check', async () => {
+    const port = new URL(sim.url).port;
+    const tls = await cli(['call', 'list_agents', '--base-url', `https://127.0.0.1:${port}`, '--call-timeout-ms', '20000']);
+    assert.equal(tls.code, 1);
+    assert.match(tls.stderr, /TLS handshake with 127\.0\.0\.1:\d+ failed: .*\nCheck: that --base-url is an HTTPS server \(a plain-HTTP sandbox on this machine takes http:\/\/\), and any HTTPS_PROXY in between\./);
+    const refused = await cli(['call', 'list_agents', '--base-url', 'http://127.0.0.1:1', '--call-timeout-ms', '20000']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /could not connect to 127\.0\.0\.1:1: connection refused.*\nCheck: the --base-url host and port, and behind a proxy HTTPS_PROXY/);
   });
 
   test('a revoked key: the 401 text speaks of the shell, not an MCP client', async () => {
