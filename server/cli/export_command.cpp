@@ -20,6 +20,7 @@
 #include "cli/network_hints.hpp"
 #include "cli/progress_printer.hpp"
 #include "cli/time_spec.hpp"
+#include "cli/tool_catalog.hpp"
 #include "cli/tool_commands.hpp"
 #include "common/signals.hpp"
 #include "export/exporter.hpp"
@@ -85,7 +86,11 @@ Status apply_window(const ExportCommandOptions& o, exporting::ExportRequest& req
 Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, const exporting::ExportToolProvider& provider) {
   const tools::PagingSpec* spec = provider.paging(o.tool);
   if (spec == nullptr) {
-    return invalid_argument("'" + o.tool + "' cannot be exported; pageable tools: " + provider.pageable_names());
+    std::vector<std::string> pageable;
+    std::stringstream names(provider.pageable_names());
+    for (std::string name; std::getline(names, name, ',');) pageable.push_back(name.substr(name.find_first_not_of(' ')));
+    return invalid_argument("'" + o.tool + "' cannot be exported" + did_you_mean(o.tool, pageable) +
+                            "; pageable tools: " + provider.pageable_names());
   }
   exporting::ExportRequest request;
   request.tool = o.tool;

@@ -110,6 +110,9 @@ describe('tools and call TOOL --help', { concurrency: true }, () => {
     const help = await cli(['call', 'get_conversatoin', '--help']);
     assert.equal(help.code, 2);
     assert.match(help.stderr, /did you mean get_conversation/);
+    const exp = await cli(['export', 'list_conversation', '--base-url', sim.url, '--out', join(dir, 'typo.jsonl')]);
+    assert.equal(exp.code, 2);
+    assert.match(exp.stderr, /'list_conversation' cannot be exported \(did you mean list_conversations\?\); pageable tools: /);
   });
 });
 
