@@ -72,6 +72,8 @@ int run(int argc, char** argv) {
   call_cmd->add_option("--arg", call.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
       ->allow_extra_args(false);
   call_cmd->add_flag("--yes,--no-confirm", call.yes, "run a destructive tool without asking (needed when not on a terminal)");
+  call_cmd->add_option("--exports-dir", serve.exports_dir,
+                       "where the export tool writes and query_export reads (default $XDG_DATA_HOME/fini-mcp/exports)");
   add_client_options(call_cmd, serve);
   ExportCommandOptions exp;
   auto* export_cmd = app.add_subcommand("export", "page through a list tool into a file (resumable: rerun to resume)");
