@@ -16,7 +16,7 @@ BUILD_PACKAGES := build-essential cmake pkg-config nlohmann-json3-dev libcpp-htt
   libcli11-dev libssl-dev libsqlitecpp-dev libsqlite3-dev ca-certificates
 # What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, and the
 # reverse proxy and browser the e2e tiers drive (Debian starts nginx when it installs it).
-TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium
+TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium tmux jq
 # Node.js: the bundle/plugin generators and the e2e tools.
 NODE_PACKAGES := nodejs npm
 

@@ -11,10 +11,12 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/cli_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
+#include "cli/tool_catalog.hpp"
 #include "cli/tool_commands.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
@@ -58,89 +60,31 @@ int run(int argc, char** argv) {
   app.add_option("--log-level", log_level, "stderr log level (debug, info, warning, error, off)")->capture_default_str();
   app.add_option("--log-file", log_file, "write logs to this file instead of stderr");
 
-  auto add_serve_options = [&](CLI::App* cmd) {
-    cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
-    cmd->add_flag_callback("--no-export-tools", [&serve] { serve.export_tools = false; }, "do not serve export and query_export (never served on --http: they write files on the server)");
-    cmd->add_option("--exports-dir", serve.exports_dir, "where export writes files (default $XDG_DATA_HOME/fini-mcp/exports)");
-    cmd->add_option("--skills", serve.skills_dir, "skills directory served as prompts/resources (default: installed skills)");
-    cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
-    cmd->add_option("--ca-file", serve.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
-    cmd->add_option("--api-key-file", serve.api_key_file, "read the Fini API key from this file (mode 0600)");
-    cmd->add_option("--profile", serve.profile, "stored key profile (env FINI_PROFILE; default 'default')");
-    cmd->add_option("--toolsets", serve.toolsets, "only these toolsets (comma-separated)")->delimiter(',');
-    cmd->add_option("--tools", serve.tools, "only these tools (comma-separated)")->delimiter(',');
-    cmd->add_option("--exclude-tools", serve.exclude, "hide these tools (comma-separated)")->delimiter(',');
-    cmd->add_flag("--read-only", serve.read_only, "hide write tools and refuse non-read requests");
-    cmd->add_flag("--show-all-tools", serve.show_all, "list write tools even for a read-only key");
-    cmd->add_flag("--no-confirm", serve.no_confirm, "run destructive tools without asking the user first (automation; env FINI_NO_CONFIRM=1)");
-    cmd->add_flag("--sandbox", serve.sandbox, "serve against an embedded Fini sandbox (no key needed; env FINI_SANDBOX=1)");
-    cmd->add_option("--workers", serve.workers, "concurrent tool calls (and pooled upstream connections)")
-        ->capture_default_str()->check(CLI::Range(1, 4096));
-    cmd->add_option("--drain-ms", serve.drain_ms, "on shutdown, how long running calls may still finish")
-        ->capture_default_str()->check(CLI::Range(0L, 600000L));
-    cmd->add_option("--call-timeout-ms", serve.call_timeout_ms,
-                    "total deadline of one Fini call including retries (manifests may override)")
-        ->capture_default_str()->check(CLI::Range(100L, 3600000L));
-    cmd->add_option("--result-budget", serve.result_budget, "largest tool result in bytes of JSON (trimmed with a note beyond)")
-        ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(4096), static_cast<std::size_t>(16u << 20)));
-    cmd->add_option("--page-size", serve.page_size, "list page size (0: everything in one page)")->capture_default_str();
-    cmd->add_option("--max-line-bytes", serve.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
-    cmd->add_option("--connect-timeout-ms", serve.connect_timeout_ms, "HTTP connect timeout")->capture_default_str();
-    cmd->add_option("--read-timeout-ms", serve.read_timeout_ms, "HTTP read timeout (manifests may override)")->capture_default_str();
-    cmd->add_option("--http", serve.http,
-                    "serve MCP over Streamable HTTP on [HOST:]PORT (HOST default 127.0.0.1) instead of stdio; "
-                    "each request carries its key as Authorization: Bearer");
-    cmd->add_option("--allowed-origins", serve.allowed_origins, "browser Origins allowed on --http (comma-separated; default none)")
-        ->delimiter(',');
-    cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve --http over HTTPS");
-    cmd->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
-    cmd->add_option("--max-in-flight", serve.max_in_flight, "--http: requests served at once; beyond, 503 + Retry-After")
-        ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(4096)));
-    cmd->add_option("--http-threads", serve.http_threads, "--http: connection threads (default max-in-flight + 32)");
-    cmd->add_option("--max-body-bytes", serve.max_body_bytes, "--http: largest request body (413 beyond)")->capture_default_str();
-    cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
-                  "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
-    cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");
-    cmd->add_flag("--no-oauth", serve.no_oauth,
-                  "--http: no OAuth sign-in (claude.ai/Desktop Connectors); only raw `Bearer fini_…` keys");
-    cmd->add_option("--token-secret-file", serve.token_secret_file,
-                    "--http: file (mode 0600) of OAuth sealing secrets, one per line, newest first; share it "
-                    "between replicas (default: an ephemeral secret, tokens die with the process)");
-    cmd->add_option("--public-url", serve.public_url,
-                    "--http: this server's public origin, e.g. https://mcp.example.com (default: from each request's Host)");
-    cmd->add_option("--access-token-ttl", serve.access_token_ttl_s, "--http: OAuth access token lifetime, seconds")
-        ->capture_default_str()->check(CLI::Range(1L, 7L * 24 * 3600));
-    cmd->add_option("--refresh-token-ttl", serve.refresh_token_ttl_s, "--http: OAuth refresh token lifetime, seconds")
-        ->capture_default_str()->check(CLI::Range(60L, 365L * 24 * 3600));
-    cmd->add_option("--auth-code-ttl", serve.auth_code_ttl_s)->group("")->check(CLI::Range(1L, 600L));
-    cmd->add_flag("--oauth-private-metadata-hosts", serve.oauth_private_metadata_hosts)->group("");
-    add_limit_options(*cmd, serve);
-    // Test knobs (hidden: empty group): how long the one-time key page link and the
-    // elicitation wait last.
-    cmd->add_option("--key-page-ttl-ms", serve.key_page_ttl_ms)->group("");
-    cmd->add_option("--elicitation-timeout-ms", serve.elicitation_timeout_ms)->group("");
-  };
-  auto* serve_cmd = app.add_subcommand("serve", "run the MCP server on stdio (the default)");
-  add_serve_options(serve_cmd);
+  auto* serve_cmd = app.add_subcommand("serve", "run the MCP server (the default command): stdio, or HTTP with --http");
+  add_client_options(serve_cmd, serve);
+  add_server_options(serve_cmd, serve);
+  add_limit_options(*serve_cmd, serve);
 
-  // call/export take the serve options too: same manifests, surface, key resolution and client.
+  // call/export/tools build the same ServerCore as serve (manifests, surface, key, client) but
+  // take only the options a one-shot command uses.
   CallCommandOptions call;
   auto* call_cmd = app.add_subcommand("call", "call one tool and print its JSON result (exit 1 on isError)");
-  call_cmd->add_option("tool", call.tool, "tool name, as in tools/list")->required();
+  call_cmd->add_option("tool", call.tool, "tool name (`fini-mcp tools` lists them; `call TOOL --help` shows its arguments)")
+      ->required();
   call_cmd->add_option("--arg", call.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
       ->allow_extra_args(false);
-  add_serve_options(call_cmd);
+  call_cmd->add_flag("--yes,--no-confirm", call.yes, "run a destructive tool without asking (needed when not on a terminal)");
+  call_cmd->add_option("--exports-dir", serve.exports_dir,
+                       "where the export tool writes and query_export reads (default $XDG_DATA_HOME/fini-mcp/exports)");
+  add_client_options(call_cmd, serve);
   ExportCommandOptions exp;
-  auto* export_cmd = app.add_subcommand("export", "page through a list tool into a file (resumable; rerun to resume)");
-  export_cmd->add_option("tool", exp.tool, "pageable list tool, e.g. list_conversations")->required();
-  export_cmd->add_option("--arg", exp.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
-      ->allow_extra_args(false);
-  export_cmd->add_option("--format", exp.format, "jsonl, csv or sqlite (default: from the --out extension, else jsonl)");
-  export_cmd->add_option("--out", exp.out, "output file; OUT.partial and OUT.checkpoint sit beside it while running")->required();
-  export_cmd->add_option("--fields", exp.fields, "only these top-level fields (comma-separated)")->delimiter(',');
-  export_cmd->add_option("--progress", exp.progress, "auto (a bar on a terminal, else lines), bar, lines or none")
-      ->capture_default_str();
-  add_serve_options(export_cmd);
+  auto* export_cmd = app.add_subcommand("export", "page through a list tool into a file (resumable: rerun to resume)");
+  add_export_options(export_cmd, exp);
+  add_client_options(export_cmd, serve);
+  ToolsCommandOptions list;
+  auto* tools_cmd = app.add_subcommand("tools", "list the tools with their titles, grouped by toolset");
+  tools_cmd->add_flag("--json", list.json, "one JSON document: [{name, title, toolset, destructive, readOnly}]");
+  add_client_options(tools_cmd, serve);
 
   std::string check_dir;
   auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
@@ -159,6 +103,10 @@ int run(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    // `call TOOL --help`: that tool's arguments, from its schema, instead of call's options.
+    if (call_cmd->parsed() && !call.tool.empty()) return run_tool_help(serve, call.tool);
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);  // help/version → 0 on stdout; usage errors → stderr
   }
@@ -170,12 +118,14 @@ int run(int argc, char** argv) {
     return 2;
   }
 
+  serve.command_line = !(*serve_cmd) && !app.get_subcommands().empty();
   if (*check_cmd) return run_check(check_dir);
   if (*call_cmd) {
-    // The output goes to a shell, not a model: no 48 KB budget unless asked for.
-    if (call_cmd->count("--result-budget") == 0) serve.result_budget = 16u << 20;
+    serve.result_budget = 16u << 20;  // the output goes to a shell, not a model: no 48 KB budget
+    serve.no_confirm = call.yes;
     return run_call_command(serve, call);
   }
+  if (*tools_cmd) return run_tools_command(serve, list);
   if (*export_cmd) return run_export_command(serve, exp);
   if (*login_cmd) return run_login(login);
   if (*logout_cmd) return run_logout(logout_profile);

@@ -17,14 +17,17 @@ class CliContext final : public mcp::CallContext {
  public:
   using OnProgress = std::function<void(double progress, const std::string& message)>;
   explicit CliContext(OnProgress on_progress = {}) : on_progress_(std::move(on_progress)) {}
+  // `call`: destructive tools ask their confirmation question on the terminal (and refuse,
+  // naming --yes, when there is none) instead of going ahead unasked.
+  void ask_on_terminal() { client_.elicitation_form = true; }
 
   void cancel(std::string reason) { token_.cancel(std::move(reason)); }
   const CancelToken& cancel_token() const override { return token_; }
   void progress(double progress, std::optional<double> total, const std::string& message) override;
   void log(mcp::LogLevel level, const std::string& logger, const mcp::Json& data) override;
   const mcp::ClientInfo& client() const override { return client_; }
-  // No client: elicitation (key page, confirmation) is unavailable; the command line itself is
-  // the user's approval, as it is for any other shell command.
+  // No client: the key page is unavailable; the confirmation question (ask_on_terminal) is
+  // asked on the terminal.
   Result<mcp::Json> request(const std::string& method, const mcp::Json& params,
                             std::chrono::milliseconds timeout) override;
   void notify(const std::string&, const mcp::Json&) override {}

@@ -11,9 +11,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "cli/cli_context.hpp"
+#include "cli/export_checkpoint.hpp"
+#include "cli/network_hints.hpp"
+#include "cli/progress_printer.hpp"
+#include "cli/time_spec.hpp"
+#include "cli/tool_catalog.hpp"
 #include "cli/tool_commands.hpp"
 #include "common/signals.hpp"
 #include "export/exporter.hpp"
@@ -25,103 +32,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The checkpoint, replaced atomically after every page (temp file, fsync, rename): a kill at any
-// instant leaves either the previous checkpoint or the new one, never a torn one.
-class CheckpointFile {
- public:
-  explicit CheckpointFile(fs::path path) : path_(std::move(path)) {}
-  const fs::path& path() const { return path_; }
-
-  json load() const {
-    std::ifstream in(path_);
-    if (!in) return nullptr;
-    std::stringstream text;
-    text << in.rdbuf();
-    json j = json::parse(text.str(), nullptr, false);
-    return j.is_object() ? j : json(nullptr);
-  }
-  Status save(const json& checkpoint) const {
-    const fs::path temp = path_.string() + ".tmp";
-    const std::string text = checkpoint.dump();
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return unavailable("cannot write " + temp.string());
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || ::rename(temp.c_str(), path_.c_str()) != 0) return unavailable("cannot write " + path_.string());
-    return {};
-  }
-  void remove() const {
-    std::error_code ec;
-    fs::remove(path_, ec);
-  }
-
- private:
-  fs::path path_;
-};
-
-// Progress on stderr: a redrawn bar on a terminal, one plain line per page otherwise (logs, cron
-// mail). For windowed tools the bar is the share of the time range already walked, taken from
-// the oldest item of the page (Fini walks newest first).
-class ProgressPrinter {
- public:
-  enum class Mode { kBar, kLines, kNone };
-  ProgressPrinter(Mode mode, std::string time_field) : mode_(mode), time_field_(std::move(time_field)) {}
-
-  void page(const exporting::PageEvent& page) {
-    if (mode_ == Mode::kNone) return;
-    const std::string text = exporting::progress_message(page);
-    if (mode_ == Mode::kLines) {
-      std::cerr << "export: " << text << "\n";
-      return;
-    }
-    const auto fraction = walked(page);
-    std::string bar;
-    if (fraction) {
-      const int filled = static_cast<int>(*fraction * 30.0);
-      bar = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(30 - filled), '.') +
-            "] " + std::to_string(static_cast<int>(*fraction * 100.0)) + "% ";
-    }
-    draw(bar, text);
-  }
-  // Ends the bar's line so later messages start on their own; a complete export shows 100%
-  // (the oldest row is rarely exactly at the start of the range).
-  void finish(bool complete) {
-    if (!drawn_) return;
-    if (complete && !bar_.empty()) draw("[" + std::string(30, '#') + "] 100% ", text_);
-    std::cerr << "\n";
-    drawn_ = false;
-  }
-
- private:
-  std::optional<double> walked(const exporting::PageEvent& page) {
-    if (!page.range_since || !page.range_until || *page.range_until <= *page.range_since) return std::nullopt;
-    std::optional<std::int64_t> oldest;
-    for (const auto& item : page.items) {
-      auto t = item.is_object() && !time_field_.empty() ? item.find(time_field_) : item.end();
-      if (t != item.end() && t->is_number_integer() && (!oldest || t->get<std::int64_t>() < *oldest)) {
-        oldest = t->get<std::int64_t>();
-      }
-    }
-    if (oldest) {
-      const double span = static_cast<double>(*page.range_until - *page.range_since);
-      fraction_ = std::clamp(static_cast<double>(*page.range_until - *oldest) / span, fraction_, 1.0);
-    }
-    return fraction_;  // an empty page (a quiet window) keeps the bar where it was
-  }
-
-  void draw(const std::string& bar, const std::string& text) {
-    std::cerr << "\r\033[K" << bar << text << std::flush;
-    bar_ = bar;
-    text_ = text;
-    drawn_ = true;
-  }
-
-  Mode mode_;
-  std::string time_field_;
-  std::string bar_, text_;
-  bool drawn_ = false;
-  double fraction_ = 0.0;
-};
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 Result<ProgressPrinter::Mode> progress_mode(const std::string& name) {
   if (name == "auto") return ::isatty(STDERR_FILENO) ? ProgressPrinter::Mode::kBar : ProgressPrinter::Mode::kLines;
@@ -131,17 +45,52 @@ Result<ProgressPrinter::Mode> progress_mode(const std::string& name) {
   return invalid_argument("--progress must be auto, bar, lines or none");
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// The format from --out's extension; --format may only repeat it (or name one for a file
+// without an extension). Anything else is refused rather than written as JSONL under that name.
+Result<exporting::Format> output_format(const ExportCommandOptions& o) {
+  static const std::map<std::string, std::string> kByExtension = {
+      {".jsonl", "jsonl"}, {".ndjson", "jsonl"}, {".csv", "csv"}, {".sqlite", "sqlite"}, {".db", "sqlite"}};
+  const std::string ext = fs::path(o.out).extension().string();
+  const auto known = kByExtension.find(ext);
+  const std::string formats = "jsonl (.jsonl, .ndjson), csv (.csv), sqlite (.sqlite, .db)";
+  if (known == kByExtension.end() && !(ext.empty() && !o.format.empty())) {
+    return invalid_argument("cannot export to '" + o.out + "': " +
+                            (ext.empty() ? "no extension" : "'" + ext + "' is not a format this writes") +
+                            "; formats: " + formats);
+  }
+  if (!o.format.empty() && known != kByExtension.end() && o.format != known->second) {
+    return invalid_argument("--format " + o.format + " contradicts --out " + o.out + " (a " + known->second +
+                            " name); formats: " + formats);
+  }
+  return exporting::parse_format(o.format.empty() ? known->second : o.format);
 }
 
-// The request from the command line: tool, arguments, format (from --format or the --out
-// extension), fields, and the .partial path the rows go to.
+// --since/--until into the tool's window arguments (relative ones counted from now).
+Status apply_window(const ExportCommandOptions& o, exporting::ExportRequest& request) {
+  if (o.since.empty() && o.until.empty()) return {};
+  if (!request.spec.window) return invalid_argument("--since/--until: " + o.tool + " has no time window");
+  const std::pair<const std::string*, std::string> ends[] = {{&o.since, request.spec.window->since_arg},
+                                                             {&o.until, request.spec.window->until_arg}};
+  for (const auto& [text, arg] : ends) {
+    if (text->empty()) continue;
+    if (request.arguments.contains(arg)) return invalid_argument("give the window once: --arg " + arg + " or --since/--until");
+    auto ms = parse_time_spec(*text, request.now_ms);
+    if (!ms.ok()) return ms.status();
+    request.arguments[arg] = *ms;
+  }
+  return {};
+}
+
+// The request from the command line: tool, arguments, window, format, fields, and the .partial
+// path the rows go to.
 Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, const exporting::ExportToolProvider& provider) {
   const tools::PagingSpec* spec = provider.paging(o.tool);
   if (spec == nullptr) {
-    return invalid_argument("'" + o.tool + "' cannot be exported; pageable tools: " + provider.pageable_names());
+    std::vector<std::string> pageable;
+    std::stringstream names(provider.pageable_names());
+    for (std::string name; std::getline(names, name, ',');) pageable.push_back(name.substr(name.find_first_not_of(' ')));
+    return invalid_argument("'" + o.tool + "' cannot be exported" + did_you_mean(o.tool, pageable) +
+                            "; pageable tools: " + provider.pageable_names());
   }
   exporting::ExportRequest request;
   request.tool = o.tool;
@@ -149,39 +98,27 @@ Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, con
   auto args = parse_arg_pairs(o.args);
   if (!args.ok()) return args.status();
   request.arguments = std::move(*args);
-  std::string format = o.format;
-  if (format.empty()) {
-    const std::string ext = fs::path(o.out).extension().string();
-    format = ext == ".csv" || ext == ".sqlite" ? ext.substr(1) : "jsonl";
-  }
-  auto parsed = exporting::parse_format(format);
-  if (!parsed.ok()) return parsed.status();
-  request.format = *parsed;
+  auto format = output_format(o);
+  if (!format.ok()) return format.status();
+  request.format = *format;
   request.fields = o.fields;
   request.path = o.out + ".partial";
   request.now_ms = now_ms();
+  if (auto s = apply_window(o, request); !s.ok()) return s;
   return request;
 }
 
-// The checkpoint to resume from, or null to start over. A checkpoint without its .partial file
-// (removed by hand) cannot be resumed; one for another export is the user's to remove.
-Result<json> resume_point(const CheckpointFile& checkpoint, const exporting::ExportRequest& request) {
-  json saved = checkpoint.load();
-  std::error_code ec;
-  if (saved.is_null() || !fs::exists(request.path, ec)) return json(nullptr);
-  if (saved.value("request", json()) != exporting::request_fingerprint(request)) {
-    return failed_precondition(checkpoint.path().string() + " belongs to a different export (tool, arguments, format " +
-                               "or fields); rerun that command to finish it, or remove " + checkpoint.path().string() +
-                               " and " + request.path.string() + " to start over");
-  }
-  return saved;
+// The command as typed: what a rerun of the same lines repeats exactly.
+json asked_form(const ExportCommandOptions& o) {
+  return {{"tool", o.tool}, {"args", o.args}, {"since", o.since}, {"until", o.until}, {"format", o.format},
+          {"fields", o.fields}};
 }
 
 int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::ExportRequest& request,
            const ExportCommandOptions& o, const CheckpointFile& checkpoint, bool interrupted) {
   if (!outcome.ok()) {
     const bool cancelled = outcome.status().code() == Code::kCancelled || interrupted;
-    std::cerr << "fini-mcp export: " << (cancelled ? "interrupted" : outcome.status().message());
+    std::cerr << "fini-mcp export: " << (cancelled ? "interrupted" : outcome.status().message() + network_hint(outcome.status().message()));
     std::error_code ec;
     if (fs::exists(checkpoint.path(), ec)) {
       std::cerr << "; rows so far are in " << request.path.string() << " (not complete); run the same command again to resume";
@@ -200,17 +137,37 @@ int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::Exp
   summary["file"] = o.out;
   summary["format"] = exporting::format_name(request.format);
   summary["bytes"] = fs::file_size(o.out, ec);
+  if (auto left = summary.find("leftOut"); left != summary.end() && !left->empty()) {
+    std::cerr << "fini-mcp export: not in " << o.out << ": " << summary.value("leftOutNote", "") << "\n";
+  }
   std::cout << summary.dump() << std::endl;
   return 0;
 }
 
 }  // namespace
 
+void add_export_options(CLI::App* cmd, ExportCommandOptions& exp) {
+  cmd->add_option("tool", exp.tool, "pageable list tool, e.g. list_conversations")->required();
+  cmd->add_option("--out", exp.out, "output file: .jsonl/.ndjson, .csv, .sqlite/.db (OUT.partial and OUT.checkpoint sit "
+                                    "beside it while running)")->required();
+  cmd->add_option("--since", exp.since, "start of the window: 150d, 12h, 2w back from now, 2026-06-01, "
+                                        "2026-06-01T12:00:00Z or epoch ms (default: the tool's)");
+  cmd->add_option("--until", exp.until, "end of the window, same forms (default: now)");
+  cmd->add_option("--arg", exp.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--format", exp.format, "jsonl, csv or sqlite; must agree with the --out extension");
+  cmd->add_option("--fields", exp.fields, "only these top-level fields (comma-separated)")->delimiter(',');
+  cmd->add_flag("--resume", exp.resume, "finish the export saved in OUT.checkpoint, whatever the arguments");
+  cmd->add_flag("--restart", exp.restart, "drop OUT.checkpoint and OUT.partial and start over");
+  cmd->add_option("--progress", exp.progress, "auto (a bar on a terminal, else lines), bar, lines or none")
+      ->capture_default_str();
+}
+
 int run_export_command(const ServeOptions& serve, const ExportCommandOptions& o) {
   sigset_t signals = block_termination_signals();  // before any thread starts
   auto mode = progress_mode(o.progress);
-  if (!mode.ok()) {
-    std::cerr << "fini-mcp export: " << mode.status().message() << "\n";
+  if (!mode.ok() || (o.resume && o.restart)) {
+    std::cerr << "fini-mcp export: " << (mode.ok() ? "--resume and --restart contradict each other" : mode.status().message()) << "\n";
     return 2;
   }
   int exit_code = 0;
@@ -218,20 +175,22 @@ int run_export_command(const ServeOptions& serve, const ExportCommandOptions& o)
   if (!core) return exit_code;
   auto request = make_request(o, *core->export_tools);
   const CheckpointFile checkpoint(o.out + ".checkpoint");
-  auto resume = request.ok() ? resume_point(checkpoint, *request) : Result<json>(request.status());
-  if (!resume.ok()) {
-    std::cerr << "fini-mcp export: " << resume.status().message() << "\n";
+  const json asked = asked_form(o);
+  auto decision = request.ok() ? decide_resume(checkpoint, *request, asked, ResumeChoice{false, o.restart, o.resume})
+                               : Result<ResumeDecision>(request.status());
+  if (!decision.ok()) {
+    std::cerr << "fini-mcp export: " << decision.status().message() << "\n";
     return 2;
   }
-  if (resume->is_null()) {
-    // Starting over: a stale .partial (killed before its first checkpoint) may hold rows of
-    // another export, which SQLite would otherwise keep next to the new ones.
+  if (decision->checkpoint.is_null()) {
+    // Starting over: a stale .partial (killed before its first checkpoint, or --restart) may hold
+    // rows of another export, which SQLite would otherwise keep next to the new ones.
     std::error_code ec;
     fs::remove(request->path, ec);
     fs::remove(request->path.string() + "-journal", ec);
+    checkpoint.remove();
   } else {
-    std::cerr << "fini-mcp export: resuming from " << checkpoint.path().string() << " ("
-              << resume->value("pager", json::object()).value("rows", 0) << " rows already written)\n";
+    std::cerr << "fini-mcp export: " << decision->note << "\n";
   }
 
   CliContext ctx;
@@ -242,16 +201,22 @@ int run_export_command(const ServeOptions& serve, const ExportCommandOptions& o)
     ctx.cancel("interrupted");
   });
   ProgressPrinter printer(*mode, request->spec.time_field);
+  std::optional<LogLinesAboveBar> above_bar;
+  if (*mode == ProgressPrinter::Mode::kBar) above_bar.emplace(printer);
   exporting::ExportHooks hooks;
   hooks.cancelled = [&ctx] { return ctx.cancelled(); };
   hooks.on_page = [&printer](const exporting::PageEvent& page) { printer.page(page); };
-  hooks.on_checkpoint = [&checkpoint](const json& state) {
+  const std::int64_t started_at = decision->started_at_ms;
+  hooks.on_checkpoint = [&checkpoint, &asked, started_at](json state) {
+    state["asked"] = asked;
+    state["startedAt"] = started_at;
     if (auto s = checkpoint.save(state); !s.ok()) spdlog::warn("{}; this export cannot resume from here", s.message());
   };
   tools::FiniToolProvider& fini_tools = *core->fini_tools;
   exporting::FetchPage fetch = [&](const json& args) { return fini_tools.call_structured(o.tool, args, ctx); };
-  auto outcome = exporting::run_export(*request, fetch, hooks, *resume);
+  auto outcome = exporting::run_export(*request, fetch, hooks, decision->checkpoint);
   printer.finish(outcome.ok());
+  above_bar.reset();
   return finish(outcome, *request, o, checkpoint, interrupted);
 }
 

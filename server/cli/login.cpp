@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/base_url_text.hpp"
 #include "common/version.hpp"
 #include "credentials/key_format.hpp"
 #include "credentials/store.hpp"
@@ -18,6 +19,13 @@
 namespace fini::cli {
 
 namespace {
+
+// A message as a sentence of its own, so the next one does not run into it ("…known) Nothing").
+std::string sentence(std::string text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  if (!text.empty() && text.back() != '.' && text.back() != '!' && text.back() != '?') text += '.';
+  return text;
+}
 
 constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
 constexpr std::size_t kMaxLine = 4096;
@@ -104,7 +112,7 @@ int run_login(const LoginOptions& options) {
     if (auto existing = store->load(profile); existing.ok() && existing->has_value()) base_text = (*existing)->base_url;
   }
   if (base_text.empty()) base_text = kDefaultBaseUrl;
-  auto base = rest::parse_base_url(base_text);
+  auto base = parse_typed_base_url(base_text);
   if (!base.ok()) {
     std::cerr << "fini-mcp login: " << base.status().message() << "\n";
     return 2;
@@ -112,11 +120,11 @@ int run_login(const LoginOptions& options) {
 
   auto key = read_key();
   if (!key.ok()) {
-    std::cerr << "fini-mcp login: " << key.status().message() << ". Nothing was stored.\n";
+    std::cerr << "fini-mcp login: " << sentence(key.status().message()) << " Nothing was stored.\n";
     return 2;
   }
   if (auto s = credentials::check_key_format(*key); !s.ok()) {
-    std::cerr << "fini-mcp login: " << s.message() << ". Nothing was stored.\n";
+    std::cerr << "fini-mcp login: " << sentence(s.message()) << " Nothing was stored.\n";
     return 2;
   }
 
@@ -129,7 +137,7 @@ int run_login(const LoginOptions& options) {
   auto http = rest::make_http_client(client_options);
   auto check = credentials::check_key(*http, *key, base->to_string());
   if (!check.ok()) {
-    std::cerr << "fini-mcp login: " << rest::redact(check.status().message(), *key) << " Nothing was stored.\n";
+    std::cerr << "fini-mcp login: " << sentence(rest::redact(check.status().message(), *key)) << " Nothing was stored.\n";
     return check.status().code() == Code::kInvalidArgument ? 2 : 1;
   }
 

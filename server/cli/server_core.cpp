@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/base_url_text.hpp"
 #include "cli/paths.hpp"
 #include "common/version.hpp"
 #include "credentials/store.hpp"
@@ -109,6 +110,7 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
     cred.fixed_source = "--sandbox";
     spdlog::info("serving against the embedded sandbox at {}", core->sandbox->url());
   }
+  cred.command_line = options.command_line;
   cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", "default") : options.profile;
   if (auto s = credentials::check_profile_name(cred.profile); !s.ok()) return invalid_argument(s.message());
   if (auto store = credentials::ProfileStore::open_default(); store.ok()) {
@@ -126,7 +128,7 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
     }
   }
   if (base_text.empty()) base_text = kDefaultBaseUrl;
-  auto base = rest::parse_base_url(base_text);
+  auto base = parse_typed_base_url(base_text);
   if (!base.ok()) return invalid_argument(base.status().message());
   core->base_url = base->to_string();
   cred.base_url = base->to_string();

@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/cli_context.hpp"
+#include "cli/network_hints.hpp"
+#include "cli/terminal_question.hpp"
+#include "cli/tool_catalog.hpp"
 #include "common/signals.hpp"
 
 namespace fini::cli {
@@ -22,8 +26,14 @@ void CliContext::log(mcp::LogLevel level, const std::string& logger, const mcp::
   else spdlog::info("{}: {}", logger, text);
 }
 
-Result<mcp::Json> CliContext::request(const std::string& method, const mcp::Json&, std::chrono::milliseconds) {
-  return unavailable("no MCP client on the command line to answer " + method);
+Result<mcp::Json> CliContext::request(const std::string& method, const mcp::Json& params, std::chrono::milliseconds) {
+  if (method != "elicitation/create" || !client_.elicitation_form || params.value("mode", "") != "form") {
+    return unavailable("no MCP client on the command line to answer " + method);
+  }
+  auto yes = ask_yes_no(params.value("message", ""), token_);
+  if (yes.ok()) return mcp::Json{{"action", "accept"}, {"content", {{"confirm", *yes}}}};
+  if (yes.status().code() == Code::kCancelled) return mcp::Json{{"action", "cancel"}};
+  return yes.status();
 }
 
 std::unique_ptr<ServerCore> build_keyed_core(const ServeOptions& options, const char* command, int* exit_code) {
@@ -82,7 +92,15 @@ int run_call_command(const ServeOptions& serve, const CallCommandOptions& option
   int exit_code = 0;
   auto core = build_keyed_core(serve, "call", &exit_code);
   if (!core) return exit_code;
+  std::vector<std::string> names;
+  for (const auto& d : core->tools->list_tools()) names.push_back(d.value("name", ""));
+  if (std::find(names.begin(), names.end(), options.tool) == names.end()) {
+    std::cerr << "fini-mcp call: Unknown tool: " << options.tool << did_you_mean(options.tool, names)
+              << "; `fini-mcp tools` lists them\n";
+    return 2;
+  }
   CliContext ctx;
+  ctx.ask_on_terminal();
   SignalWatcher watcher(signals, [&ctx](int count, int) {
     if (count > 1) std::_Exit(130);  // a second signal: the user does not want to wait
     ctx.cancel("interrupted");
@@ -93,7 +111,8 @@ int run_call_command(const ServeOptions& serve, const CallCommandOptions& option
     return exit_code_for(result.status()) == 2 || result.status().code() == Code::kNotFound ? 2 : 1;
   }
   if (result->value("isError", false)) {
-    std::cerr << result_text(*result) << "\n";
+    const std::string text = result_text(*result);
+    std::cerr << text << network_hint(text) << "\n";
     return 1;
   }
   if (auto structured = result->find("structuredContent"); structured != result->end()) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/serve.hpp"
@@ -17,16 +18,24 @@ namespace fini::cli {
 struct CallCommandOptions {
   std::string tool;
   std::vector<std::string> args;  // "name=value"
+  bool yes = false;               // --yes/--no-confirm: destructive tools run without asking
 };
 
 struct ExportCommandOptions {
   std::string tool;
   std::vector<std::string> args;  // "name=value"
-  std::string format;             // empty: from the --out extension, else jsonl
+  std::string format;             // empty: from the --out extension
   std::string out;
   std::vector<std::string> fields;
   std::string progress = "auto";  // auto (bar on a TTY), bar, lines, none
+  std::string since, until;       // "150d", "12h", "2026-06-01", epoch ms; empty: the tool's default
+  bool resume = false;            // continue the checkpointed export whatever the arguments
+  bool restart = false;           // drop the checkpoint and start over
 };
+
+// export's own options (tool, --arg, --out, --format, --fields, --since/--until, --resume,
+// --restart, --progress).
+void add_export_options(CLI::App* cmd, ExportCommandOptions& options);
 
 // `--arg name=value` pairs as a tool's arguments: the value is JSON when it parses as JSON
 // (7, true, null, [..], {..}, "quoted"), otherwise the text as a string. A name given twice is

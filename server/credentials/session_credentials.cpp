@@ -120,6 +120,14 @@ void SessionCredentials::observe(const std::string& key, int http_status, const 
 
 std::string SessionCredentials::rejection_note() const {
   const KeyState::Origin origin = state_.origin();
+  if (options_.command_line) {
+    if (origin.fixed) {
+      const std::string where = origin.source != "FINI_API_KEY" ? origin.source : "FINI_API_KEY in your environment";
+      return "The key comes from " + where + ": replace it with a valid key (Deploy → API Keys) and run the command again.";
+    }
+    return "The stored key (profile '" + options_.profile + "') is now marked invalid: store a valid one with `" +
+           login_command(options_.profile) + "` and run the command again.";
+  }
   if (origin.fixed) {
     // FINI_API_KEY is set by whoever starts the server; name the usual places so the user
     // knows where to look (asking again would not help: a fixed key is never replaced).

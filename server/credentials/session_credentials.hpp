@@ -39,6 +39,7 @@ struct SessionCredentialsOptions {
   std::optional<ProfileStore> store;     // nullopt: keys from the page live for this session only
   KeyPageOptions page;
   std::chrono::milliseconds elicitation_timeout{std::chrono::minutes(10)};
+  bool command_line = false;  // `fini-mcp call/export`: messages speak of the shell, not a client
 };
 
 class SessionCredentials final : public Credentials {

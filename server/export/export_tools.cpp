@@ -24,7 +24,7 @@ constexpr const char* kExportDescription =
     "Write EVERY page of a list tool to a file server-side; rows never enter the conversation. Long "
     "windows are split (conversations: 90 days per request). Returns a summary (rows, time range, facet "
     "counts e.g. channel, csatRating) and a resource_link. Use it beyond one page, then format sqlite + "
-    "query_export to answer questions. CSV columns: fields, else sorted top-level fields (events: jsonl/sqlite only).";
+    "query_export to answer questions. CSV columns: fields, else sorted top-level fields + messages (events as text).";
 
 constexpr const char* kQueryDescription =
     "Read-only SQL (SQLite) over an export made with format sqlite. list_conversations: table conversations "
@@ -76,7 +76,7 @@ json input_schema(const std::vector<std::string>& tools) {
 json query_schema() {
   return {{"type", "object"},
           {"properties",
-           {{"file", {{"type", "string"}, {"description", "structuredContent.file of export."}}},
+           {{"file", {{"type", "string"}, {"description", "export's file, uri or path."}}},
             {"sql", {{"type", "string"}}},
             {"maxRows", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}, {"default", 500}}}}},
           {"required", {"file", "sql"}},
@@ -132,7 +132,21 @@ Result<json> ExportToolProvider::call_tool(const std::string& name, const json& 
   return Status(Code::kNotFound, "Unknown tool: " + name);
 }
 
-Result<fs::path> ExportToolProvider::export_file(const std::string& name) const {
+Result<fs::path> ExportToolProvider::export_file(const std::string& given) const {
+  // What export hands out, in any of its spellings: the resource_link URI, the bare file name,
+  // or the path inside the exports folder. Nothing outside that folder.
+  std::string name = given;
+  if (name.rfind(kExportUriPrefix, 0) == 0) name = name.substr(std::string_view(kExportUriPrefix).size());
+  if (name.find('/') != std::string::npos) {
+    std::error_code ec;
+    const fs::path dir = fs::weakly_canonical(options_.exports_dir, ec);
+    const fs::path parent = fs::weakly_canonical(fs::path(name), ec).parent_path();
+    if (ec || parent != dir) {
+      return invalid_argument("'" + given + "' is not in the exports folder " + options_.exports_dir.string() +
+                              "; pass the file name, its fini://exports/ URI or its path there");
+    }
+    name = fs::path(name).filename().string();
+  }
   if (!is_export_name(name)) {
     return invalid_argument("'" + name + "' is not an export file name (e.g. list_conversations-20250101T000000Z-1a2b3c.sqlite)");
   }

@@ -45,9 +45,15 @@ Result<ExportOutcome> run_export(const ExportRequest& request, const FetchPage& 
                                {"summary", summary.state()}});
     }
   }
+  const json written = (*writer)->state();
   if (auto s = (*writer)->close(); !s.ok()) return s;
   ExportOutcome out{summary.to_json(), pager.state().pages};
   out.summary["pages"] = out.pages;
+  if (written.contains("leftOutNote")) {
+    // Fields the file's columns do not carry (CSV), so nobody takes the file for everything.
+    out.summary["leftOut"] = written["leftOut"];
+    out.summary["leftOutNote"] = written["leftOutNote"];
+  }
   if (pager.state().since && pager.state().until) {
     // The range asked for (defaults resolved), next to timeRange, the range the rows span.
     out.summary["window"] = {{"since", *pager.state().since}, {"until", *pager.state().until}};

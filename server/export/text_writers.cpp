@@ -1,6 +1,7 @@
 // JSONL and CSV writers (writers.hpp); the SQLite writer is in sqlite_writer.cpp.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -77,12 +78,33 @@ class JsonlWriter final : public RowWriter {
   TextFile file_;
 };
 
+// A conversation's events as text, one line per event: "role: message [CSAT n] [feedback: …]".
+std::string flatten_events(const json& events) {
+  std::string out;
+  if (!events.is_array()) return out;
+  for (const auto& e : events) {
+    if (!e.is_object()) continue;
+    std::string line;
+    if (auto m = e.find("message"); m != e.end() && m->is_string() && !m->get<std::string>().empty()) line = m->get<std::string>();
+    if (auto c = e.find("csatRating"); c != e.end() && c->is_number()) line += (line.empty() ? "" : " ") + std::string("[CSAT ") + c->dump() + "]";
+    if (auto f = e.find("feedback"); f != e.end() && f->is_string() && !f->get<std::string>().empty()) {
+      line += (line.empty() ? "" : " ") + std::string("[feedback: ") + f->get<std::string>() + "]";
+    }
+    if (line.empty()) continue;
+    out += (out.empty() ? "" : "\n") + e.value("role", std::string("?")) + ": " + line;
+  }
+  return out;
+}
+
+constexpr const char* kMessagesColumn = "messages";
+
 class CsvWriter final : public RowWriter {
  public:
   explicit CsvWriter(const WriterOptions& o) : fields_(o.fields), children_(o.spec.children ? o.spec.children->field : "") {}
   Status open(const WriterOptions& o) {
     if (o.resume_state.is_object() && o.resume_state.contains("columns")) {
       columns_ = o.resume_state["columns"].get<std::vector<std::string>>();
+      left_out_ = o.resume_state.value("leftOut", std::vector<std::string>{});
     }
     return file_.open(o.path, o.resume_state);
   }
@@ -92,39 +114,63 @@ class CsvWriter final : public RowWriter {
     if (columns_.empty() && items.empty() && fields_.empty()) return {};
     if (columns_.empty()) chunk = header(items);
     for (const auto& item : items) {
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        chunk += (i ? "," : "") + csv_field(item.is_object() ? item.value(columns_[i], json()) : json());
-      }
+      for (std::size_t i = 0; i < columns_.size(); ++i) chunk += (i ? "," : "") + csv_field(cell(item, columns_[i]));
       chunk += "\r\n";
     }
     if (auto s = file_.write(chunk); !s.ok()) return s;
     return file_.flush();
   }
   Status close() override { return file_.close(); }
-  json state() const override { return {{"bytes", file_.bytes()}, {"columns", columns_}}; }
+  json state() const override {
+    json s{{"bytes", file_.bytes()}, {"columns", columns_}, {"leftOut", left_out_}};
+    if (!left_out_.empty()) s["leftOutNote"] = left_out_note();
+    return s;
+  }
 
  private:
-  // Columns: `fields` in order, else every field of the first page's items (sorted), except the
-  // children array (events), which has its own table in SQLite and its own lines in JSONL.
+  json cell(const json& item, const std::string& column) const {
+    if (!item.is_object()) return json();
+    if (auto it = item.find(column); it != item.end()) return *it;
+    if (column == kMessagesColumn && !children_.empty()) return flatten_events(item.value(children_, json()));
+    return json();
+  }
+
+  // Columns: `fields` in order, else every field of the first page's items (sorted) with the
+  // children array (events) replaced by a `messages` column holding them as text. What the
+  // columns leave out is remembered for the summary.
   std::string header(const json& items) {
+    std::set<std::string> keys;
+    for (const auto& item : items) {
+      if (!item.is_object()) continue;
+      for (auto it = item.begin(); it != item.end(); ++it) keys.insert(it.key());
+    }
     if (!fields_.empty()) {
       columns_ = fields_;
-    } else {
-      std::set<std::string> keys;
-      for (const auto& item : items) {
-        if (!item.is_object()) continue;
-        for (auto it = item.begin(); it != item.end(); ++it) {
-          if (it.key() != children_) keys.insert(it.key());
-        }
+      for (const auto& k : keys) {
+        if (std::find(fields_.begin(), fields_.end(), k) == fields_.end()) left_out_.push_back(k);
       }
-      columns_.assign(keys.begin(), keys.end());
+    } else {
+      for (const auto& k : keys) {
+        if (k == children_) left_out_.push_back(k);
+        else columns_.push_back(k);
+      }
+      if (!children_.empty() && !keys.count(kMessagesColumn)) columns_.push_back(kMessagesColumn);
     }
     std::string line;
     for (std::size_t i = 0; i < columns_.size(); ++i) line += (i ? "," : "") + csv_field(json(columns_[i]));
     return line + "\r\n";
   }
 
-  std::vector<std::string> fields_, columns_;
+  std::string left_out_note() const {
+    std::string list;
+    for (const auto& f : left_out_) list += (list.empty() ? "" : ", ") + f;
+    if (fields_.empty()) {
+      return list + " (as text in the `" + kMessagesColumn + "` column; export jsonl or sqlite for every event field)";
+    }
+    return list + " (not in --fields)";
+  }
+
+  std::vector<std::string> fields_, columns_, left_out_;
   std::string children_;
   TextFile file_;
 };

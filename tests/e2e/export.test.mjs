@@ -63,7 +63,7 @@ describe('export of all acme conversations', () => {
   });
 
   test('csv: Python csv module reads 320 rows with the documented header', async () => {
-    const { file } = await exportAll('csv');
+    const { file, r } = await exportAll('csv');
     const out = execFileSync('python3', ['-c', `
 import csv, json, sys
 with open(sys.argv[1], newline='') as f:
@@ -71,9 +71,12 @@ with open(sys.argv[1], newline='') as f:
 print(json.dumps({"header": rows[0], "rows": len(rows) - 1, "ids": len({r[rows[0].index("id")] for r in rows[1:]})}))
 `, file]).toString();
     const parsed = JSON.parse(out);
-    // Documented: the items' top-level fields sorted by name, without the events array.
+    // Documented: the items' top-level fields sorted by name, the events array replaced by a
+    // `messages` column (the events as text) at the end, and the summary says so.
     const expected = [...new Set(jsonl.rows.flatMap((c) => Object.keys(c)))].filter((k) => k !== 'events').sort();
-    assert.deepEqual(parsed.header, expected);
+    assert.deepEqual(parsed.header, [...expected, 'messages']);
+    assert.deepEqual(r.structuredContent.leftOut, ['events']);
+    assert.match(r.structuredContent.leftOutNote, /messages/);
     assert.equal(parsed.rows, 320);
     assert.equal(parsed.ids, 320);
   });

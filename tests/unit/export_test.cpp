@@ -219,8 +219,8 @@ TEST_F(ExportFiles, ResumedCsvEqualsUninterruptedCsv) {
     return s.str();
   };
   EXPECT_EQ(slurp(dir_ / "whole.csv"), slurp(dir_ / "resumed.csv"));
-  // Header: the items' fields sorted, without the events array.
-  EXPECT_EQ(slurp(request.path).substr(0, 22), "channel,createdAt,id\r\n");
+  // Header: the items' fields sorted, the events array replaced by `messages` at the end.
+  EXPECT_EQ(slurp(request.path).substr(0, 31), "channel,createdAt,id,messages\r\n");
 }
 
 TEST_F(ExportFiles, CsvHeaderComesFromTheFirstRowsNotAnEmptyFirstPage) {
@@ -233,7 +233,28 @@ TEST_F(ExportFiles, CsvHeaderComesFromTheFirstRowsNotAnEmptyFirstPage) {
   std::ifstream in(options.path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  EXPECT_EQ(text.str(), "channel,id\r\nemail,a\r\n");
+  EXPECT_EQ(text.str(), "channel,id,messages\r\nemail,a,\r\n");
+}
+
+// The events of a conversation are not a CSV column of JSON: they become `messages`, one
+// "role: message" line per event, and the writer says it left `events` out.
+TEST_F(ExportFiles, CsvCarriesEventsAsMessagesTextAndSaysWhatItLeftOut) {
+  WriterOptions options{Format::kCsv, dir_ / "messages.csv", conversations_spec(), {}, json()};
+  auto writer = open_writer(options);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_TRUE((*writer)->write_page(json::parse(R"([{"id":"a","events":[
+      {"role":"user","type":"message","message":"Where is my order?"},
+      {"role":"agent","type":"message","message":"On its way, \"soon\"."},
+      {"role":"user","type":"csat","message":null,"csatRating":0,"feedback":"slow"}]}])")).ok());
+  const json state = (*writer)->state();
+  ASSERT_TRUE((*writer)->close().ok());
+  std::ifstream in(options.path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str(),
+            "id,messages\r\na,\"user: Where is my order?\nagent: On its way, \"\"soon\"\".\nuser: [CSAT 0] [feedback: slow]\"\r\n");
+  EXPECT_EQ(state["leftOut"], json::array({"events"}));
+  EXPECT_NE(state.value("leftOutNote", "").find("messages"), std::string::npos);
 }
 
 TEST_F(ExportFiles, ResumeRefusesAFileShorterThanItsCheckpoint) {
