@@ -50,6 +50,7 @@ const manifest = {
         FINI_PROFILE: "${user_config.profile}",
         FINI_BASE_URL: "${user_config.base_url}",
         FINI_NO_CONFIRM: "${user_config.no_confirm}",
+        FINI_PROXY: "${user_config.proxy}",
       },
     },
   },
@@ -98,6 +99,13 @@ const manifest = {
       description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
       required: false,
       default: false,
+    },
+    proxy: {
+      type: "string",
+      title: "HTTP proxy",
+      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
+      required: false,
+      default: "",
     },
   },
 };

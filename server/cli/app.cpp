@@ -64,6 +64,7 @@ int run(int argc, char** argv) {
     cmd->add_option("--skills", serve.skills_dir, "skills directory served as prompts/resources (default: installed skills)");
     cmd->add_option("--base-url", serve.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
     cmd->add_option("--ca-file", serve.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
+    cmd->add_option("--proxy", serve.proxy, "HTTP proxy for Fini, http://[user:pass@]host:port (default: env HTTPS_PROXY; NO_PROXY honoured)");
     cmd->add_option("--api-key-file", serve.api_key_file, "read the Fini API key from this file (mode 0600)");
     cmd->add_option("--profile", serve.profile, "stored key profile (env FINI_PROFILE; default 'default')");
     cmd->add_option("--toolsets", serve.toolsets, "only these toolsets (comma-separated)")->delimiter(',');
