@@ -102,8 +102,6 @@ const std::vector<BrokenCase> kCases = {
     {"paging_items_not_array", kGet, "/paging/items", "'id' is not an array in output"},
     {"epoch_ms_without_iso", "conversations/list_conversations.json", "/input/properties/until/description",
      "must say that ISO 8601 dates are accepted (\"unit\": \"epoch-ms\")"},
-    {"epoch_ms_without_iso", "conversations/list_conversations.json", "/input/properties/until/description",
-     "must say that ISO 8601 dates are accepted (\"unit\": \"epoch-ms\")"},
     // Directory-wide rules.
     {"unknown_id_family_incomplete", "tags/delete_tag_group.json", "/request/unknownId",
      "is required: get_tag_group declares that /v2/tag-groups/{id} routes answer 500 for an unknown id (answers "
