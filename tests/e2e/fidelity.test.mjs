@@ -94,3 +94,15 @@ test('an impossible ISO date is refused before anything is sent, once, with the 
   await call('list_agents', {}); // a marker: the refused call sent nothing before it
   assert.deepEqual((await sim.since(mark)).map((e) => e.operationId), ['listAgents']);
 });
+
+test('export reads ISO 8601 window dates before paging (not the default window)', async () => {
+  const mark = sim.mark();
+  const r = await call('export', { tool: 'list_conversations', format: 'jsonl', arguments: { since: '2026-05-01', until: '2026-05-31' } });
+  assert.notEqual(r.isError, true, resultText(r));
+  assert.deepEqual(r.structuredContent.window, { since: 1777593600000, until: 1780185600000 });
+  const pages = (await sim.since(mark)).filter((e) => e.operationId === 'listConversations');
+  assert.ok(pages.length >= 1 && pages.every((e) => Number(e.query.since) >= 1777593600000), JSON.stringify(pages.map((e) => e.query)));
+  const bad = await call('export', { tool: 'list_conversations', arguments: { since: '2026-02-30' } });
+  assert.equal(bad.isError, true);
+  assert.equal(resultText(bad), 'export: arguments/since: "2026-02-30": February 2026 has 28 days');
+});
