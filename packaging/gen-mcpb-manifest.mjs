@@ -51,6 +51,7 @@ const manifest = {
         FINI_BASE_URL: "${user_config.base_url}",
         FINI_NO_CONFIRM: "${user_config.no_confirm}",
         FINI_SANDBOX: "${user_config.sandbox}",
+        FINI_PROXY: "${user_config.proxy}",
       },
     },
   },
@@ -107,6 +108,13 @@ const manifest = {
       description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
       required: false,
       default: false,
+    },
+    proxy: {
+      type: "string",
+      title: "HTTP proxy",
+      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
+      required: false,
+      default: "",
     },
   },
 };

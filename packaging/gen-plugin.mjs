@@ -50,6 +50,13 @@ const plugin = {
       required: false,
       default: false,
     },
+    proxy: {
+      type: "string",
+      title: "HTTP proxy",
+      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
+      required: false,
+      default: "",
+    },
   },
 };
 const marketplace = {
@@ -67,7 +74,8 @@ const mcp = {
       command: "${CLAUDE_PLUGIN_ROOT}/bin/fini-mcp",
       args: ["serve", "--manifests", "${CLAUDE_PLUGIN_ROOT}/manifests", "--skills", "${CLAUDE_PLUGIN_ROOT}/skills"],
       env: { FINI_API_KEY: "${user_config.api_key}", FINI_NO_CONFIRM: "${user_config.no_confirm}",
-             FINI_SANDBOX: "${user_config.sandbox}" },
+             FINI_SANDBOX: "${user_config.sandbox}",
+             FINI_PROXY: "${user_config.proxy}" },
       network,
     },
   },

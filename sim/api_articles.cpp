@@ -58,6 +58,14 @@ json* find_visible(Env& env, Workspace& ws, const std::string& id) {
   return &it->second;
 }
 
+// Draft and publish take "the same content fields as Create article", whose parentFolderId is
+// required there; here it is optional and, when sent, must name a folder of the workspace.
+bool folder_ok(const Workspace& ws, const std::optional<std::string>& folder) {
+  return !folder || ws.folders.count(*folder) > 0;
+}
+
+const char* const kNoSuchFolder = "parentFolderId does not match a folder in this workspace";
+
 Reply update_article(Env& env, const Call& call) {
   Fields f(call.body);
   ArticleContent c = read_article_content(f);
@@ -74,15 +82,17 @@ Reply update_article(Env& env, const Call& call) {
 Reply create_article_draft(Env& env, const Call& call) {
   Fields f(call.body);
   ArticleContent c = read_article_content(f);
+  std::optional<std::string> folder = f.opt_str("parentFolderId");
   if (f.failed()) return f.reply();
   Workspace& ws = workspace_of(env, call);
+  if (!folder_ok(ws, folder)) return error(400, kNoSuchFolder);
   json* orig = find_visible(env, ws, call.params[0]);
   // Documented quirk: a missing source article gives 200 with a null body.
   if (!orig || orig->value("isDraft", false)) return ok(nullptr);
   std::string id = random_uuid();
   std::string now = iso_from_ms(env.now_ms);
   json d = {{"id", id},
-            {"parentFolderId", (*orig)["parentFolderId"]},
+            {"parentFolderId", folder ? json(*folder) : (*orig)["parentFolderId"]},
             {"isDraft", true},
             {"active", orig->value("active", true)},
             {"public", orig->value("public", true)},
@@ -101,8 +111,10 @@ Reply create_article_draft(Env& env, const Call& call) {
 Reply publish_article_draft(Env& env, const Call& call) {
   Fields f(call.body);
   ArticleContent c = read_article_content(f);
+  std::optional<std::string> folder = f.opt_str("parentFolderId");
   if (f.failed()) return f.reply();
   Workspace& ws = workspace_of(env, call);
+  if (!folder_ok(ws, folder)) return error(400, kNoSuchFolder);
   json* d = find_visible(env, ws, call.params[0]);
   if (!d || !d->value("isDraft", false) || d->value("isDraftPublished", false)) return error(404, "Draft not found");
   std::string now = iso_from_ms(env.now_ms);
@@ -110,6 +122,8 @@ Reply publish_article_draft(Env& env, const Call& call) {
   if ((*d)["originalArticleId"].is_string()) orig = find_visible(env, ws, (*d)["originalArticleId"].get<std::string>());
   (*d)["isDraftPublished"] = true;
   (*d)["updatedAt"] = now;
+  json* live = orig ? orig : d;
+  if (folder) (*live)["parentFolderId"] = *folder;
   if (orig) {
     // A forked draft updates its original; the draft stays as a published record.
     apply_article_content(*orig, c);

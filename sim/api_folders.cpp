@@ -195,8 +195,8 @@ Reply assign_knowledge_to_agents(Env& env, const Call& call) {
       if (!j.contains(k) || !j[k].is_string()) return error(400, at + "." + k + " must be a string");
     }
     std::string action = j["action"].get<std::string>();
-    // Only ADD is documented; REMOVE is the sandbox's choice for the undocumented detach value.
-    if (action != "ADD" && action != "REMOVE") return error(400, at + ".action must be one of the following values: ADD, REMOVE");
+    // The docs allow ADD (attach) and DELETE (detach), nothing else.
+    if (action != "ADD" && action != "DELETE") return error(400, at + ".action must be one of the following values: ADD, DELETE");
     if (!ws.folders.count(j["folderId"].get<std::string>())) return error(400, at + ".folderId does not match a folder in this workspace");
     if (!ws.agents.count(j["botId"].get<std::string>())) return error(400, at + ".botId does not match an agent in this workspace");
   }
@@ -205,7 +205,7 @@ Reply assign_knowledge_to_agents(Env& env, const Call& call) {
     json bot = j["botId"];
     auto pos = std::find(bots.begin(), bots.end(), bot);
     if (j["action"] == "ADD" && pos == bots.end()) bots.push_back(bot);
-    if (j["action"] == "REMOVE" && pos != bots.end()) bots.erase(pos);
+    if (j["action"] == "DELETE" && pos != bots.end()) bots.erase(pos);
   }
   touch_tree(env, ws);
   return ok({{"status", true}});

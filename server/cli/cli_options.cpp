@@ -7,6 +7,7 @@ void add_client_options(CLI::App* cmd, ServeOptions& serve) {
   cmd->add_option("--api-key-file", serve.api_key_file, "read the Fini API key from this file (mode 0600)");
   cmd->add_option("--profile", serve.profile, "stored key profile (env FINI_PROFILE; default 'default')");
   cmd->add_option("--ca-file", serve.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
+  cmd->add_option("--proxy", serve.proxy, "HTTP proxy for Fini, http://[user:pass@]host:port (default: env HTTPS_PROXY; NO_PROXY honoured)");
   cmd->add_flag("--sandbox", serve.sandbox, "run against an embedded Fini sandbox (no key needed; env FINI_SANDBOX=1)");
   cmd->add_option("--manifests", serve.manifests_dir, "tool manifest directory (default: installed manifests)");
   cmd->add_option("--toolsets", serve.toolsets, "only these toolsets (comma-separated)")->delimiter(',');

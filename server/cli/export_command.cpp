@@ -24,6 +24,7 @@
 #include "cli/tool_commands.hpp"
 #include "common/signals.hpp"
 #include "export/exporter.hpp"
+#include "export/window_dates.hpp"
 
 namespace fini::cli {
 
@@ -98,6 +99,7 @@ Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, con
   auto args = parse_arg_pairs(o.args);
   if (!args.ok()) return args.status();
   request.arguments = std::move(*args);
+  if (Status dates = exporting::read_window_dates(request); !dates.ok()) return dates;
   auto format = output_format(o);
   if (!format.ok()) return format.status();
   request.format = *format;

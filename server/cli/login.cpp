@@ -134,6 +134,13 @@ int run_login(const LoginOptions& options) {
   client_options.read_timeout = std::chrono::milliseconds(options.timeout_ms);
   client_options.user_agent = std::string("fini-mcp/") + kVersion;
   client_options.max_connections = 1;
+  // The same proxy choice as serve (env only: login has no --proxy).
+  auto proxy = rest::choose_proxy(*base, "", [](const char* name) { return std::getenv(name); });
+  if (!proxy.ok()) {
+    std::cerr << "fini-mcp login: " << proxy.status().message() << ". Nothing was stored.\n";
+    return 2;
+  }
+  client_options.proxy = *proxy;
   auto http = rest::make_http_client(client_options);
   auto check = credentials::check_key(*http, *key, base->to_string());
   if (!check.ok()) {

@@ -16,6 +16,7 @@ struct ServeOptions {
   bool export_tools = true;  // serve export/query_export (--no-export-tools: off)
   std::string base_url;
   std::string ca_file;
+  std::string proxy;  // --proxy URL; empty: https_proxy / HTTPS_PROXY (no_proxy / NO_PROXY honoured)
   std::string api_key_file;
   std::string profile;
   std::vector<std::string> toolsets, tools, exclude;

@@ -145,6 +145,10 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
   client_options.user_agent = std::string("fini-mcp/") + kVersion;
   client_options.max_connections = options.workers;
   client_options.read_only_guard = options.read_only;
+  auto proxy = rest::choose_proxy(*base, options.proxy, [](const char* name) { return std::getenv(name); });
+  if (!proxy.ok()) return invalid_argument(proxy.status().message());
+  client_options.proxy = *proxy;
+  if (*proxy) spdlog::info("requests to {} go through proxy {}", core->base_url, (*proxy)->describe());
   core->http = rest::make_http_client(client_options);
   core->credentials = std::make_unique<credentials::SessionCredentials>(std::move(cred), *core->http);
   // Over HTTP every request brings its caller's key; no process-wide key may stand in for it.

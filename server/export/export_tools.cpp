@@ -9,6 +9,7 @@
 
 #include "export/exporter.hpp"
 #include "export/query.hpp"
+#include "export/window_dates.hpp"
 #include "tools/result_shaper.hpp"
 
 namespace fini::exporting {
@@ -228,6 +229,7 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   request.format = *format;
   request.arguments = args.value("arguments", json::object());
   if (!request.arguments.is_object()) return tools::tool_error("export: 'arguments' must be an object");
+  if (Status dates = read_window_dates(request); !dates.ok()) return tools::tool_error("export: " + dates.message());
   if (auto f = args.find("fields"); f != args.end()) {
     if (!f->is_array()) return tools::tool_error("export: 'fields' must be an array of strings");
     for (const auto& v : *f) {

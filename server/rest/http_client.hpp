@@ -17,6 +17,7 @@
 #include "common/cancel.hpp"
 #include "common/status.hpp"
 #include "rest/base_url.hpp"
+#include "rest/proxy.hpp"
 
 namespace fini::rest {
 
@@ -64,6 +65,7 @@ struct ClientOptions {
   std::size_t max_connections = 8;  // keep-alive pool size (0 is treated as 1)
   bool read_only_guard = false;     // refuse every method but GET unless allow_in_read_only
   std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger response bodies → kResourceExhausted
+  std::optional<ProxySetting> proxy;  // set: every request goes through this CONNECT proxy (choose_proxy)
 };
 
 class HttpClient {

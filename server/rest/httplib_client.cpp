@@ -293,6 +293,7 @@ class HttplibClient final : public HttpClient {
   milliseconds apply_timeouts(Connection& conn, const HttpRequest& req) const;
   Result<HttpResponse> exchange(Connection& conn, const HttpRequest& req, httplib::Request& hreq, BodySink& sink,
                                 Clock::time_point started);
+  Result<HttpResponse> through_proxy(Connection& conn, Result<HttpResponse> result) const;
 
   const ClientOptions options_;
   const std::string host_port_;
@@ -354,6 +355,10 @@ std::unique_ptr<Connection> HttplibClient::make_connection() {
     conn->ssl = ssl.get();
     if (!options_.ca_file.empty()) ssl->set_ca_cert_path(options_.ca_file);
     ssl->enable_server_certificate_verification(true);  // also turns on host name checks
+    if (const auto& proxy = options_.proxy) {
+      ssl->set_proxy(proxy->host, proxy->port);  // a CONNECT tunnel: TLS stays end to end
+      if (!proxy->username.empty()) ssl->set_proxy_basic_auth(proxy->username, proxy->password);
+    }
     conn->client = std::move(ssl);
   } else {
     conn->client = std::make_unique<httplib::ClientImpl>(base.host, base.port);
@@ -380,6 +385,9 @@ httplib::Request HttplibClient::build(const HttpRequest& req) const {
   out.headers.emplace("Accept", req.accept);
   out.headers.emplace("User-Agent", user_agent_);
   if (!req.bearer_token.empty()) out.headers.emplace("Authorization", "Bearer " + req.bearer_token);
+  // httplib adds the proxy's Basic credentials to every request that lacks this header, the ones
+  // inside the tunnel too; an empty one keeps them between us and the proxy (CONNECT only).
+  if (options_.proxy && !options_.proxy->username.empty()) out.headers.emplace("Proxy-Authorization", "");
   if (!req.multipart.empty()) {
     const std::string boundary = make_boundary(req.multipart);
     out.body = encode_multipart(req.multipart, boundary);
@@ -395,11 +403,16 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
                                        milliseconds read_timeout) const {
   switch (err) {
     case httplib::Error::Connection:
+      if (const auto& proxy = options_.proxy) {
+        return unavailable(std::string(kCouldNotConnect) + "proxy " + proxy->describe() + ": " +
+                           diagnose_connect(proxy->host, proxy->port, options_.connect_timeout));
+      }
       return unavailable(std::string(kCouldNotConnect) + host_port_ + ": " +
                          diagnose_connect(options_.base.host, options_.base.port, options_.connect_timeout));
     case httplib::Error::ConnectionTimeout:
-      return unavailable(std::string(kCouldNotConnect) + host_port_ + ": no answer within " +
-                         format_duration(options_.connect_timeout));
+      return unavailable(std::string(kCouldNotConnect) + (options_.proxy ? "proxy " + options_.proxy->describe()
+                                                                         : host_port_) +
+                         ": no answer within " + format_duration(options_.connect_timeout));
     case httplib::Error::Read:
       // httplib reports a read timeout and a peer close alike; the clock tells them apart.
       if (elapsed >= read_timeout * 9 / 10) {
@@ -555,6 +568,22 @@ Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest
   }
 }
 
+// Failures through a proxy name it; a 407 is the proxy refusing the tunnel (httplib hands its
+// CONNECT answer back as the response), never Fini's.
+Result<HttpResponse> HttplibClient::through_proxy(Connection& conn, Result<HttpResponse> result) const {
+  const auto& proxy = options_.proxy;
+  if (!proxy) return result;
+  if (result.ok() && result->status == 407) {
+    conn.client->stop();  // httplib keeps the socket open without TLS: never reuse it
+    return unavailable(std::string(kCouldNotConnect) + host_port_ + " through proxy " + proxy->describe() +
+                       ": the proxy answered 407 Proxy Authentication Required; " +
+                       (proxy->username.empty() ? "put the credentials in the proxy URL (http://user:password@host:port)"
+                                                : "it refused the credentials in the proxy URL"));
+  }
+  if (result.ok() || result.status().message().find("proxy ") != std::string::npos) return result;
+  return Status(result.status().code(), result.status().message() + " (through proxy " + proxy->describe() + ")");
+}
+
 Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
   const auto started = Clock::now();
   if (Status s = precheck(req); !s.ok()) return Status(s.code(), redact(s.message(), req.bearer_token));
@@ -586,7 +615,7 @@ Result<HttpResponse> HttplibClient::send(const HttpRequest& req) {
     if (req.cancel != nullptr) registration = req.cancel->on_cancel([&guard] { guard->trigger(); });
   }
 
-  Result<HttpResponse> result = exchange(conn, req, hreq, sink, started);
+  Result<HttpResponse> result = through_proxy(conn, exchange(conn, req, hreq, sink, started));
   if (!result.ok()) {
     spdlog::debug("rest: {} {} failed: {}", req.method, req.path, result.status().message());
     return Status(result.status().code(), redact(result.status().message(), req.bearer_token));

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/safe_json.hpp"
 #include "rest/redact.hpp"
 #include "tools/result_budget.hpp"
 #include "tools/confirmation.hpp"
+#include "tools/epoch_dates.hpp"
 #include "tools/error_texts.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
@@ -18,11 +20,27 @@ using nlohmann::json;
 
 namespace {
 
+// A problem about this instance pointer is already listed ("/since: ...").
+bool reported(const std::vector<std::string>& problems, const std::string& pointer) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [&](const std::string& p) { return !pointer.empty() && p.rfind(pointer + ": ", 0) == 0; });
+}
+
+// What the coercions read, one line each, as the invalid-arguments text shows them.
+std::string coercion_notes(const std::vector<schema::Coercion>& coerced) {
+  std::string text;
+  for (const auto& c : coerced) {
+    text += (text.empty() ? "" : "\n") + std::string("(note: ") + (c.pointer.empty() ? "" : c.pointer + ": ") +
+            c.message + ")";
+  }
+  return text;
+}
+
 std::string invalid_arguments_text(const std::string& name, const std::vector<std::string>& problems,
                                    const std::vector<schema::Coercion>& coerced) {
   std::string text = "Invalid arguments for " + name + ":";
   for (const auto& p : problems) text += "\n- " + p;
-  for (const auto& c : coerced) text += "\n(note: " + (c.pointer.empty() ? "" : c.pointer + ": ") + c.message + ")";
+  if (!coerced.empty()) text += "\n" + coercion_notes(coerced);
   return text + "\nFix these and call again (the input schema lists every field).";
 }
 
@@ -168,16 +186,22 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   Outcome outcome = run(m, arguments, ctx);
   // Belt and braces: nothing we return may carry the key, whatever upstream echoed.
   redact_json(outcome.result, outcome.key);
-  return fit(m, outcome.arguments, std::move(outcome.result));
+  json result = fit(m, outcome.arguments, std::move(outcome.result));
+  if (!outcome.notes.empty()) result["content"].push_back(json{{"type", "text"}, {"text", outcome.notes}});
+  return result;
 }
 
 FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& arguments, mcp::CallContext& ctx) {
   // Unambiguous coercions first ("a,b" for a list, "100" for an integer); what is validated is
   // what gets mapped and sent, and the notes tell the model what was read.
+  // Then ISO 8601 dates in epoch-ms arguments; an unreadable one is reported once.
   std::vector<schema::Coercion> coerced;
-  json args = m.validator->coerce(arguments, coerced);
   std::vector<std::string> problems;
-  for (const auto& e : m.validator->validate(args)) problems.push_back(schema::describe(e));
+  json args = m.validator->coerce(arguments, coerced);
+  read_iso_dates(epoch_ms_arguments(m), args, coerced, problems);
+  for (const auto& e : m.validator->validate(args)) {
+    if (!reported(problems, e.pointer)) problems.push_back(schema::describe(e));
+  }
   if (problems.empty()) problems = epoch_ms_errors(m, args);
   if (!problems.empty()) return {tool_error(invalid_arguments_text(m.name, problems, coerced)), "", args};
   json wire_arguments = args;
@@ -198,7 +222,9 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
       result["content"].push_back(json{{"type", "text"}, {"text", outcomes}});
     }
   }
-  return {std::move(result), *key, args};
+  Outcome out{std::move(result), *key, args};
+  out.notes = coercion_notes(coerced);
+  return out;
 }
 
 rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx) {

@@ -74,6 +74,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
     nlohmann::json result;  // a CallToolResult, untrimmed
     std::string key;        // the key used (for redaction), empty if none
     nlohmann::json arguments;  // as validated (after coercions)
+    std::string notes{};       // what the coercions read, shown with a sent call's result
   };
   Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "tools/manifest_lint.hpp"
+#include "tools/manifest_lint_dir.hpp"
 
 namespace fini::tools {
 
@@ -306,6 +307,8 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
   std::sort(result.manifests.begin(), result.manifests.end(),
             [](const Manifest& a, const Manifest& b) { return a.name < b.name; });
   check_verify_tools(result);
+  check_unknown_id_families(result.manifests, result.issues);
+  check_description_names(result.manifests, result.issues);
   return result;
 }
 

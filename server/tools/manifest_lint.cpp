@@ -277,7 +277,9 @@ class Linter {
       }
     }
     const json* answers = string_field(u, "/request/unknownId", "answers");
-    if (answers && *answers != "500" && *answers != "null") add("/request/unknownId/answers", "must be one of 500, null");
+    if (answers && *answers != "500" && *answers != "null" && *answers != "success") {
+      add("/request/unknownId/answers", "must be one of 500, null, success");
+    }
     for (std::string_view key : {"what", "listWith"}) {
       const json* v = string_field(u, "/request/unknownId", key);
       if (v && v->get_ref<const std::string&>().empty()) add(child("/request/unknownId", key), "must not be empty");
@@ -390,6 +392,9 @@ class Linter {
         add(ptr + "/unit", "must be \"epoch-ms\"");
       } else if (prop.value("type", json()) != "integer") {
         add(ptr + "/unit", "only allowed on integer properties");
+      } else if (prop.value("description", "").find("ISO 8601") == std::string::npos) {
+        // The server reads ISO 8601 dates in these arguments; the model learns it here.
+        add(ptr + "/description", "must say that ISO 8601 dates are accepted (\"unit\": \"epoch-ms\")");
       }
     }
     if (auto f = prop.find("formFile"); f != prop.end()) {

@@ -141,6 +141,9 @@ const BROKEN = {
   wrap_missing_from_output: ['conversations/get_conversation.json', '/output/properties'],
   paging_cursor_arg_undeclared: ['conversations/get_conversation.json', '/paging/cursorArg'],
   paging_items_not_array: ['conversations/get_conversation.json', '/paging/items'],
+  epoch_ms_without_iso: ['conversations/list_conversations.json', '/input/properties/until/description'],
+  unknown_id_family_incomplete: ['tags/delete_tag_group.json', '/request/unknownId'],
+  description_names_wire_name: ['sources/register_provider_resources.json', '/description'],
 };
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

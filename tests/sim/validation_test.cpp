@@ -197,7 +197,10 @@ TEST_F(ValidationTest, ArticleFolderRuleTagAndPromptRules) {
   EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-folders/") + kShippingFolder + "/move/public", {{"parentFolderId", "nope"}}), 404,
                           "Destination folder not found"));
   EXPECT_TRUE(is_envelope(post("/v2/hc-bot-folder-junctions/public", {{"junctions", {{{"folderId", kOrdersFolder}, {"botId", kSupportBot}, {"action", "LINK"}}}}}), 400,
-                          "junctions[0].action must be one of the following values: ADD, REMOVE"));
+                          "junctions[0].action must be one of the following values: ADD, DELETE"));
+  // REMOVE was an earlier sandbox invention; Fini's docs name the detach value DELETE.
+  EXPECT_TRUE(is_envelope(post("/v2/hc-bot-folder-junctions/public", {{"junctions", {{{"folderId", kOrdersFolder}, {"botId", kSupportBot}, {"action", "REMOVE"}}}}}), 400,
+                          "junctions[0].action must be one of the following values: ADD, DELETE"));
   EXPECT_TRUE(is_envelope(get("/v2/hc-rules/public?type=flow"), 400, "type must be one of the following values: intent, business"));
   EXPECT_TRUE(is_envelope(post("/v2/hc-rules/public", {{"name", "x"}, {"description", "d"}, {"flowConfig", {{"type", "form"}}}}), 400,
                           "flowConfig references a missing widget form"));

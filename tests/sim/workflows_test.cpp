@@ -207,7 +207,7 @@ TEST_F(WorkflowTest, FolderSnapshotFiltersByAgentAndJunctionsChangeIt) {
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["title"], "Billing");
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["children"][0]["title"], "Invoices");
   ASSERT_EQ(post("/v2/hc-bot-folder-junctions/public", {{"junctions", {{{"folderId", kShippingFolder}, {"botId", kBillingBot}, {"action", "ADD"}},
-                                                                       {{"folderId", kBillingFolder}, {"botId", kBillingBot}, {"action", "REMOVE"}}}}}).status, 200);
+                                                                       {{"folderId", kBillingFolder}, {"botId", kBillingBot}, {"action", "DELETE"}}}}}).status, 200);
   billing = get(std::string("/v2/hc-folders/public?botId=") + kBillingBot);
   ASSERT_EQ(billing.body["snapshotObjV2"].size(), 1u);
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["title"], "Shipping");

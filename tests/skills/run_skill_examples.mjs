@@ -2,7 +2,8 @@
 // Runs the skill pack against the sandbox: every tool call a skill shows is a test.
 //
 // Examples: every fenced block whose info string is `tool <name>` (optionally followed by
-// `error="<text>"`) in skills/*/SKILL.md and skills/*/references/*.md holds the JSON arguments of
+// `workspace="globex"`, to call as the sandbox's second workspace, which has no connected
+// providers, then by `error="<text>"`) in skills/*/SKILL.md and skills/*/references/*.md holds the JSON arguments of
 // one call. Each is validated against the tool's published inputSchema exactly as written (no
 // coercion: a skill must show the right shape), then called through the real fini-mcp binary
 // (SDK client over stdio) against a real fini-sim over HTTP. It must succeed, or, with error=,
@@ -32,7 +33,8 @@ const Ajv = require('ajv');
 // The sandbox's clock, pinned so the windows the skills show (May 2026) hold conversations.
 export const SANDBOX_NOW_MS = 1780272000000; // 2026-06-01T00:00:00Z
 
-const kFence = /^```tool[ \t]+([a-z0-9_]+)(?:[ \t]+error="([^"]*)")?[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+const kFence = /^```tool[ \t]+([a-z0-9_]+)(?:[ \t]+workspace="([a-z]+)")?(?:[ \t]+error="([^"]*)")?[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+const kWorkspaceKeys = { acme: KEYS.rw, globex: KEYS.globexRw };
 
 export function extractExamples(skillsDir) {
   const out = [];
@@ -49,23 +51,33 @@ export function extractExamples(skillsDir) {
         const line = text.slice(0, m.index).split('\n').length;
         let args;
         let parseError = null;
-        try { args = JSON.parse(m[3]); } catch (e) { parseError = e.message; }
-        out.push({ skill, file: relative(skillsDir, file), line, tool: m[1], error: m[2] ?? null, args, parseError });
+        try { args = JSON.parse(m[4]); } catch (e) { parseError = e.message; }
+        out.push({ skill, file: relative(skillsDir, file), line, tool: m[1], workspace: m[2] ?? 'acme', error: m[3] ?? null, args, parseError });
       }
     }
   }
   return out;
 }
 
+// fn(client, tools, sim, clientFor): clientFor(workspace) opens (once) a session with that
+// workspace's key against the same sandbox.
 async function withSandbox(dir, manifests, fn) {
   const sim = await startSim({ dir, args: ['--now', String(SANDBOX_NOW_MS), '--job-step-ms', '20'] });
-  let session;
+  const sessions = new Map();
+  const clientFor = async (workspace) => {
+    const key = kWorkspaceKeys[workspace];
+    if (!key) throw new Error(`unknown sandbox workspace "${workspace}"`);
+    if (!sessions.has(workspace)) {
+      sessions.set(workspace, await connect({ dir, manifests, args: ['--base-url', sim.url, '--no-confirm'], env: { FINI_API_KEY: key } }));
+    }
+    return sessions.get(workspace).client;
+  };
   try {
-    session = await connect({ dir, manifests, args: ['--base-url', sim.url, '--no-confirm'], env: { FINI_API_KEY: KEYS.rw } });
-    const { tools } = await session.client.listTools();
-    return await fn(session.client, new Map(tools.map((t) => [t.name, t])), sim);
+    const client = await clientFor('acme');
+    const { tools } = await client.listTools();
+    return await fn(client, new Map(tools.map((t) => [t.name, t])), sim, clientFor);
   } finally {
-    await session?.close().catch(() => {});
+    for (const session of sessions.values()) await session.close().catch(() => {});
     await sim.stop().catch(() => {});
   }
 }
@@ -96,10 +108,10 @@ export async function runAll({ manifests = MANIFESTS, skillsDir = join(REPO, 'sk
   for (const skill of skills) {
     const mine = examples.filter((e) => e.skill === skill);
     if (mine.length === 0) { ex.failed++; log(`FAIL ${skill}: the skill shows no \`\`\`tool example`); continue; }
-    await withSandbox(dir, manifests, async (client, tools) => {
+    await withSandbox(dir, manifests, async (client, tools, sim, clientFor) => {
       for (const e of mine) {
         let why;
-        try { why = await runExample(client, tools, e, ajv); } catch (err) { why = `threw: ${err.message}`; }
+        try { why = await runExample(await clientFor(e.workspace), tools, e, ajv); } catch (err) { why = `threw: ${err.message}`; }
         if (why) { ex.failed++; log(`FAIL ${e.file}:${e.line} ${e.tool}: ${why}`); } else ex.passed++;
       }
     });

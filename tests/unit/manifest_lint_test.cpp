@@ -100,7 +100,17 @@ const std::vector<BrokenCase> kCases = {
      "unknown annotation (allowed: destructiveHint, idempotentHint, openWorldHint, readOnlyHint, title)"},
     {"paging_cursor_arg_undeclared", kGet, "/paging/cursorArg", "'cursor' is not a query property of input"},
     {"paging_items_not_array", kGet, "/paging/items", "'id' is not an array in output"},
+    {"epoch_ms_without_iso", "conversations/list_conversations.json", "/input/properties/until/description",
+     "must say that ISO 8601 dates are accepted (\"unit\": \"epoch-ms\")"},
     // Directory-wide rules.
+    {"unknown_id_family_incomplete", "tags/delete_tag_group.json", "/request/unknownId",
+     "is required: get_tag_group declares that /v2/tag-groups/{id} routes answer 500 for an unknown id (answers "
+     "\"success\" if this route does not check the id)",
+     2},
+    {"description_names_wire_name", "sources/register_provider_resources.json", "/description",
+     "names 'documentIdsToAdd', which is no argument of any tool and no field of any schema: it is Fini's wire name "
+     "of the argument 'sourceIdsToAdd' (wire names go only in the \"(Fini: ...)\" note)",
+     2},
     {"duplicate_name", "knowledge/get_conversation.json", "/name", "", 1},  // reason built in the test
     {"file_outside_toolset", "get_conversation.json", "", "manifest files must be at <toolset>/<tool_name>.json"},
     {"schema_file_rule", kGet, "/title", "manifest.schema.json: must be at most 10 characters long"},
