@@ -38,6 +38,9 @@ struct ServeOptions {
   std::size_t max_in_flight = 64;
   std::size_t http_threads = 0;  // 0: max_in_flight + 32
   std::size_t max_body_bytes = 4u << 20;
+  int request_timeout_s = 10;  // --http: total time to read one request (head and body)
+  // --http: proxies whose X-Forwarded-* headers count (addresses or CIDR ranges).
+  std::vector<std::string> trusted_proxies{"127.0.0.1/8", "::1"};
   bool anonymous_discovery = false;
   bool no_access_log = false;
   // --http: the OAuth authorization server (issue 11; see cli/oauth_wiring.hpp).
