@@ -186,7 +186,9 @@ class PlainListener final : public httplib::Server, public McpHttpServer::Listen
   struct Limits {
     std::chrono::milliseconds read_timeout, write_timeout, keep_alive, request_timeout;
   };
-  PlainListener(Limits limits, std::function<void(int)> linger) : limits_(limits), linger_(std::move(linger)) {}
+  // `linger` takes a socket to close gracefully; `timed_out` counts a request line never received in time.
+  PlainListener(Limits limits, std::function<void(int)> linger, std::function<void()> timed_out)
+      : limits_(limits), linger_(std::move(linger)), timed_out_(std::move(timed_out)) {}
   httplib::Server& server() override { return *this; }
   void stop_accepting() override { ::shutdown(svr_sock_.load(), SHUT_RDWR); }
   void raise_backlog() override { ::listen(svr_sock_.load(), SOMAXCONN); }
@@ -203,6 +205,14 @@ class PlainListener final : public httplib::Server, public McpHttpServer::Listen
       ok = process_request(stream, left == 1, closed, nullptr);
       const bool keep = t_conn.keep;
       t_conn = ConnState{};
+      if (!ok && stream.timed_out() && stream.request_bytes() > 0) {  // httplib writes nothing then
+        static constexpr std::string_view k408 =
+            "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        stream.write(k408.data(), k408.size());
+        timed_out_();
+        linger_(sock);
+        return false;
+      }
       if (stream.request_bytes() > kTrimAfter) ::malloc_trim(0);  // a big body's pages go back
       if (!ok || closed || !keep) {
         if (!keep && ok) {
@@ -219,6 +229,7 @@ class PlainListener final : public httplib::Server, public McpHttpServer::Listen
 
   const Limits limits_;
   const std::function<void(int)> linger_;
+  const std::function<void()> timed_out_;
 };
 
 }  // namespace
@@ -315,7 +326,8 @@ Status McpHttpServer::bind() {
     using std::chrono::seconds;
     const PlainListener::Limits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
                                        seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};
-    listener_ = std::make_unique<PlainListener>(limits, [this](int sock) { refuser_->linger(sock); });
+    listener_ = std::make_unique<PlainListener>(
+        limits, [this](int sock) { refuser_->linger(sock); }, [this] { metrics_.rejected("request_timeout"); });
   }
   auto& svr = listener_->server();
   const std::size_t threads = options_.threads > 0 ? options_.threads : options_.max_in_flight + 32;
@@ -408,6 +420,15 @@ void McpHttpServer::install_routes() {
     res.set_content(metrics_.render(), "text/plain; version=0.0.4");
   });
   svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log(req, res); });
+  // httplib answers a head that never completed with 400; when it was our deadline, say so.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (t_info.pre_routed || t_conn.stream == nullptr || !t_conn.stream->timed_out()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    res.status = 408;
+    res.set_content(json_error_body("Request Timeout: the request was not received in time.", -32600), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 }
 
 void McpHttpServer::reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,

@@ -18,8 +18,8 @@ const MiB = 1024 * 1024;
 // Key-shaped but unknown to anyone: passes the shape check, so its body is read (and bounded).
 const SHAPED_KEY = 'fini_edgeShapedButUnknown0123456789';
 
-async function serve(args = []) {
-  const s = await startHttpServer({ dir, args });
+async function serve(args = [], env = {}) {
+  const s = await startHttpServer({ dir, args, env });
   servers.push(s);
   const u = new URL(s.url);
   return { ...s, host: u.hostname, port: Number(u.port), pid: s.child.pid };
@@ -65,7 +65,10 @@ function hostilePost(s, { headers = {}, body, chunks = 0, chunk }) {
 
 describe('keyless requests cost almost nothing', () => {
   let s;
-  before(async () => { s = await serve(); });  // --max-body-bytes 4 MiB
+  // ASan keeps freed blocks in a quarantine (256 MB by default), which would hide whether memory
+  // goes back: this server runs without it (the other sanitizer checks stay on).
+  const asan = [process.env.ASAN_OPTIONS, 'quarantine_size_mb=0'].filter(Boolean).join(':');
+  before(async () => { s = await serve([], { ASAN_OPTIONS: asan }); });  // --max-body-bytes 4 MiB
 
   test('64 keyless 4 MB arrays, 64 keyless and 8 key-shaped 64 MiB chunked bodies: all answered, memory bounded and returned', async (t) => {
     const keyless = { 'mcp-protocol-version': '2025-11-25' };
@@ -73,11 +76,13 @@ describe('keyless requests cost almost nothing', () => {
     const baseline = status(s.pid, 'VmRSS');
     const flat = Buffer.from(`[${'0,'.repeat(1999999)}0]`);  // 4 MB of one flat array (under the 4 MiB limit)
     const chunk = Buffer.alloc(MiB, 0x30);
-    const results = await Promise.all([
-      ...Array.from({ length: 64 }, () => hostilePost(s, { headers: keyless, body: flat })),
-      ...Array.from({ length: 64 }, () => hostilePost(s, { headers: keyless, chunks: 64, chunk })),
-      ...Array.from({ length: 8 }, () => hostilePost(s, { headers: { authorization: `Bearer ${SHAPED_KEY}` }, chunks: 64, chunk })),
-    ]);
+    // Three waves of concurrent requests (each within the connection threads, so none is refused
+    // for capacity instead); the peak is the process's high-water mark over all of them.
+    const results = [
+      ...await Promise.all(Array.from({ length: 64 }, () => hostilePost(s, { headers: keyless, body: flat }))),
+      ...await Promise.all(Array.from({ length: 64 }, () => hostilePost(s, { headers: keyless, chunks: 64, chunk }))),
+      ...await Promise.all(Array.from({ length: 8 }, () => hostilePost(s, { headers: { authorization: `Bearer ${SHAPED_KEY}` }, chunks: 64, chunk }))),
+    ];
     const peak = status(s.pid, 'VmHWM');
     t.diagnostic(`baseline ${(baseline / MiB).toFixed(1)} MiB, peak ${(peak / MiB).toFixed(1)} MiB`);
     const statuses = results.map((r) => r.status ?? r.error);
@@ -86,6 +91,7 @@ describe('keyless requests cost almost nothing', () => {
     // Every one was answered (the server counted each refusal), whatever the client saw of it.
     assert.equal(await metric(s, 'unauthorized_before_body'), 128);
     assert.equal(await metric(s, 'body_too_large'), 8);
+    assert.equal(await metric(s, 'overloaded'), 0);
     assert.ok(peak < baseline + 128 * MiB, `peak RSS ${(peak / MiB).toFixed(1)} MiB vs baseline ${(baseline / MiB).toFixed(1)} MiB`);
     let rss = status(s.pid, 'VmRSS');
     for (const until = Date.now() + 5000; rss > baseline + 32 * MiB && Date.now() < until; rss = status(s.pid, 'VmRSS')) {
@@ -97,7 +103,7 @@ describe('keyless requests cost almost nothing', () => {
 });
 
 // Sends raw bytes, reads until the server closes; the text received.
-function raw(s, bytes, { drip } = {}) {
+function raw(s, bytes, { drip, dripFrom = 0 } = {}) {
   return new Promise((resolve, reject) => {
     const sock = net.connect(s.port, s.host);
     let out = '';
@@ -107,7 +113,8 @@ function raw(s, bytes, { drip } = {}) {
     sock.on('close', () => { clearInterval(timer); resolve(out); });
     sock.on('connect', () => {
       if (!drip) { sock.write(bytes); return; }
-      let i = 0;
+      let i = dripFrom;
+      if (dripFrom > 0) sock.write(bytes.slice(0, dripFrom));
       timer = setInterval(() => { if (i < bytes.length) sock.write(bytes.slice(i, ++i)); }, drip);
     });
   });
@@ -165,12 +172,13 @@ describe('framing', () => {
     const head = await raw(s, 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' + 'X-Pad: a\r\n'.repeat(40), { drip: 100 });
     const headMs = Date.now() - started;
     const bodyStart = Date.now();
-    const body = await raw(s, ping(1).replace(/Content-Length: \d+/, 'Content-Length: 500'), { drip: 20 });
+    const slowBody = ping(1).replace(/Content-Length: \d+/, 'Content-Length: 500');
+    const body = await raw(s, slowBody + ' '.repeat(500), { drip: 20, dripFrom: slowBody.indexOf('\r\n\r\n') + 4 });
     const bodyMs = Date.now() - bodyStart;
     assert.ok(headMs < 3000, `slow head held ${headMs} ms`);
     assert.ok(bodyMs < 3000, `slow body held ${bodyMs} ms`);
     assert.deepEqual(responses(body), [408]);
-    assert.ok(head === '' || responses(head)[0] === 400, head);
+    assert.deepEqual(responses(head), [408]);
   });
 
   test('X-Forwarded-Proto counts only from a trusted proxy', async () => {
@@ -182,8 +190,6 @@ describe('framing', () => {
   });
 
   test('OAuth endpoints: bodies bounded before they are parsed', async () => {
-    const big = await hostilePost({ ...s, port: s.port }, { body: 'x'.repeat(64 * 1024) });
-    assert.ok(big.status === 401 || big.error, 'sanity: /mcp keyless large body');
     const res = await new Promise((resolve) => {
       const req = http.request({ host: s.host, port: s.port, path: '/register', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } });
       req.on('response', (r) => { r.resume(); resolve(r.statusCode); req.destroy(); });
