@@ -48,14 +48,14 @@ std::size_t json_elements(std::string_view text, std::size_t limit) {
 
 SafeParse parse_json_safely(std::string_view text, std::size_t max_depth, std::size_t max_elements) {
   SafeParse out;
-  if (max_elements != static_cast<std::size_t>(-1) && json_elements(text, max_elements) > max_elements) {
-    out.value = nlohmann::json(nlohmann::json::value_t::discarded);
-    out.error = "more than " + std::to_string(max_elements) + " values";
-    return out;
-  }
   if (json_depth(text, max_depth) > max_depth) {
     out.value = nlohmann::json(nlohmann::json::value_t::discarded);
     out.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
+    return out;
+  }
+  if (max_elements != static_cast<std::size_t>(-1) && json_elements(text, max_elements) > max_elements) {
+    out.value = nlohmann::json(nlohmann::json::value_t::discarded);
+    out.error = "more than " + std::to_string(max_elements) + " values";
     return out;
   }
   out.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
