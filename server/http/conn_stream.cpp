@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -35,11 +36,33 @@ void name_of(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& 
 
 }  // namespace
 
-ConnStream::ConnStream(int sock, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout)
-    : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout), buf_(16384) {}
+ConnStream::ConnStream(int sock, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout,
+                       ssl_st* ssl)
+    : sock_(sock), ssl_(ssl), read_timeout_(read_timeout), write_timeout_(write_timeout), buf_(16384) {}
+
+bool ConnStream::pending() const { return ssl_ != nullptr && SSL_pending(ssl_) > 0; }
+
+// One recv (or SSL_read: the socket is non-blocking then, and every wait is a bounded poll).
+ssize_t ConnStream::receive(char* buf, std::size_t size) {
+  if (ssl_ == nullptr) {
+    ssize_t n;
+    do {
+      n = ::recv(sock_, buf, size, 0);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  for (;;) {
+    const int n = SSL_read(ssl_, buf, static_cast<int>(std::min<std::size_t>(size, 1 << 20)));
+    if (n > 0) return n;
+    const int err = SSL_get_error(ssl_, n);
+    if (err == SSL_ERROR_ZERO_RETURN) return 0;
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) return -1;
+    if (!wait_readable()) return -1;
+  }
+}
 
 bool ConnStream::wait_readable() const {
-  if (off_ < len_) return true;
+  if (off_ < len_ || pending()) return true;
   const auto now = Clock::now();
   if (now >= deadline_) {
     timed_out_ = true;
@@ -59,7 +82,7 @@ bool ConnStream::is_writable() const {
   // Like httplib's own stream: a peer that has gone shows as readable with nothing to read.
   if (poll_for(sock_, POLLIN, std::chrono::milliseconds(0)) == 0) return true;
   char c;
-  return ::recv(sock_, &c, 1, MSG_PEEK) > 0 || off_ < len_;
+  return ::recv(sock_, &c, 1, MSG_PEEK) > 0 || off_ < len_ || pending();
 }
 
 ssize_t ConnStream::read(char* ptr, std::size_t size) {
@@ -68,10 +91,7 @@ ssize_t ConnStream::read(char* ptr, std::size_t size) {
     if (!wait_readable()) return -1;
     std::size_t want = buf_.size();
     if (head_budget_ != kUnlimited) want = std::min(want, head_budget_ - read_);
-    ssize_t n;
-    do {
-      n = ::recv(sock_, buf_.data(), want, 0);
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = receive(buf_.data(), want);
     if (n <= 0) return n;
     off_ = 0;
     len_ = static_cast<std::size_t>(n);
@@ -85,6 +105,15 @@ ssize_t ConnStream::read(char* ptr, std::size_t size) {
 
 ssize_t ConnStream::write(const char* ptr, std::size_t size) {
   if (poll_for(sock_, POLLOUT, write_timeout_) <= 0) return -1;
+  if (ssl_ != nullptr) {
+    for (;;) {
+      const int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<std::size_t>(size, 1 << 20)));
+      if (n > 0) return n;
+      const int err = SSL_get_error(ssl_, n);
+      const short wait = err == SSL_ERROR_WANT_WRITE ? POLLOUT : err == SSL_ERROR_WANT_READ ? POLLIN : 0;
+      if (wait == 0 || poll_for(sock_, wait, write_timeout_) <= 0) return -1;
+    }
+  }
   ssize_t n;
   do {
     n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
@@ -105,7 +134,7 @@ void ConnStream::get_local_ip_and_port(std::string& ip, int& port) const {
 }
 
 bool ConnStream::wait_request(std::chrono::milliseconds idle) {
-  if (off_ < len_) return true;
+  if (off_ < len_ || pending()) return true;
   if (poll_for(sock_, POLLIN, idle) <= 0) return false;
   char c;
   return ::recv(sock_, &c, 1, MSG_PEEK) > 0;  // 0: the client closed

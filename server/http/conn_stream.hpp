@@ -13,12 +13,16 @@
 #include <string>
 #include <vector>
 
+struct ssl_st;
+
 namespace fini::http {
 
 class ConnStream final : public httplib::Stream {
  public:
   using Clock = std::chrono::steady_clock;
-  ConnStream(int sock, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout);
+  // `ssl`: a TLS connection already accepted on `sock` (set non-blocking), not owned; null: plain.
+  ConnStream(int sock, std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout,
+             ssl_st* ssl = nullptr);
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -42,8 +46,11 @@ class ConnStream final : public httplib::Stream {
  private:
   static constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
   bool wait_readable() const;  // bounded by the read timeout and the deadline
+  ssize_t receive(char* buf, std::size_t size);
+  bool pending() const;  // decrypted TLS bytes waiting
 
   int sock_;
+  ssl_st* ssl_;
   std::chrono::milliseconds read_timeout_, write_timeout_;
   std::vector<char> buf_;
   std::size_t off_ = 0, len_ = 0;

@@ -1,10 +1,15 @@
 #include "http/http_server.hpp"
 
 #include <httplib.h>
+#include <fcntl.h>
 #include <malloc.h>
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <type_traits>
 
 #include <cstdio>
 #include <deque>
@@ -163,46 +168,83 @@ struct McpHttpServer::Listener {
 
 namespace {
 
+// httplib's request parser and routing on our connection loop and stream (http/conn_stream):
+// pipelined requests are answered in order, each request has a total read deadline, and a
+// connection whose request was refused with its body unread is closed after the response
+// (lingering so the client can read it), never parsed on from the middle of a body. `Base` is
+// httplib::Server, or SSLServer (the TLS handshake is ours too, so the same loop serves both).
 template <class Base>
-class ListenerOf final : public Base, public McpHttpServer::Listener {
- public:
-  using Base::Base;
-  httplib::Server& server() override { return *this; }
-  // shutdown() on the listening socket refuses new connections and makes accept() fail, so
-  // httplib's loop ends and joins its connection threads, which finish what they are serving.
-  void stop_accepting() override { ::shutdown(this->svr_sock_.load(), SHUT_RDWR); }
-  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (clients starting
-  // together, a proxy refilling its pool) overflows it and waits out SYN retransmits or fails.
-  // listen() again on the bound socket only raises the backlog.
-  void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
-};
-
-// Plain HTTP: httplib's request parser and routing, on our connection loop and stream (see
-// http/conn_stream): pipelined requests are answered in order, each request has a total read
-// deadline, and a connection whose request was refused with its body unread is closed (after
-// the response, lingering so the client can read it), never parsed on from the middle of a body.
-class PlainListener final : public httplib::Server, public McpHttpServer::Listener {
+class EdgeListener final : public Base, public McpHttpServer::Listener {
  public:
   struct Limits {
     std::chrono::milliseconds read_timeout, write_timeout, keep_alive, request_timeout;
   };
   // `linger` takes a socket to close gracefully; `timed_out` counts a request line never received in time.
-  PlainListener(Limits limits, std::function<void(int)> linger, std::function<void()> timed_out)
-      : limits_(limits), linger_(std::move(linger)), timed_out_(std::move(timed_out)) {}
+  template <class... Args>
+  EdgeListener(Limits limits, std::function<void(int)> linger, std::function<void()> timed_out, Args&&... args)
+      : Base(std::forward<Args>(args)...), limits_(limits), linger_(std::move(linger)), timed_out_(std::move(timed_out)) {}
   httplib::Server& server() override { return *this; }
-  void stop_accepting() override { ::shutdown(svr_sock_.load(), SHUT_RDWR); }
-  void raise_backlog() override { ::listen(svr_sock_.load(), SOMAXCONN); }
+  // shutdown() on the listening socket refuses new connections and makes accept() fail, so
+  // httplib's loop ends and joins its connection threads, which finish what they are serving.
+  void stop_accepting() override { ::shutdown(this->svr_sock_.load(), SHUT_RDWR); }
+  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (clients starting
+  // together, a proxy refilling its pool) overflows it. listen() again only raises the backlog.
+  void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
 
  private:
+  static constexpr bool kTls = std::is_same_v<Base, httplib::SSLServer>;
+  enum class Ending { kClose, kLinger, kFailed };
+  using SslPtr = std::unique_ptr<SSL, decltype(&SSL_free)>;
+
   bool process_and_close_socket(int sock) override {
-    ConnStream stream(sock, limits_.read_timeout, limits_.write_timeout);
+    SslPtr ssl(nullptr, SSL_free);
+    if constexpr (kTls) ssl = accept_tls(sock);
+    Ending end = Ending::kFailed;
+    if (!kTls || ssl) {
+      ConnStream stream(sock, limits_.read_timeout, limits_.write_timeout, ssl.get());
+      end = serve(stream, ssl.get());
+    }
+    if (ssl && end != Ending::kFailed) SSL_shutdown(ssl.get());  // close_notify; the peer's is not awaited
+    ssl.reset();
+    if (end == Ending::kLinger) {
+      linger_(sock);  // the client may still be sending
+      return true;
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return end == Ending::kClose;
+  }
+
+  // The handshake on a non-blocking socket, within the read timeout; null on failure.
+  SslPtr accept_tls(int sock) {
+    SslPtr ssl(SSL_new(this->ssl_context()), SSL_free);
+    if (!ssl || SSL_set_fd(ssl.get(), sock) != 1) return SslPtr(nullptr, SSL_free);
+    ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
+    const auto deadline = Clock::now() + limits_.read_timeout;
+    for (;;) {
+      const int rc = SSL_accept(ssl.get());
+      if (rc == 1) return ssl;
+      const int err = SSL_get_error(ssl.get(), rc);
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      pollfd p{sock, static_cast<short>(err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
+      if ((err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) || left.count() <= 0 ||
+          ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        return SslPtr(nullptr, SSL_free);
+      }
+    }
+  }
+
+  Ending serve(ConnStream& stream, SSL* ssl) {
     bool ok = false;
-    for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
-      if (svr_sock_.load() == INVALID_SOCKET || !stream.wait_request(limits_.keep_alive)) break;
+    const std::function<void(httplib::Request&)> setup = [ssl](httplib::Request& req) {
+      if constexpr (kTls) req.ssl = ssl;
+    };
+    for (std::size_t left = this->keep_alive_max_count_; left > 0; --left) {
+      if (this->svr_sock_.load() == INVALID_SOCKET || !stream.wait_request(limits_.keep_alive)) break;
       stream.begin_request(ConnStream::Clock::now() + limits_.request_timeout, kHeadBudget);
       t_conn = ConnState{&stream, false};
       bool closed = false;
-      ok = process_request(stream, left == 1, closed, nullptr);
+      ok = this->process_request(stream, left == 1, closed, setup);
       const bool keep = t_conn.keep;
       t_conn = ConnState{};
       if (!ok && stream.timed_out() && stream.request_bytes() > 0) {  // httplib writes nothing then
@@ -210,21 +252,13 @@ class PlainListener final : public httplib::Server, public McpHttpServer::Listen
             "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
         stream.write(k408.data(), k408.size());
         timed_out_();
-        linger_(sock);
-        return false;
+        return Ending::kLinger;
       }
       if (stream.request_bytes() > kTrimAfter) ::malloc_trim(0);  // a big body's pages go back
-      if (!ok || closed || !keep) {
-        if (!keep && ok) {
-          linger_(sock);  // the client may still be sending
-          return ok;
-        }
-        break;
-      }
+      if (ok && !keep) return Ending::kLinger;
+      if (!ok || closed) break;
     }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return ok;
+    return ok ? Ending::kClose : Ending::kFailed;
   }
 
   const Limits limits_;
@@ -313,21 +347,25 @@ std::string McpHttpServer::url() const {
 }
 
 Status McpHttpServer::bind() {
+  using std::chrono::seconds;
+  using Plain = EdgeListener<httplib::Server>;
+  using Tls = EdgeListener<httplib::SSLServer>;
+  refuser_ = std::make_unique<OverflowRefuser>(overloaded_response(), std::chrono::milliseconds(1000));
+  const Plain::Limits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
+                             seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};
+  auto linger = [this](int sock) { refuser_->linger(sock); };
+  auto timed_out = [this] { metrics_.rejected("request_timeout"); };
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     if (options_.tls_cert.empty() || options_.tls_key.empty()) {
       return invalid_argument("--tls-cert and --tls-key go together");
     }
-    auto tls = std::make_unique<ListenerOf<httplib::SSLServer>>(options_.tls_cert.c_str(), options_.tls_key.c_str());
+    auto tls = std::make_unique<Tls>(Tls::Limits{limits.read_timeout, limits.write_timeout, limits.keep_alive,
+                                                 limits.request_timeout},
+                                     linger, timed_out, options_.tls_cert.c_str(), options_.tls_key.c_str());
     if (!tls->is_valid()) return invalid_argument("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
     listener_ = std::move(tls);
-  }
-  refuser_ = std::make_unique<OverflowRefuser>(overloaded_response(), std::chrono::milliseconds(1000));
-  if (!listener_) {
-    using std::chrono::seconds;
-    const PlainListener::Limits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
-                                       seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};
-    listener_ = std::make_unique<PlainListener>(
-        limits, [this](int sock) { refuser_->linger(sock); }, [this] { metrics_.rejected("request_timeout"); });
+  } else {
+    listener_ = std::make_unique<Plain>(limits, linger, timed_out);
   }
   auto& svr = listener_->server();
   const std::size_t threads = options_.threads > 0 ? options_.threads : options_.max_in_flight + 32;
@@ -483,10 +521,9 @@ bool McpHttpServer::take_body(httplib::Request& req, httplib::Response& res, con
   const std::size_t limit = oauth ? kOAuthBodyLimit : options_.max_body_bytes;
   const std::string too_large = "Payload Too Large: the body exceeds " + std::to_string(limit) + " bytes" +
                                 (oauth ? "." : " (--max-body-bytes).");
-  if (t_conn.stream == nullptr) {  // TLS: httplib reads a Content-Length body (below its payload limit)
-    if (framing.chunked) reject(res, 411, "length_required", "Length Required: send the body with a Content-Length.");
-    else if (framing.length > limit) reject(res, 413, "body_too_large", too_large);
-    return framing.chunked || framing.length > limit;
+  if (t_conn.stream == nullptr) {  // not on our connection loop (never, today): refuse rather than read unbounded
+    reject(res, 500, "framing", "Internal error: no connection to read the body from.");
+    return true;
   }
   std::string body;
   switch (read_body(*t_conn.stream, framing, limit, body)) {

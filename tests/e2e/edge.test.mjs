@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import tls from 'node:tls';
 import { scratchDir } from './lib/env.mjs';
 import { startHttpServer } from './lib/http.mjs';
+import { makePki } from './lib/tls.mjs';
 
 const dir = scratchDir('edge');
 const servers = [];
@@ -103,15 +105,15 @@ describe('keyless requests cost almost nothing', () => {
 });
 
 // Sends raw bytes, reads until the server closes; the text received.
-function raw(s, bytes, { drip, dripFrom = 0 } = {}) {
+function raw(s, bytes, { drip, dripFrom = 0, ca } = {}) {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(s.port, s.host);
+    const sock = ca ? tls.connect({ port: s.port, host: s.host, ca, servername: 'localhost' }) : net.connect(s.port, s.host);
     let out = '';
     let timer;
     sock.on('data', (d) => { out += d.toString('latin1'); });
     sock.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
     sock.on('close', () => { clearInterval(timer); resolve(out); });
-    sock.on('connect', () => {
+    sock.on(ca ? 'secureConnect' : 'connect', () => {
       if (!drip) { sock.write(bytes); return; }
       let i = dripFrom;
       if (dripFrom > 0) sock.write(bytes.slice(0, dripFrom));
@@ -141,6 +143,20 @@ describe('framing', () => {
     const hundred = await raw(s, many);
     assert.deepEqual(responses(hundred), Array(100).fill(200));
     assert.deepEqual(ids(hundred), Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  test('pipelined requests over --tls-cert too, and the deadline holds there', async () => {
+    const pki = makePki(dir);
+    const t = await serve(['--anonymous-discovery', '--request-timeout', '1', '--tls-cert', pki.certFile, '--tls-key', pki.keyFile]);
+    const ca = readFileSync(pki.caFile);
+    const many = Array.from({ length: 20 }, (_, i) => ping(i + 1, { close: i === 19 })).join('');
+    const out = await raw(t, many, { ca });
+    assert.deepEqual(ids(out), Array.from({ length: 20 }, (_, i) => i + 1));
+    const slowBody = ping(1).replace(/Content-Length: \d+/, 'Content-Length: 500');
+    const started = Date.now();
+    const slow = await raw(t, slowBody + ' '.repeat(500), { drip: 20, dripFrom: slowBody.indexOf('\r\n\r\n') + 4, ca });
+    assert.deepEqual(responses(slow), [408]);
+    assert.ok(Date.now() - started < 3000);
   });
 
   test('two different Content-Length values, two Authorization headers, CL with chunked: 400, connection closed', async () => {
