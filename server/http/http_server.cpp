@@ -63,6 +63,7 @@ thread_local ConnState t_conn;
 constexpr std::size_t kHeadBudget = 64 * 1024;       // request line and headers
 constexpr std::size_t kOAuthBodyLimit = 32 * 1024;   // forms and registrations are small
 constexpr std::size_t kSmallBody = 16 * 1024;        // read even without a key (the 401 echoes the id)
+constexpr std::size_t kKeylessBodyLimit = 64 * 1024; // --anonymous-discovery: initialize, ping, lists
 constexpr std::size_t kTrimAfter = 1 << 20;          // give memory back after requests this big
 
 // httplib's thread pool queues connections without bound; this one runs at most `threads` of
@@ -518,9 +519,12 @@ bool McpHttpServer::take_body(httplib::Request& req, httplib::Response& res, con
     no_body(req);  // nothing here takes a body: left unread, and the connection closed after the answer
     return false;
   }
-  const std::size_t limit = oauth ? kOAuthBodyLimit : options_.max_body_bytes;
+  const bool keyless = !req.has_header("Authorization");
+  const std::size_t limit = oauth     ? kOAuthBodyLimit
+                            : keyless ? std::min(kKeylessBodyLimit, options_.max_body_bytes)
+                                      : options_.max_body_bytes;
   const std::string too_large = "Payload Too Large: the body exceeds " + std::to_string(limit) + " bytes" +
-                                (oauth ? "." : " (--max-body-bytes).");
+                                (oauth || keyless ? "." : " (--max-body-bytes).");
   if (t_conn.stream == nullptr) {  // not on our connection loop (never, today): refuse rather than read unbounded
     reject(res, 500, "framing", "Internal error: no connection to read the body from.");
     return true;

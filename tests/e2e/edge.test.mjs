@@ -216,6 +216,9 @@ describe('framing', () => {
       pump();
     });
     assert.ok(res === 413 || res === 'ECONNRESET' || res === 'EPIPE', `chunked /register: ${res}`);
+    // A keyless body let through by --anonymous-discovery is small too.
+    const keyless = await hostilePost(s, { body: `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"${'x'.repeat(100 * 1024)}"}}` });
+    assert.equal(keyless.status ?? keyless.error, 413);
     assert.ok(await metric(s, 'body_too_large') >= 1);
   });
 });
