@@ -35,6 +35,8 @@ void add_http_options(CLI::App* cmd, ServeOptions& serve) {
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(4096)));
   cmd->add_option("--http-threads", serve.http_threads, "--http: connection threads (default max-in-flight + 32)");
   cmd->add_option("--max-body-bytes", serve.max_body_bytes, "--http: largest request body (413 beyond)")->capture_default_str();
+  cmd->add_option("--request-timeout", serve.request_timeout_s, "--http: seconds to receive one request, headers and body (408 beyond)")
+      ->capture_default_str()->check(CLI::Range(1, 3600));
   cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
                 "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
   cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");

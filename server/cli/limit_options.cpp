@@ -8,9 +8,9 @@ void add_limit_options(CLI::App& cmd, ServeOptions& serve) {
     cmd.add_option(flag, value, std::string(what) + " (COUNT/SECONDS; 0: unlimited)")->capture_default_str()->group(group);
   };
   cmd.add_option("--trusted-proxies", serve.trusted_proxies,
-                 "addresses or CIDR ranges of the reverse proxies in front (comma-separated): from them, the client is "
-                 "the last X-Forwarded-For hop that is not a trusted proxy")
-      ->group(group);
+                 "addresses or CIDR ranges of the reverse proxies in front (comma-separated; 'none'): from them, "
+                 "X-Forwarded-Proto counts and the client is the last X-Forwarded-For hop that is not a trusted proxy")
+      ->capture_default_str()->group(group);
   rate("--limit-key-checks", serve.limit_key_checks, "new keys one client may have checked with Fini");
   rate("--limit-key-checks-global", serve.limit_key_checks_global, "new keys checked with Fini, all clients together");
   rate("--limit-authorize", serve.limit_authorize, "sign-in form submissions (POST /authorize) per client");

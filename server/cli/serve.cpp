@@ -14,6 +14,7 @@
 #include "common/logging.hpp"
 #include "common/signals.hpp"
 #include "http/http_server.hpp"
+#include "http/trusted_proxies.hpp"
 #include "mcp/session.hpp"
 
 namespace fini::cli {
@@ -103,6 +104,11 @@ int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) 
   http_options.max_in_flight = options.max_in_flight;
   http_options.threads = options.http_threads;
   http_options.max_body_bytes = options.max_body_bytes;
+  http_options.request_timeout_s = options.request_timeout_s;
+  if (auto trusted = http::set_trusted_proxies({options.trusted_proxies}); !trusted.ok()) {
+    std::cerr << "fini-mcp: " << trusted.message() << "\n";
+    return 2;
+  }
   http_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
   http_options.anonymous_discovery = options.anonymous_discovery;
   http_options.access_log = !options.no_access_log;

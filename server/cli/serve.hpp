@@ -40,6 +40,7 @@ struct ServeOptions {
   std::size_t max_in_flight = 64;
   std::size_t http_threads = 0;  // 0: max_in_flight + 32
   std::size_t max_body_bytes = 4u << 20;
+  int request_timeout_s = 10;  // --http: total time to read one request (head and body)
   bool anonymous_discovery = false;
   bool no_access_log = false;
   // --http: the OAuth authorization server (issue 11; see cli/oauth_wiring.hpp).
@@ -51,7 +52,9 @@ struct ServeOptions {
   long auth_code_ttl_s = 60;  // hidden test knob
   bool oauth_private_metadata_hosts = false;  // hidden test knob: client metadata on 127.0.0.1
   // --http limits against key guessing and abuse (cli/limit_options.hpp; "COUNT/SECONDS", 0: off).
-  std::string trusted_proxies;
+  // Proxies whose X-Forwarded-Proto/-For count (addresses or CIDR ranges): by default a reverse
+  // proxy on this host.
+  std::string trusted_proxies = "127.0.0.1/8,::1";
   std::string limit_key_checks = "30/60";
   std::string limit_key_checks_global = "20/1";
   std::string limit_authorize = "60/60";

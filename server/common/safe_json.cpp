@@ -26,11 +26,36 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
   return deepest;
 }
 
-SafeParse parse_json_safely(std::string_view text, std::size_t max_depth) {
+std::size_t json_elements(std::string_view text, std::size_t limit) {
+  std::size_t count = 1;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == ',' || c == '[' || c == '{' || c == ':') {
+      if (++count > limit) return limit + 1;
+    }
+  }
+  return count;
+}
+
+SafeParse parse_json_safely(std::string_view text, std::size_t max_depth, std::size_t max_elements) {
   SafeParse out;
   if (json_depth(text, max_depth) > max_depth) {
     out.value = nlohmann::json(nlohmann::json::value_t::discarded);
     out.error = "nesting deeper than " + std::to_string(max_depth) + " levels";
+    return out;
+  }
+  if (max_elements != static_cast<std::size_t>(-1) && json_elements(text, max_elements) > max_elements) {
+    out.value = nlohmann::json(nlohmann::json::value_t::discarded);
+    out.error = "more than " + std::to_string(max_elements) + " values";
     return out;
   }
   out.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

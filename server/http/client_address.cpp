@@ -61,7 +61,7 @@ Result<TrustedProxies> TrustedProxies::parse(std::string_view list) {
     if (end == std::string_view::npos) end = list.size();
     const std::string_view item = list.substr(pos, end - pos);
     pos = end + 1;
-    if (item.empty()) continue;
+    if (item.empty() || item == "none") continue;
     const auto slash = item.find('/');
     auto ip = parse_ip(item.substr(0, slash));
     if (!ip) return invalid_argument("--trusted-proxies: \"" + std::string(item) + "\" is not an address or CIDR range");

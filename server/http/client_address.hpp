@@ -25,7 +25,7 @@ struct Cidr {
 class TrustedProxies {
  public:
   TrustedProxies() = default;
-  // "10.0.0.0/8, 127.0.0.1, ::1, fd00::/8" (comma or space separated); empty: none trusted.
+  // "10.0.0.0/8, 127.0.0.1, ::1, fd00::/8" (comma or space separated); empty or "none": none trusted.
   static Result<TrustedProxies> parse(std::string_view list);
   bool trusts(std::string_view address) const;
   bool empty() const { return ranges_.empty(); }

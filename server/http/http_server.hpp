@@ -7,9 +7,11 @@
 // CallContext for that request only. Also /healthz, /readyz and /metrics.
 // Revision 2026-07-28 on the same endpoint: a POST whose MCP-Protocol-Version or _meta names it
 // is checked by http/modern_http (headers) and served by mcp::ModernEra (no session either way).
-// Safety: Origin/Host checks (DNS rebinding), a body limit, socket timeouts, a cap on requests in
-// flight (503 + Retry-After beyond it) and a bounded thread pool whose overflow is answered 503
-// rather than queued. A client that disconnects cancels its call (and the upstream request).
+// Safety: Origin/Host checks (DNS rebinding), a body limit enforced while reading (chunked too),
+// keyless large bodies refused before they are read, unambiguous framing (http/framing), a total
+// deadline per request, pipelined requests answered in order (http/conn_stream), socket
+// timeouts, a cap on requests in flight (503 + Retry-After beyond it) and a bounded thread pool
+// whose overflow is answered 503 rather than queued. A client that disconnects cancels its call (and the upstream request).
 // Thread-safety: bind() then run() on one thread; drain()/cut_short() from any other.
 
 #include <atomic>
@@ -44,6 +46,7 @@ namespace fini::http {
 
 class DisconnectWatch;
 class OverflowRefuser;
+struct BodyFraming;
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
@@ -55,6 +58,8 @@ struct HttpOptions {
   std::size_t threads = 0;         // connection threads; 0: max_in_flight + 32
   std::size_t overflow_threads = 4;  // answer 503 beyond `threads` when the refuser cannot
   int read_timeout_s = 10;
+  // Total time to read one request's head and body (plain HTTP); beyond it 408 and close.
+  int request_timeout_s = 10;
   int write_timeout_s = 30;
   int keep_alive_timeout_s = 5;
   int retry_after_s = 1;
@@ -104,6 +109,11 @@ class McpHttpServer {
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
+  // Before routing: framing, admission and the bounded body read; true: already answered.
+  bool pre_route(httplib::Request& req, httplib::Response& res);
+  bool key_admissible(const httplib::Request& req);
+  bool take_body(httplib::Request& req, httplib::Response& res, const BodyFraming& framing);
+  std::string unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason);
   void handle_post(const httplib::Request& req, httplib::Response& res);
   // What handle_post learned about one POST.
   struct Post {

@@ -39,6 +39,11 @@ void OverflowRefuser::refuse(int sock) {
   ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
   // A fresh socket's send buffer takes the few hundred bytes whole; a peer that is gone just fails.
   if (!response_.empty()) ::send(sock, response_.data(), response_.size(), MSG_NOSIGNAL);
+  linger(sock);
+}
+
+void OverflowRefuser::linger(int sock) {
+  ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
   ::shutdown(sock, SHUT_WR);
   {
     std::lock_guard lock(mutex_);
@@ -53,12 +58,13 @@ void OverflowRefuser::refuse(int sock) {
 
 // Reads and drops what a lingering peer sends; true once it is done (EOF, error) with the socket.
 static bool drained(int sock) {
-  char scratch[4096];
-  for (;;) {
+  char scratch[16384];
+  for (int reads = 0; reads < 64; ++reads) {  // bounded: a fast sender must not hold this thread
     const ssize_t n = ::recv(sock, scratch, sizeof scratch, 0);
     if (n > 0) continue;
     return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
   }
+  return false;
 }
 
 void OverflowRefuser::loop() {

@@ -24,6 +24,9 @@ class OverflowRefuser {
   OverflowRefuser& operator=(const OverflowRefuser&) = delete;
 
   void refuse(int sock);  // takes ownership of the socket
+  // A connection already answered whose client may still be sending (a refused body): close
+  // the sending side, then read and drop until it closes or `linger` passes. Takes the socket.
+  void linger(int sock);
 
  private:
   struct Lingering {

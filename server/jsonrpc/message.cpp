@@ -76,7 +76,7 @@ Message classify(const Json& value) {
 
 Message parse_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  SafeParse parsed = parse_json_safely(line);
+  SafeParse parsed = parse_json_safely(line, kMaxJsonDepth, kMaxMessageElements);
   if (parsed.error) {
     std::string message = "Parse error";
     if (parsed.value.is_discarded() && *parsed.error != "invalid JSON") message += ": " + *parsed.error;

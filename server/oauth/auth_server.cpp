@@ -6,6 +6,7 @@
 
 #include "common/safe_json.hpp"
 #include "credentials/key_format.hpp"
+#include "http/trusted_proxies.hpp"
 #include "oauth/codec.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/signin_page.hpp"
@@ -126,7 +127,9 @@ AuthServer::AuthServer(KeyRing ring, KeyChecker checker, AuthServerOptions optio
 
 std::string AuthServer::base_url(const httplib::Request& req) const {
   if (!options_.public_url.empty()) return options_.public_url;
-  const bool https = options_.tls || req.get_header_value("X-Forwarded-Proto") == "https";
+  // X-Forwarded-Proto only from a proxy named by --trusted-proxies: anyone else could claim https.
+  const bool https =
+      options_.tls || (req.get_header_value("X-Forwarded-Proto") == "https" && http::is_trusted_proxy(req.remote_addr));
   std::string host = req.get_header_value("Host");
   if (!plausible_host(host)) host = "invalid-host";
   return std::string(https ? "https://" : "http://") + host;

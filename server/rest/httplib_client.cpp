@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <netdb.h>
+#include <strings.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 
 #include "rest/encoding.hpp"
 #include "rest/http_client.hpp"
+#include "rest/inflate.hpp"
 #include "rest/redact.hpp"
 #include "rest/watchdog.hpp"
 
@@ -211,7 +213,10 @@ class BodySink {
     body_.clear();
     headers_done_ = false;
     exceeded_ = false;
+    inflater_.reset();
   }
+  // A compressed body whose stream did not end properly (cut short, corrupt, trailing bytes).
+  bool undecodable() const { return inflater_ != nullptr && !inflater_->ended(); }
   std::string take() { return std::move(body_); }
   bool headers_done() const { return headers_done_; }
   bool exceeded() const { return exceeded_; }
@@ -225,9 +230,17 @@ class BodySink {
     std::uint64_t declared = 0;
     const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
     if (ec == std::errc() && end == length.data() + length.size() && declared > cap_) exceeded_ = true;
+    // httplib's decoder is off (it takes a truncated stream for a whole one): decoded here.
+    const std::string encoding = res.get_header_value("Content-Encoding");
+    if (!encoding.empty() && strcasecmp(encoding.c_str(), "identity") != 0) inflater_ = std::make_unique<Inflater>();
     return !exceeded_;
   }
   bool on_data(const char* data, std::size_t n) {
+    if (inflater_ != nullptr) {
+      const auto step = inflater_->feed(std::string_view(data, n), body_, cap_);
+      if (step == Inflater::Step::kTooLarge) exceeded_ = true;
+      return step == Inflater::Step::kMore || step == Inflater::Step::kEnd;
+    }
     if (n > cap_ - body_.size()) {
       exceeded_ = true;
       return false;  // stop reading: memory stays bounded by the cap
@@ -240,6 +253,7 @@ class BodySink {
   std::string body_;
   bool headers_done_ = false;
   bool exceeded_ = false;
+  std::unique_ptr<Inflater> inflater_;  // a Content-Encoding other than identity
 };
 
 // The body encodings httplib decodes on its own (whatever Accept-Encoding said); named only
@@ -368,6 +382,7 @@ std::unique_ptr<Connection> HttplibClient::make_connection() {
   c.set_follow_location(false);  // a redirect must never carry the key elsewhere
   c.set_url_encode(false);       // paths arrive encoded; re-encoding would corrupt them
   c.set_tcp_nodelay(true);       // headers and body go out in separate writes
+  c.set_decompress(false);       // BodySink decodes, and refuses a compressed stream cut short
   c.set_connection_timeout(options_.connect_timeout);
   c.set_read_timeout(options_.read_timeout);
   c.set_write_timeout(options_.write_timeout);
@@ -538,6 +553,11 @@ Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest
       connects_.fetch_add(1);
     }
 
+    if (ok && sink.undecodable()) {  // never an empty or partial body taken for the whole answer
+      const std::string_view enc = known_encoding(res);
+      return unavailable("the " + (enc.empty() ? std::string("compressed") : std::string(enc) + "-compressed") +
+                         " response body from " + host_port_ + " could not be decoded (corrupt or cut short)");
+    }
     if (ok) {
       HttpResponse out;
       out.status = res.status;

@@ -91,6 +91,40 @@ TEST(FramingTest, CorruptGzipBody) {
                                         std::to_string(server.port()) + " could not be decoded (corrupt or cut short)");
 }
 
+// gzip of {"conversations":[{"id":"c1"},{"id":"c2"}]}
+const std::string kGzip(
+    "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x4a\xce\xcf\x2b\x4b\x2d\x2a\x4e\x2c\xc9\xcc\xcf\x2b\x56"
+    "\xb2\x8a\xae\x56\xca\x4c\x51\xb2\x52\x4a\x36\x54\xaa\xd5\x81\xb1\x8d\x94\x6a\x63\x6b\x01\x42\x65\xda\x58"
+    "\x2b\x00\x00\x00",
+    56);
+
+bool gzipped(int fd, const std::string& head, const std::atomic<bool>&) {
+  const std::string target = RawServer::target(head);
+  std::string body = kGzip;
+  if (target == "/gz-cut") body = kGzip.substr(0, 20);         // valid start, no end, no checksum
+  if (target == "/gz-header") body = kGzip.substr(0, 10);      // the header alone: decodes to nothing
+  if (target == "/gz-crc") body[body.size() - 6] ^= 0x01;      // a flipped checksum bit
+  RawServer::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  return false;
+}
+
+// A 200 whose gzip body is cut short or corrupt is an error, never a shorter (or empty) body.
+TEST(FramingTest, GzipBodyCutShortOrCorruptIsAnError) {
+  RawServer server(gzipped);
+  for (const char* path : {"/gz-cut", "/gz-header", "/gz-crc"}) {
+    auto res = get_from(server.port(), path);
+    ASSERT_FALSE(res.ok()) << path << ": " << (res.ok() ? res->body : "");
+    EXPECT_EQ(res.status().code(), Code::kUnavailable) << path;
+    EXPECT_EQ(res.status().message(), "the gzip-compressed response body from 127.0.0.1:" +
+                                          std::to_string(server.port()) + " could not be decoded (corrupt or cut short)")
+        << path;
+  }
+  auto whole = get_from(server.port(), "/gz");
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  EXPECT_EQ(whole->body, R"({"conversations":[{"id":"c1"},{"id":"c2"}]})");
+}
+
 TEST(FramingTest, NoTextQuotesThePeer) {
   RawServer server(broken);
   for (const char* path : {"/ssh", "/chunked", "/short", "/headers"}) {
