@@ -97,6 +97,10 @@ int run(int argc, char** argv) {
         ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(4096)));
     cmd->add_option("--http-threads", serve.http_threads, "--http: connection threads (default max-in-flight + 32)");
     cmd->add_option("--max-body-bytes", serve.max_body_bytes, "--http: largest request body (413 beyond)")->capture_default_str();
+    cmd->add_option("--legacy-confirm", serve.legacy_confirm,
+                    "--http: a destructive call from a 2025-11-25 client, which cannot be asked: host (its own "
+                    "approval prompt confirms) or refuse (answer how to confirm; nothing sent)")
+        ->capture_default_str()->check(CLI::IsMember({"host", "refuse"}));
     cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
                   "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
     cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");

@@ -27,6 +27,7 @@ struct ServeOptions {
   long call_timeout_ms = 120000;     // total deadline of one upstream call, retries included
   std::size_t result_budget = 48u * 1024u;  // bytes of JSON one tool result may carry
   bool no_confirm = false;  // destructive tools run without asking (automation)
+  std::string legacy_confirm = "host";  // --http, 2025-11-25 clients: host (their approval) | refuse
   std::size_t page_size = 0;
   std::size_t max_line_bytes = 16u * 1024u * 1024u;
   int connect_timeout_ms = 10000;

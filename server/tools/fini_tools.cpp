@@ -9,6 +9,7 @@
 #include "tools/result_budget.hpp"
 #include "tools/confirmation.hpp"
 #include "tools/error_texts.hpp"
+#include "tools/id_check.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
@@ -185,7 +186,7 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   auto request = map_request(m, wire_arguments);
   if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), "", args};
 
-  if (auto refused = confirm_before_harm(m, args, ctx, confirm_); refused) return {*refused, "", args};
+  if (auto refused = confirm_before_harm(m, args, ctx, confirm_, legacy_confirm_); refused) return {*refused, "", args};
 
   auto key = credentials_.key(ctx);
   if (!key.ok()) return {tool_error(key.status().message()), "", args};
@@ -193,6 +194,16 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   request->bearer_token = *key;
   const auto sent = send(m, std::move(*request), ctx);
   json result = shape(m, sent, *key);
+  if (sent.response.ok() && sent.response->status == 500 && unknown_id_text(m, *sent.response)) {
+    // Fini's answer for an unknown id here, or a transient error: one read of the id tells.
+    if (auto check = check_id(m, args, manifests_, http_, *key, ctx)) {
+      if (auto checked = id_check_result(m, args, *check)) result = std::move(*checked);
+    }
+  }
+  if (!m.read_only() && sent.earlier_may_have_applied && result.value("isError", false)) {
+    auto& first = result["content"][0]["text"];
+    if (first.is_string()) first = earlier_attempt_text(m, *sent.earlier_may_have_applied) + "\n" + first.get<std::string>();
+  }
   if (m.request.verify_each && may_have_partly_applied(sent)) {
     if (std::string outcomes = verify_each(m, args, *key, ctx); !outcomes.empty()) {
       result["content"].push_back(json{{"type", "text"}, {"text", outcomes}});
