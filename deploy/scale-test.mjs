@@ -34,7 +34,7 @@ const answers = new Map();  // id → times answered
 const latencies = [];
 const lostWrites = [];     // titles of creates answered with the lost-call error
 let wrong = 0, errors = 0, lost = 0, next = 0, afterKill = 0, afterExit = 0, killedAt = -1, killExit = null, exitedAt = Infinity;
-let crashedAt = -1, inFlight = 0, inFlightAtCrash = 0;
+let crashedAt = -1, inFlight = 0, inFlightAtCrash = 0, lostInDrain = 0;
 const errorSamples = [];
 const killIndex = Math.floor(CALLS / 2), crashIndex = Math.floor(CALLS / 4);
 const t0 = Date.now();
@@ -61,6 +61,7 @@ async function one(i) {
     const text = await res.text();
     if (res.status === 502 && LOST.test(JSON.parse(text).error?.message ?? '')) {
       lost++;
+      if (killedAt >= 0 && i > killedAt) lostInDrain++;  // a drain must lose nothing
       answers.set(i, (answers.get(i) ?? 0) + 1);
       if (write) lostWrites.push(title(i));
       return;
@@ -130,7 +131,7 @@ const dup = [...answers.values()].filter((n) => n > 1).length;
 const unanswered = CALLS - answers.size;
 const ok = once === CALLS && dup === 0 && unanswered === 0 && wrong === 0 && errors === 0 && executed <= CALLS &&
   (NO_KILL ? lost === 0 && executed === CALLS
-    : killExit === 0 && afterKill > 0 && dupWrites === 0 && missingWrites === 0 && lost <= CLIENTS);
+    : killExit === 0 && afterKill > 0 && lostInDrain === 0 && dupWrites === 0 && missingWrites === 0 && lost <= CLIENTS);
 latencies.sort((a, b) => a - b);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0).toFixed(2);
 console.log(`scale-out: ${CALLS} tools/call (half of them writes) from ${CLIENTS} clients through nginx to ${REPLICAS} replicas in ${seconds.toFixed(1)} s ` +
@@ -138,7 +139,7 @@ console.log(`scale-out: ${CALLS} tools/call (half of them writes) from ${CLIENTS
   `other workspace's data ${wrong}, errors ${errors}` +
   (NO_KILL ? '' : `; replica 3 got SIGKILL at call ${crashedAt} with ${inFlightAtCrash} calls in flight: ${lost} answered "may or may not have been applied" ` +
     `(${lostWrites.length} of them writes, ${lostApplied} of those applied), writes applied twice ${dupWrites}, ok writes not applied exactly once ${missingWrites}; ` +
-    `replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ${afterKill} calls sent after the SIGTERM answered (${afterExit} after it had exited)`));
+    `replica 1 got SIGTERM at call ${killedAt} and exited ${killExit}; ${afterKill} calls sent after the SIGTERM answered (${afterExit} after it had exited), ${lostInDrain} lost`));
 console.log(`  executed per replica ${served.join('/')} (sum ${executed}); refused with 503 while draining or full, re-sent by nginx: ${refused.join('/')}`);
 for (const s of errorSamples) console.log(`  error: ${s}`);
 process.exit(ok ? 0 : 1);

@@ -193,10 +193,16 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key, args};
   request->bearer_token = *key;
   const auto sent = send(m, std::move(*request), ctx);
-  json result = shape(m, sent, *key);
+  return {settle(m, args, sent, *key, ctx), *key, args};
+}
+
+// The result of a sent call, after what the answer alone cannot tell has been checked.
+json FiniToolProvider::settle(const Manifest& m, const json& args, const rest::RetryOutcome& sent, const std::string& key,
+                              mcp::CallContext& ctx) {
+  json result = shape(m, sent, key);
   if (sent.response.ok() && sent.response->status == 500 && unknown_id_text(m, *sent.response)) {
     // Fini's answer for an unknown id here, or a transient error: one read of the id tells.
-    if (auto check = check_id(m, args, manifests_, http_, *key, ctx)) {
+    if (auto check = check_id(m, args, manifests_, http_, key, ctx)) {
       if (auto checked = id_check_result(m, args, *check)) result = std::move(*checked);
     }
   }
@@ -205,11 +211,11 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
     if (first.is_string()) first = earlier_attempt_text(m, *sent.earlier_may_have_applied) + "\n" + first.get<std::string>();
   }
   if (m.request.verify_each && may_have_partly_applied(sent)) {
-    if (std::string outcomes = verify_each(m, args, *key, ctx); !outcomes.empty()) {
+    if (std::string outcomes = verify_each(m, args, key, ctx); !outcomes.empty()) {
       result["content"].push_back(json{{"type", "text"}, {"text", outcomes}});
     }
   }
-  return {std::move(result), *key, args};
+  return result;
 }
 
 rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx) {
