@@ -59,6 +59,6 @@ test('a write applied with a truncated 200, then retried into a 404, says it may
   const { sim, call } = await setup([`DELETE /v2/hc-folders/${FOLDER}/public malformed`]);
   const r = await call('delete_knowledge_folder', { folderId: FOLDER });
   assert.equal(r.isError, true);
-  assert.match(resultText(r), /^An earlier attempt of this call \(DELETE \/v2\/hc-folders\/\{id\}\/public\) got HTTP 200 OK \(with an answer that was cut short\), so the change may have been applied already; .*\nFini API error 404/);
+  assert.match(resultText(r), /^An earlier attempt of this call \(DELETE \/v2\/hc-folders\/\{id\}\/public\) got HTTP 200 with an answer that was cut short, so the change may have been applied already; .*\nFini API error 404/);
   assert.deepEqual(routes(sim.entries()), [`DELETE /v2/hc-folders/${FOLDER}/public 200`, `DELETE /v2/hc-folders/${FOLDER}/public 404`]);
 });
