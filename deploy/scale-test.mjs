@@ -21,6 +21,9 @@ if (!NO_KILL && REPLICAS < 3) throw new Error('--replicas must be >= 3 (one kill
 
 const dir = scratchDir('scale');
 const simArgs = LATENCY ? ['--latency-ms', String(LATENCY), '--threads', '128'] : ['--threads', '64'];
+// Each create waits 20 ms in the sandbox before it is applied: at the SIGKILL some are sure to be
+// there, sent by the dying replica and applied after it died (what nginx must not send again).
+if (!NO_KILL) simArgs.push('--route-fault', 'POST /v2/tag-groups/public delay=20;times=1000000000');
 const sim = await startSim({ dir, requestLog: !NO_KILL, args: simArgs });
 const replicas = [];
 for (let i = 0; i < REPLICAS; i++) replicas.push(await startHttpServer({ dir, args: ['--base-url', sim.url, '--drain-ms', '20000'] }));

@@ -48,6 +48,9 @@ http {
 ${replicas.map((r) => `    server ${new URL(r.url).host};`).join('\n')}
     keepalive 16;
   }
+  upstream fini_mcp_again {
+${replicas.map((r) => `    server ${new URL(r.url).host};`).join('\n')}
+  }
   server {
     listen 127.0.0.1:${nginxPort};
     include ${inc('mcp-proxy.conf')};
