@@ -65,7 +65,7 @@ std::optional<json> confirm_before_harm(const Manifest& m, const json& arguments
   if (!ctx.client().elicitation_form) {
     if (!ctx.client().stateless || legacy == LegacyConfirm::kHost) return std::nullopt;
     return tool_error("Not done: " + m.name + " needs the user's confirmation (\"" + question +
-                      "\"), and this client cannot be asked: it speaks MCP 2025-11-25 over stateless HTTP, and "
+                      "\"), and this client cannot be asked: it speaks MCP 2025-11-25 (or older) over stateless HTTP, and "
                       "this server runs with --legacy-confirm refuse. Nothing was sent to Fini. To confirm, "
                       "use a client that speaks MCP 2026-07-28 (it is asked the question), or fini-mcp over stdio.");
   }
