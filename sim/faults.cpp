@@ -92,11 +92,50 @@ Result<FaultDecision> parse_fault_header(const std::string& value) {
   return d;
 }
 
+Result<RouteFault> parse_route_fault(const std::string& spec) {
+  const auto words = split(trim(spec), ' ');
+  if (words.size() != 3 || words[0].empty() || words[1].empty() || words[1][0] != '/') {
+    return invalid_argument("--route-fault expects \"METHOD PATH-PREFIX DIRECTIVES\", e.g. \"GET /v2/tag-groups/ status=500;times=1\"");
+  }
+  RouteFault fault{words[0], words[1], {}, 1};
+  std::string directives;
+  for (const auto& raw : split(words[2], ';')) {
+    const std::string item = trim(raw);
+    if (item.rfind("times=", 0) == 0) {
+      auto n = to_int(item.substr(6));
+      if (!n || *n < 1) return invalid_argument("--route-fault: times must be >= 1");
+      fault.remaining = *n;
+    } else {
+      directives += item + ";";
+    }
+  }
+  auto d = parse_fault_header(directives);
+  if (!d.ok()) return d.status();
+  fault.decision = *d;
+  fault.decision.reason = "route-fault";
+  return fault;
+}
+
 FaultInjector::FaultInjector(FaultOptions options, int64_t start_ms)
     : options_(options),
       rng_(options.seed),
       tokens_(options.rate_limit_burst > 0 ? options.rate_limit_burst : std::max(1.0, options.rate_limit_rps)),
-      last_refill_ms_(start_ms) {}
+      last_refill_ms_(start_ms) {
+  for (const auto& spec : options_.route_faults) {
+    if (auto f = parse_route_fault(spec); f.ok()) routes_.push_back(*f);  // main() validated them
+  }
+}
+
+std::optional<FaultDecision> FaultInjector::route_fault(const std::string& method, const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& r : routes_) {
+    if (r.remaining > 0 && r.method == method && path.rfind(r.path_prefix, 0) == 0) {
+      --r.remaining;
+      return r.decision;
+    }
+  }
+  return std::nullopt;
+}
 
 Result<FaultDecision> FaultInjector::decide(const std::string* header, int64_t now_ms) {
   FaultDecision d;

@@ -27,6 +27,7 @@ struct FaultOptions {
   double malformed_rate = 0;     // --malformed-rate
   uint64_t seed = 1;             // --fault-seed
   bool allow_header = false;     // --allow-fault-header
+  std::vector<std::string> route_faults;  // --route-fault "METHOD PATH-PREFIX DIRECTIVES" (see RouteFault)
 };
 
 // Parses "P", "P:STATUS" or "P:S1,S2,..." (error rate; a list is picked from uniformly) and "RPS" or "RPS:BURST" (rate limit).
@@ -42,9 +43,24 @@ struct FaultDecision {
   std::string reason;             // for the request log
 };
 
+// A fault for the first `times` requests of one method whose path starts with a prefix, e.g.
+// "GET /v2/tag-groups/ status=500" (one transient 500) or "DELETE /v2/hc-folders/ malformed"
+// (applied, then a truncated 200). DIRECTIVES: the X-Sim-Fault syntax plus times=N (default 1).
+struct RouteFault {
+  std::string method;
+  std::string path_prefix;
+  FaultDecision decision;
+  int remaining = 1;
+};
+
+Result<RouteFault> parse_route_fault(const std::string& spec);
+
 class FaultInjector {
  public:
   FaultInjector(FaultOptions options, int64_t start_ms);
+
+  // The route fault for this request, if one still applies (each use counts down).
+  std::optional<FaultDecision> route_fault(const std::string& method, const std::string& path);
 
   // header: the X-Sim-Fault value when present. An unparsable header gives InvalidArgument.
   Result<FaultDecision> decide(const std::string* header, int64_t now_ms);
@@ -52,6 +68,7 @@ class FaultInjector {
 
  private:
   FaultOptions options_;
+  std::vector<RouteFault> routes_;
   std::mutex mu_;
   Prng rng_;
   double tokens_;

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   app.add_option("--malformed-rate", o.faults.malformed_rate, "Probability of a truncated JSON body with 200");
   app.add_option("--fault-seed", o.faults.seed, "PRNG seed for the fault flags")->capture_default_str();
   app.add_flag("--allow-fault-header", o.faults.allow_header, "Honour the X-Sim-Fault request header");
+  app.add_option("--route-fault", o.faults.route_faults,
+                 "\"METHOD PATH-PREFIX DIRECTIVES\": the first request(s) of that route get the fault "
+                 "(X-Sim-Fault directives, plus times=N, default 1); repeatable");
   app.add_option("--log-level", log_level, "debug, info, warning, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -49,6 +52,10 @@ int main(int argc, char** argv) {
   if (!error_rate.empty()) {
     auto s = fini::sim::parse_error_rate(error_rate, o.faults);
     if (!s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
+  }
+  for (const auto& spec : o.faults.route_faults) {
+    auto f = fini::sim::parse_route_fault(spec);
+    if (!f.ok()) return std::cerr << "fini-sim: " << f.status().message() << "\n", 2;
   }
   if (!rate_limit.empty()) {
     auto s = fini::sim::parse_rate_limit(rate_limit, o.faults);

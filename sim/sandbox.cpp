@@ -231,6 +231,13 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
     reply = error(400, decision.status().message());
     return finish();
   }
+  if (auto route = faults.route_fault(req.method, raw_path)) {
+    decision->delay_ms += route->delay_ms;
+    decision->drop = decision->drop || route->drop;
+    decision->malformed = decision->malformed || route->malformed;
+    if (route->status != 0) decision->status = route->status;
+    decision->reason = route->reason;
+  }
   if (decision->delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(decision->delay_ms));
   if (!decision->reason.empty()) record["fault"] = decision->reason;
   if (decision->drop) {

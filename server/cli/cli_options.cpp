@@ -37,6 +37,10 @@ void add_http_options(CLI::App* cmd, ServeOptions& serve) {
   cmd->add_option("--max-body-bytes", serve.max_body_bytes, "--http: largest request body (413 beyond)")->capture_default_str();
   cmd->add_option("--request-timeout", serve.request_timeout_s, "--http: seconds to receive one request, headers and body (408 beyond)")
       ->capture_default_str()->check(CLI::Range(1, 3600));
+  cmd->add_option("--legacy-confirm", serve.legacy_confirm,
+                  "--http: a destructive call from a 2025-11-25 client, which cannot be asked: host (its own "
+                  "approval prompt confirms) or refuse (answer how to confirm; nothing sent)")
+      ->capture_default_str()->check(CLI::IsMember({"host", "refuse"}));
   cmd->add_flag("--anonymous-discovery", serve.anonymous_discovery,
                 "--http: answer initialize/ping/lists without a key (tools/call always needs one)");
   cmd->add_flag("--no-access-log", serve.no_access_log, "--http: no JSON access-log line per request on stderr");

@@ -176,6 +176,8 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
   if (options.export_tools) tool_parts.push_back(core->export_tools.get());
   core->tools = std::make_unique<mcp::CompositeToolProvider>(tool_parts);
   tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
+  tool_provider.legacy_confirm(options.legacy_confirm == "refuse" ? tools::LegacyConfirm::kRefuse
+                                                                  : tools::LegacyConfirm::kHost);
 
   // Skills are optional data: without the folder the server still serves every tool.
   std::filesystem::path skills_dir = options.skills_dir;

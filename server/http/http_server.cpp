@@ -285,7 +285,9 @@ struct McpHttpServer::Call {
 class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
  public:
   CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token)
-      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {}
+      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {
+    client_.stateless = true;  // a legacy-era call: nothing can be asked mid-call
+  }
   const CancelToken& cancel_token() const override { return call_->cancel; }
   const std::string* call_key() const override { return &key_; }
   void upstream_answered(int status) override {

@@ -24,6 +24,9 @@ struct ClientInfo {
   bool elicitation_url = false;
   std::string name;
   std::string protocol_version;
+  // A legacy-era request (2025-11-25 and earlier) over stateless HTTP: there is no session to
+  // carry a question back, so nothing can be asked mid-call (--legacy-confirm decides instead).
+  bool stateless = false;
 };
 
 // Per-call services a handler can use while it runs.

@@ -82,6 +82,17 @@ std::optional<std::string> retry_reason(const Result<HttpResponse>& result, cons
   return std::nullopt;
 }
 
+// Whether an attempt's outcome leaves open that the request was carried out.
+std::optional<int> may_have_applied(const Result<HttpResponse>& result) {
+  if (!result.ok()) {
+    if (failed_before_sending(result.status()) || result.status().code() == Code::kCancelled) return std::nullopt;
+    return 0;
+  }
+  const int status = result->status;
+  if ((status >= 200 && status < 300) || status >= 500) return status;
+  return std::nullopt;
+}
+
 milliseconds backoff(const RetryPolicy& policy, int failed_attempt) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const int shift = std::min(failed_attempt - 1, 20);
@@ -133,6 +144,11 @@ RetryOutcome send_with_retry(HttpClient& http, const HttpRequest& request, const
     if (!reason) return out;
     const auto delay = next_delay(out.response, request, policy, attempt);
     if (!delay) return out;
+    // A 2xx is the strongest sign it was applied: it wins over a 5xx or a lost connection.
+    if (const auto applied = may_have_applied(out.response);
+        applied && (!out.earlier_may_have_applied || (*applied / 100 == 2 && *out.earlier_may_have_applied / 100 != 2))) {
+      out.earlier_may_have_applied = applied;
+    }
     if (on_wait) on_wait(RetryWait{attempt, *delay, *reason});
     const auto until = Clock::now() + *delay;
     if (request.cancel != nullptr ? request.cancel->wait_until(until) : (std::this_thread::sleep_until(until), false)) {

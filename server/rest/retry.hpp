@@ -35,6 +35,10 @@ struct RetryWait {
 struct RetryOutcome {
   Result<HttpResponse> response = Status(Code::kInternal, "not sent");
   int attempts = 0;
+  // An attempt before the last that a write may have been applied by: its HTTP status (a 2xx,
+  // e.g. with a truncated body, or a 5xx), or 0 for a connection lost after sending. nullopt:
+  // every earlier attempt certainly changed nothing (429, no connection), or there was none.
+  std::optional<int> earlier_may_have_applied;
 };
 
 // The default policy for a method: idempotent for GET, PUT and DELETE.

@@ -59,9 +59,16 @@ std::string confirmation_question(const Manifest& m, const json& arguments) {
 }
 
 std::optional<json> confirm_before_harm(const Manifest& m, const json& arguments, mcp::CallContext& ctx,
-                                        bool enabled) {
-  if (!enabled || !m.destructive() || m.confirm.empty() || !ctx.client().elicitation_form) return std::nullopt;
+                                        bool enabled, LegacyConfirm legacy) {
+  if (!enabled || !m.destructive() || m.confirm.empty()) return std::nullopt;
   const std::string question = confirmation_question(m, arguments);
+  if (!ctx.client().elicitation_form) {
+    if (!ctx.client().stateless || legacy == LegacyConfirm::kHost) return std::nullopt;
+    return tool_error("Not done: " + m.name + " needs the user's confirmation (\"" + question +
+                      "\"), and this client cannot be asked: it speaks MCP 2025-11-25 (or older) over stateless HTTP, and "
+                      "this server runs with --legacy-confirm refuse. Nothing was sent to Fini. To confirm, "
+                      "use a client that speaks MCP 2026-07-28 (it is asked the question), or fini-mcp over stdio.");
+  }
   const json params{{"mode", "form"}, {"message", question}, {"requestedSchema", yes_no_schema()}};
   auto reply = ctx.request("elicitation/create", params, std::chrono::duration_cast<std::chrono::milliseconds>(kAnswerTimeout));
   if (!reply.ok()) return not_sent("the confirmation question got no answer: " + reply.status().message(), question);

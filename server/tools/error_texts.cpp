@@ -42,6 +42,18 @@ std::vector<std::string> epoch_ms_errors(const Manifest& m, const json& argument
   return out;
 }
 
+std::string earlier_attempt_text(const Manifest& m, int earlier_status) {
+  const std::string got = earlier_status == 0
+                              ? "lost its connection after the request was sent"
+                              : "got HTTP " + std::to_string(earlier_status) +
+                                    (earlier_status / 100 == 2 ? std::string(" with an answer that was cut short")
+                                                               : " " + std::string(http_reason_phrase(earlier_status)));
+  const std::string check = m.request.unknown_id ? m.request.unknown_id->list_with : "the matching list or get tool";
+  return "An earlier attempt of this call (" + route(m) + ") " + got +
+         ", so the change may have been applied already; fini-mcp retried, and the retry's answer follows. Check "
+         "with " + check + " before repeating it.";
+}
+
 std::string key_rejected_text(const Manifest& m, const rest::HttpResponse& r, const std::string& source_note) {
   std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) +
                      " (" + route(m) + "): the API key was rejected (revoked or invalid).";

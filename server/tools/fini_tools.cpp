@@ -11,6 +11,7 @@
 #include "tools/confirmation.hpp"
 #include "tools/epoch_dates.hpp"
 #include "tools/error_texts.hpp"
+#include "tools/id_check.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
@@ -209,22 +210,38 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   auto request = map_request(m, wire_arguments);
   if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), "", args};
 
-  if (auto refused = confirm_before_harm(m, args, ctx, confirm_); refused) return {*refused, "", args};
+  if (auto refused = confirm_before_harm(m, args, ctx, confirm_, legacy_confirm_); refused) return {*refused, "", args};
 
   auto key = credentials_.key(ctx);
   if (!key.ok()) return {tool_error(key.status().message()), "", args};
   if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key, args};
   request->bearer_token = *key;
   const auto sent = send(m, std::move(*request), ctx);
-  json result = shape(m, sent, *key);
+  Outcome out{settle(m, args, sent, *key, ctx), *key, args};
+  out.notes = coercion_notes(coerced);
+  return out;
+}
+
+// The result of a sent call, after what the answer alone cannot tell has been checked.
+json FiniToolProvider::settle(const Manifest& m, const json& args, const rest::RetryOutcome& sent, const std::string& key,
+                              mcp::CallContext& ctx) {
+  json result = shape(m, sent, key);
+  if (sent.response.ok() && sent.response->status == 500 && unknown_id_text(m, *sent.response)) {
+    // Fini's answer for an unknown id here, or a transient error: one read of the id tells.
+    if (auto check = check_id(m, args, manifests_, http_, key, ctx)) {
+      if (auto checked = id_check_result(m, args, *check)) result = std::move(*checked);
+    }
+  }
+  if (!m.read_only() && sent.earlier_may_have_applied && result.value("isError", false)) {
+    auto& first = result["content"][0]["text"];
+    if (first.is_string()) first = earlier_attempt_text(m, *sent.earlier_may_have_applied) + "\n" + first.get<std::string>();
+  }
   if (m.request.verify_each && may_have_partly_applied(sent)) {
-    if (std::string outcomes = verify_each(m, args, *key, ctx); !outcomes.empty()) {
+    if (std::string outcomes = verify_each(m, args, key, ctx); !outcomes.empty()) {
       result["content"].push_back(json{{"type", "text"}, {"text", outcomes}});
     }
   }
-  Outcome out{std::move(result), *key, args};
-  out.notes = coercion_notes(coerced);
-  return out;
+  return result;
 }
 
 rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx) {

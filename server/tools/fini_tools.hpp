@@ -16,6 +16,7 @@
 #include "mcp/providers.hpp"
 #include "rest/http_client.hpp"
 #include "rest/retry.hpp"
+#include "tools/confirmation.hpp"
 #include "tools/manifest.hpp"
 #include "tools/progress_ticker.hpp"
 
@@ -68,6 +69,8 @@ class FiniToolProvider final : public mcp::ToolProvider {
 
   // Ask before destructive calls (when the client supports form elicitation); off: --no-confirm.
   void require_confirmation(bool on) { confirm_ = on; }
+  // Destructive calls from clients that cannot be asked (legacy era over HTTP): --legacy-confirm.
+  void legacy_confirm(LegacyConfirm mode) { legacy_confirm_ = mode; }
 
  private:
   struct Outcome {
@@ -79,6 +82,8 @@ class FiniToolProvider final : public mcp::ToolProvider {
   Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
   nlohmann::json shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key);
+  nlohmann::json settle(const Manifest& m, const nlohmann::json& args, const rest::RetryOutcome& sent,
+                        const std::string& key, mcp::CallContext& ctx);
   nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
   std::string verify_each(const Manifest& m, const nlohmann::json& args, const std::string& key, mcp::CallContext& ctx);
   bool write_tools_visible() const;
@@ -95,6 +100,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   CallOptions call_;
   std::function<void()> list_changed_;
   bool confirm_ = true;
+  LegacyConfirm legacy_confirm_ = LegacyConfirm::kHost;
   ProgressTicker ticker_{std::chrono::milliseconds(300), std::chrono::milliseconds(1000)};
   mutable std::mutex surface_mutex_;
   mutable std::optional<bool> listed_with_write_;

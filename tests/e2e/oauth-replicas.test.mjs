@@ -48,9 +48,12 @@ http {
 ${replicas.map((r) => `    server ${new URL(r.url).host};`).join('\n')}
     keepalive 16;
   }
+  upstream fini_mcp_again {
+${replicas.map((r) => `    server ${new URL(r.url).host};`).join('\n')}
+  }
   server {
     listen 127.0.0.1:${nginxPort};
-    location = /mcp { proxy_pass http://fini_mcp; include ${inc('mcp-proxy.conf')}; }
+    include ${inc('mcp-proxy.conf')};
     location /.well-known/ { proxy_pass http://fini_mcp; include ${inc('oauth-proxy.conf')}; }
     location ~ ^/(authorize|token|register)$ { proxy_pass http://fini_mcp; include ${inc('oauth-proxy.conf')}; }
     location = /healthz { proxy_pass http://fini_mcp; }

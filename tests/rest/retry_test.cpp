@@ -261,6 +261,26 @@ TEST_F(RetryTest, MalformedJsonOn2xxIsRetriedForGet) {
   EXPECT_EQ(waits[0].reason, "HTTP 200 with a truncated or malformed JSON body");
 }
 
+// A retried request whose earlier attempt may have been carried out says so (a 2xx wins over a
+// 5xx); one whose earlier attempts certainly changed nothing (429) does not.
+TEST_F(RetryTest, AnEarlierAttemptThatMayHaveBeenAppliedIsReported) {
+  script("/torn-then-gone", {{200, R"({"id":)"}, {404}});
+  script("/error-then-torn-then-gone", {{500}, {200, R"({"id":)"}, {404}});
+  script("/busy-then-gone", {{429, R"({})", "0"}, {404}});
+  script("/fine", {{200}});
+  start();
+  auto torn = send_with_retry(*client_, request("GET", "/torn-then-gone"), fast(true));
+  EXPECT_EQ(torn.response->status, 404);
+  EXPECT_EQ(torn.earlier_may_have_applied, 200);
+  auto mixed = send_with_retry(*client_, request("GET", "/error-then-torn-then-gone"), fast(true));
+  EXPECT_EQ(mixed.attempts, 3);
+  EXPECT_EQ(mixed.earlier_may_have_applied, 200);
+  auto busy = send_with_retry(*client_, request("GET", "/busy-then-gone"), fast(true));
+  EXPECT_EQ(busy.attempts, 2);
+  EXPECT_FALSE(busy.earlier_may_have_applied.has_value());
+  EXPECT_FALSE(send_with_retry(*client_, request("GET", "/fine"), fast(true)).earlier_may_have_applied.has_value());
+}
+
 TEST_F(RetryTest, NonJsonContentTypeIsNotJudgedAsJson) {
   script("/text", {{200, "plain {", "", "text/plain"}});
   start();

@@ -126,6 +126,30 @@ TEST_F(FaultTest, DropAndMalformedRates) {
   EXPECT_TRUE(is_envelope(get("/v2/bots/public", kAcmeRevoked), 401));  // errors stay well-formed
 }
 
+TEST_F(FaultTest, RouteFaultHitsItsRouteTheGivenNumberOfTimes) {
+  FaultOptions f;
+  f.route_faults = {"GET /v2/bots/ status=503;times=2", "GET /v2/tag-groups/ malformed"};
+  start_with(f);
+  EXPECT_NE(get("/v2/hc-folders/public").status, 503);  // another route: untouched
+  EXPECT_TRUE(is_envelope(get("/v2/bots/public"), 503));
+  EXPECT_TRUE(is_envelope(get("/v2/bots/public"), 503));
+  EXPECT_EQ(get("/v2/bots/public").status, 200);
+  auto torn = get("/v2/tag-groups/public");
+  EXPECT_EQ(torn.status, 200);
+  EXPECT_TRUE(torn.body.is_discarded());
+  EXPECT_FALSE(get("/v2/tag-groups/public").body.is_discarded());
+}
+
+TEST(RouteFaultSpec, BadSpecsAreRefused) {
+  for (const char* bad : {"", "GET", "GET /x", "GET x status=500", "GET /x status=700", "GET /x times=0", "GET /x bogus"}) {
+    EXPECT_FALSE(parse_route_fault(bad).ok()) << bad;
+  }
+  auto ok = parse_route_fault("DELETE /v2/hc-folders/ delay=5;times=3");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->remaining, 3);
+  EXPECT_EQ(ok->decision.delay_ms, 5);
+}
+
 TEST_F(FaultTest, LatencyFlag) {
   FaultOptions f;
   f.latency_mean_ms = 150;
