@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "sim/routes.hpp"
+
 namespace fini::sim {
 
 namespace {
@@ -140,6 +142,27 @@ Result<FaultDecision> FaultInjector::decide(const std::string* header, int64_t n
     d.reason = "malformed-rate";
   }
   return d;
+}
+
+Status check_drift_operations(const std::set<std::string>& operations) {
+  for (const auto& op : operations) {
+    bool known = false;
+    for (const auto& r : route_table()) known = known || r.operation_id == op;
+    if (!known) return invalid_argument("--drift: unknown operation '" + op + "' (use an operationId, e.g. listConversations)");
+  }
+  return {};
+}
+
+void apply_drift(nlohmann::json& body) {
+  if (body.is_array()) {
+    body = nlohmann::json{{"items", std::move(body)}};
+    return;
+  }
+  if (!body.is_object()) return;
+  for (auto& [key, value] : body.items()) {
+    if (value.is_number_integer()) value = value.dump();
+    else if (value.is_boolean()) value = value.get<bool>() ? "true" : "false";
+  }
 }
 
 }  // namespace fini::sim

@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
 #include "sim/util.hpp"
@@ -27,7 +30,17 @@ struct FaultOptions {
   double malformed_rate = 0;     // --malformed-rate
   uint64_t seed = 1;             // --fault-seed
   bool allow_header = false;     // --allow-fault-header
+  std::set<std::string> drift;   // --drift OPERATION: these routes' answers change field types
+  bool ignore_agent_filter = false;  // --ignore-agent-filter: list conversations ignores agentId
 };
+
+// Checks that every --drift name is a route's operationId.
+Status check_drift_operations(const std::set<std::string>& operations);
+
+// What --drift does to a 2xx JSON body, as a real API typed differently from its docs would:
+// top-level integers become digit strings, booleans the strings "true"/"false", and a top-level
+// array is wrapped as {"items": [...]}.
+void apply_drift(nlohmann::json& body);
 
 // Parses "P", "P:STATUS" or "P:S1,S2,..." (error rate; a list is picked from uniformly) and "RPS" or "RPS:BURST" (rate limit).
 Status parse_error_rate(const std::string& spec, FaultOptions& out);

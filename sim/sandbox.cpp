@@ -306,7 +306,7 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
         reply = error(401, "Unauthorized");
         return finish();
       }
-      Env env{state, now, options.job_step_ms};
+      Env env{state, now, options.job_step_ms, options.faults.ignore_agent_filter};
       reply = handler->second(env, call);
       if (!options.state_file.empty() && reply.status < 300) {
         snapshot = state.to_json().dump();
@@ -318,7 +318,7 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
         reply = error(401, "Unauthorized");
         return finish();
       }
-      Env env{state, now, options.job_step_ms};
+      Env env{state, now, options.job_step_ms, options.faults.ignore_agent_filter};
       reply = handler->second(env, call);
     }
   } catch (const std::exception& e) {
@@ -328,6 +328,10 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
     reply = error(500, "Internal Server Error");
   }
   if (gen != 0) persist(snapshot, gen);
+  if (reply.status / 100 == 2 && !reply.raw && options.faults.drift.count(route.operation_id)) {
+    apply_drift(reply.body);
+    record["fault"] = "drift";
+  }
   finish();
 }
 

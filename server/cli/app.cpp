@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/doctor.hpp"
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
@@ -140,6 +141,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   add_serve_options(export_cmd);
 
+  DoctorOptions doctor;
+  auto* doctor_cmd = add_doctor_command(app, doctor);
+  add_serve_options(doctor_cmd);
+
   std::string check_dir;
   auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
   check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
@@ -175,6 +180,7 @@ int run(int argc, char** argv) {
     return run_call_command(serve, call);
   }
   if (*export_cmd) return run_export_command(serve, exp);
+  if (*doctor_cmd) return run_doctor(serve, doctor);
   if (*login_cmd) return run_login(login);
   if (*logout_cmd) return run_logout(logout_profile);
   if (*whoami_cmd) return run_whoami(whoami_profile);
