@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   app.add_option("--malformed-rate", o.faults.malformed_rate, "Probability of a truncated JSON body with 200");
   app.add_option("--fault-seed", o.faults.seed, "PRNG seed for the fault flags")->capture_default_str();
   app.add_flag("--allow-fault-header", o.faults.allow_header, "Honour the X-Sim-Fault request header");
-  app.add_option("--drift", o.faults.drift, "OPERATION: that route's answers change field types (integers become digit strings, booleans strings, a top-level array an object); repeatable");
+  std::vector<std::string> drift;
+  app.add_option("--drift", drift, "OPERATION[:FIELD]: that route's answers change field types (integers become digit strings, booleans strings, a top-level array an object); repeatable");
   app.add_flag("--ignore-agent-filter", o.faults.ignore_agent_filter, "list conversations ignores agentId (as a real API might)");
   app.add_option("--log-level", log_level, "debug, info, warning, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -57,8 +58,8 @@ int main(int argc, char** argv) {
     if (!s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
   }
 
-  if (auto s = fini::sim::check_drift_operations(o.faults.drift); !s.ok()) {
-    return std::cerr << "fini-sim: " << s.message() << "\n", 2;
+  for (const auto& spec : drift) {
+    if (auto s = fini::sim::parse_drift(spec, o.faults); !s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
   }
 
   // Block the signals before any thread starts so only sigwait below receives them.

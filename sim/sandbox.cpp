@@ -328,8 +328,9 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
     reply = error(500, "Internal Server Error");
   }
   if (gen != 0) persist(snapshot, gen);
-  if (reply.status / 100 == 2 && !reply.raw && options.faults.drift.count(route.operation_id)) {
-    apply_drift(reply.body);
+  if (auto drift = options.faults.drift.find(route.operation_id);
+      drift != options.faults.drift.end() && reply.status / 100 == 2 && !reply.raw) {
+    apply_drift(reply.body, drift->second);
     record["fault"] = "drift";
   }
   finish();

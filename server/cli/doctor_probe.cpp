@@ -15,14 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxShapeKeys = 12;
 
-std::string envelope_message(const std::string& body) {
-  const auto parsed = parse_json_safely(body);
-  if (!parsed.value.is_object() || !parsed.value.contains("message")) return {};
-  const auto& m = parsed.value["message"];
-  std::string text = m.is_string() ? m.get<std::string>() : m.dump();
-  return text.substr(0, 160);
-}
-
 }  // namespace
 
 std::string shape_of(const json& body) {
@@ -71,7 +63,12 @@ std::optional<json> DoctorProbe::read(const std::string& tool, const json& args,
     return std::nullopt;
   }
   const tools::Manifest& m = *it->second;
-  RouteCheck route{tool, m.request.method, m.request.path, m.toolset, purpose};
+  RouteCheck route;
+  route.tool = tool;
+  route.method = m.request.method;
+  route.path = m.request.path;
+  route.family = m.toolset;
+  route.purpose = purpose;
   auto request = tools::map_request(m, args);
   if (!request.ok()) {
     report_.not_checked.push_back(tool + ": " + request.status().message());
@@ -96,7 +93,8 @@ std::optional<json> DoctorProbe::read(const std::string& tool, const json& args,
     } else if (response->status / 100 == 2) {
       route.shape = "not JSON (" + std::to_string(response->body.size()) + " bytes)";
     } else {
-      route.shape = envelope_message(response->body);
+      // The envelope's keys only: Fini's message may quote what was sent.
+      route.shape = parsed.error ? "not JSON" : shape_of(parsed.value);
     }
   }
   report_.routes.push_back(std::move(route));

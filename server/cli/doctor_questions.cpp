@@ -125,7 +125,7 @@ void check_conversations(DoctorProbe& probe, DoctorReport& report, const Found& 
   const RouteCheck unfiltered = probe.last();
   report.questions.push_back({"window_90_days", "Does a window of exactly 90 days pass?",
                               page ? "yes (" + std::to_string(unfiltered.status) + ")"
-                                   : "NO: answered " + std::to_string(unfiltered.status) + " " + unfiltered.shape,
+                                   : "NO: answered " + std::to_string(unfiltered.status),
                               !page});
   const bool key_ok = page && page->is_object() && page->contains("interactions") && (*page)["interactions"].is_array();
   report.questions.push_back({"page_key", "Is the page array key `interactions`?",
@@ -155,7 +155,7 @@ void check_conversations(DoctorProbe& probe, DoctorReport& report, const Found& 
 void check_sources(DoctorProbe& probe, DoctorReport& report) {
   const json sources = items_of(probe.read("list_sources", json{{"limit", 10}}), "documents");
   read_with_id(probe, report, "get_source", "sourceId", first_id(sources), "no source in the workspace");
-  probe.read("list_provider_resources", json{{"provider", "notion"}}, "400 when Notion is not connected");
+  probe.read("list_provider_resources", json{{"provider", "notion"}}, "Notion; 400 when it is not connected");
   std::string job;
   for (const auto& s : sources) {
     if (s.is_object() && s.contains("linkedJobId") && s["linkedJobId"].is_string()) {
@@ -166,7 +166,7 @@ void check_sources(DoctorProbe& probe, DoctorReport& report) {
   if (job.empty()) {
     probe.read("check_knowledge_jobs", json{{"jobIds", json::array({kNoSuchAgent})}}, "a job id that does not exist");
   } else {
-    probe.read("check_knowledge_jobs", json{{"jobIds", json::array({job})}});
+    probe.read("check_knowledge_jobs", json{{"jobIds", json::array({job})}}, "a source's linkedJobId");
   }
 }
 
@@ -207,7 +207,7 @@ void unknown_query_question(DoctorProbe& probe, DoctorReport& report) {
   const RouteCheck& r = probe.last();
   report.questions.push_back({"unknown_query", "Are unknown query parameters ignored or refused?",
                               body ? "ignored (" + std::to_string(r.status) + ")"
-                                   : "refused: " + std::to_string(r.status) + " " + r.shape,
+                                   : "refused (" + std::to_string(r.status) + ")",
                               false});
 }
 

@@ -126,9 +126,14 @@ std::vector<SchemaDrift> OutputCheck::coerce(json& structured) const {
       changed = d.coerced = true;
     }
   }
-  // A conversion only ever fixes its own pointer, but check the whole again rather than trust it.
-  if (changed && !validator_.validate(structured).empty()) {
-    for (auto& d : drift) d.coerced = false;
+  if (!changed) return drift;
+  // Check the whole again rather than trust the conversions: what still fails is not coerced.
+  for (const auto& e : validator_.validate(structured)) {
+    bool known = false;
+    for (auto& d : drift) {
+      if (d.pointer == e.pointer) d.coerced = false, known = true;
+    }
+    if (!known) drift.push_back(to_drift(e));
   }
   return drift;
 }

@@ -62,7 +62,7 @@ describe('fini-mcp doctor', () => {
     assert.match(report.workspace, /^sha256:[0-9a-f]{12} /);
     const q = Object.fromEntries(report.questions.map((x) => [x.id, x]));
     assert.match(q.agent_filter.answer, /^yes/);
-    assert.match(q.page_key.answer, /^yes: \{interactions\[\d+\]/);
+    assert.match(q.page_key.answer, /^yes: \{.*\binteractions\[\d+\]/);
     assert.match(q.window_90_days.answer, /^yes \(200\)/);
     assert.match(q.unknown_query.answer, /^ignored/);
     assert.match(q.tree_file.answer, /^not checked \(would write\)/);

@@ -17,7 +17,7 @@ const dir = scratchDir('drift');
 let sim;
 
 before(async () => {
-  sim = await startSim({ dir, args: ['--drift', 'listConversations', '--drift', 'getConversation'] });
+  sim = await startSim({ dir, args: ['--drift', 'listConversations:hasMore', '--drift', 'getConversation:createdAt'] });
 });
 after(async () => { await sim?.stop(); });
 
