@@ -69,20 +69,28 @@ void read_with_id(DoctorProbe& probe, DoctorReport& report, const std::string& t
   probe.read(tool, json{{arg, id}});
 }
 
+// The first request doubles as the key check; without a key that can read, nothing else is sent.
 bool check_key(DoctorProbe& probe, DoctorReport& report, const std::string& key_source, Found& found) {
   auto agents = probe.read("list_agents", json::object());
-  const int status = probe.last().status;
-  if (status == 401) {
-    report.key_rejected = true;
-    report.key = "REJECTED by Fini (401, from " + key_source + "): replace it with `fini-mcp login`";
-    return false;
+  const RouteCheck& r = probe.last();
+  if (r.status / 100 == 2) {
+    report.key = "valid (from " + key_source + ")";
+    report.scopes = "read (seen: read routes answer 200); write: not checked, doctor never writes";
+    found.agents = ids_of(items_of(agents, ""));
+    return true;
   }
-  report.key = status / 100 == 2 ? "valid (from " + key_source + ")" : "not confirmed (list_agents answered " +
-                                                                          std::to_string(status) + ")";
-  report.scopes = status / 100 == 2 ? "read (seen: read routes answer 200); write: not checked, doctor never writes"
-                                    : status == 403 ? "read: REFUSED (403)" : "unknown";
-  found.agents = ids_of(items_of(agents, ""));
-  return true;
+  report.key_rejected = true;
+  report.scopes = "unknown";
+  if (r.status == 401) {
+    report.key = "REJECTED by Fini (401, from " + key_source + "): replace it with `fini-mcp login`";
+  } else if (r.status == 403) {
+    report.key = "accepted but without the read scope (403, from " + key_source + "): doctor needs a key with read";
+    report.scopes = "read: REFUSED";
+  } else {
+    report.key = "not confirmed: list_agents answered " +
+                 (r.status ? std::to_string(r.status) : "nothing (" + r.error + ")");
+  }
+  return false;
 }
 
 void check_agents(DoctorProbe& probe, DoctorReport& report, const Found& found) {

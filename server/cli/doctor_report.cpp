@@ -97,7 +97,7 @@ std::string render_text(const DoctorReport& r) {
     out += std::string(q.differs ? "  !! " : "  ") + q.question + "\n     " + q.answer + "\n";
   }
   out += "\nresult: ";
-  if (r.key_rejected) out += "the key was rejected (401): nothing could be checked";
+  if (r.key_rejected) out += "nothing could be checked (see key)";
   else if (r.exit_code() == 0) out += "everything matches what fini-mcp assumes";
   else out += std::string(r.drift_found() ? "DRIFT FOUND (listed above)" : "") +
               (r.drift_found() && r.differs() ? "; " : "") +

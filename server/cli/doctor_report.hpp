@@ -37,13 +37,13 @@ struct DoctorReport {
   std::string base_url;
   std::string key;        // "valid (from FINI_API_KEY)", never the key
   std::string scopes;
-  std::string workspace;  // a fingerprint, or "unknown"
+  std::string workspace = "unknown";  // or a fingerprint
   std::string tls;
   std::string proxy;
   std::vector<RouteCheck> routes;
   std::vector<Question> questions;
   std::vector<std::string> not_checked;  // "get_tag: no tag in the workspace"
-  bool key_rejected = false;
+  bool key_rejected = false;  // no usable answer to the first request (401, 403, no connection)
 
   bool drift_found() const;
   bool differs() const;

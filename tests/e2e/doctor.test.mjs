@@ -26,12 +26,12 @@ function readTools() {
   return out.sort();
 }
 
-function doctor(sim, args = ['--json']) {
+function doctor(sim, args = ['--json'], key = KEYS.rw) {
   requireBinary(MCP_BIN, 'fini-mcp');
   const mark = sim.mark();
   const r = spawnSync(MCP_BIN, ['doctor', '--base-url', sim.url, '--manifests', MANIFESTS, ...args],
-    { env: childEnv({ FINI_API_KEY: KEYS.rw }), encoding: 'utf8', timeout: 60000 });
-  assert.ok(!`${r.stdout}${r.stderr}`.includes(KEYS.rw), 'the key is never printed');
+    { env: childEnv({ FINI_API_KEY: key }), encoding: 'utf8', timeout: 60000 });
+  assert.ok(!`${r.stdout}${r.stderr}`.includes(key), 'the key is never printed');
   assertReadOnly(sim.entries().slice(mark));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, report: args.includes('--json') ? JSON.parse(r.stdout) : null };
 }
@@ -94,5 +94,17 @@ describe('fini-mcp doctor', () => {
     assert.match(q.answer, /the agentId filter is IGNORED/);
     const text = doctor(sim, []);
     assert.match(text.stdout, /!! Does list_conversations honour agentId\?\n\s+NO: the agentId filter is IGNORED/);
+  });
+
+  test('a revoked key or one without read: one request, said so, exit 1', async () => {
+    const sim = await sandbox([]);
+    const revoked = doctor(sim, ['--json'], KEYS.revoked);
+    assert.equal(revoked.code, 1);
+    assert.match(revoked.report.key, /^REJECTED by Fini \(401, from FINI_API_KEY\)/);
+    assert.equal(revoked.report.requests, 1);
+    const writeOnly = doctor(sim, ['--json'], 'fini_sandbox_acme_write_8b1e44c07a');
+    assert.equal(writeOnly.code, 1);
+    assert.match(writeOnly.report.key, /without the read scope \(403/);
+    assert.equal(writeOnly.report.requests, 1);
   });
 });
