@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstddef>
+#include <optional>
+#include <string>
+
 #include "common/schema_drift.hpp"
 
 namespace fini::tools {
@@ -131,7 +135,9 @@ std::vector<SchemaDrift> OutputCheck::coerce(json& structured) const {
   for (const auto& e : validator_.validate(structured)) {
     bool known = false;
     for (auto& d : drift) {
-      if (d.pointer == e.pointer) d.coerced = false, known = true;
+      if (d.pointer != e.pointer) continue;
+      d.coerced = false;
+      known = true;
     }
     if (!known) drift.push_back(to_drift(e));
   }
@@ -144,16 +150,25 @@ json guard_output(const std::string& tool, const OutputCheck& check, json result
   const auto drift = check.coerce(*structured);
   if (drift.empty()) return result;
   record_schema_drift(tool);
-  for (const auto& d : drift) {
+  // A field that drifts in every item of a page would otherwise log a line per item.
+  constexpr std::size_t kLoggedPerCall = 5;
+  for (std::size_t i = 0; i < drift.size() && i < kLoggedPerCall; ++i) {
+    const auto& d = drift[i];
     spdlog::warn("schema drift: {} {}: expected {}, found {} ({})", tool, d.pointer.empty() ? "(root)" : d.pointer,
                  d.expected, d.found, d.coerced ? "converted without loss" : "sent as an error result");
+  }
+  if (drift.size() > kLoggedPerCall) {
+    spdlog::warn("schema drift: {}: {} more mismatch(es) in this answer", tool, drift.size() - kLoggedPerCall);
   }
   const std::string unmatched = first_uncoerced(drift);
   auto& content = result["content"];
   if (unmatched.empty()) {
     content[0]["text"] = structured->dump(-1, ' ', false, json::error_handler_t::replace);
     std::string note = "(note: Fini's answer differed from this tool's outputSchema and was converted without loss:";
-    for (const auto& d : drift) note += " " + d.pointer + " was a " + d.found + " where the schema says " + d.expected + ";";
+    for (std::size_t i = 0; i < drift.size() && i < kLoggedPerCall; ++i) {
+      note += " " + drift[i].pointer + " was a " + drift[i].found + " where the schema says " + drift[i].expected + ";";
+    }
+    if (drift.size() > kLoggedPerCall) note += " and " + std::to_string(drift.size() - kLoggedPerCall) + " more;";
     note.back() = ')';
     content.push_back(json{{"type", "text"}, {"text", note}});
     return result;

@@ -84,6 +84,15 @@ TEST(OutputCheck, DriftNamesTypesNeverValues) {
   EXPECT_THAT(describe(drift[0]), ::testing::Not(HasSubstr("secret")));
 }
 
+TEST(OutputCheck, APageOfDriftIsNotedBriefly) {
+  json items = json::array();
+  for (int i = 0; i < 20; ++i) items.push_back(json{{"n", std::to_string(i)}});
+  json r = guard_output("t_page", check(), result_of(json{{"items", items}}));
+  ASSERT_FALSE(r.value("isError", false));
+  EXPECT_EQ(r["structuredContent"]["items"][19]["n"], 19);
+  EXPECT_THAT(r["content"][1]["text"].get<std::string>(), HasSubstr("/items/4/n was a string where the schema says integer; and 15 more)"));
+}
+
 TEST(OutputCheck, ErrorResultsAreNotChecked) {
   json r = result_of(json{{"hasMore", "x"}});
   r["isError"] = true;
