@@ -26,11 +26,11 @@ function readTools() {
   return out.sort();
 }
 
-function doctor(sim, args = ['--json'], key = KEYS.rw) {
+function doctor(sim, args = ['--json'], key = KEYS.rw, env = {}) {
   requireBinary(MCP_BIN, 'fini-mcp');
   const mark = sim.mark();
   const r = spawnSync(MCP_BIN, ['doctor', '--base-url', sim.url, '--manifests', MANIFESTS, ...args],
-    { env: childEnv({ FINI_API_KEY: key }), encoding: 'utf8', timeout: 60000 });
+    { env: childEnv({ FINI_API_KEY: key, ...env }), encoding: 'utf8', timeout: 60000 });
   assert.ok(!`${r.stdout}${r.stderr}`.includes(key), 'the key is never printed');
   assertReadOnly(sim.entries().slice(mark));
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, report: args.includes('--json') ? JSON.parse(r.stdout) : null };
@@ -106,5 +106,13 @@ describe('fini-mcp doctor', () => {
     assert.equal(writeOnly.code, 1);
     assert.match(writeOnly.report.key, /without the read scope \(403/);
     assert.equal(writeOnly.report.requests, 1);
+  });
+
+  test('the proxy in use is reported without its credentials', async () => {
+    const sim = await sandbox([]);
+    const env = { HTTPS_PROXY: 'http://proxyuser:proxysecret@127.0.0.1:9/', NO_PROXY: '127.0.0.1,localhost' };
+    const r = doctor(sim, [], KEYS.revoked, env);
+    assert.match(r.stdout, /^proxy: +HTTPS_PROXY is set: http:\/\/127\.0\.0\.1:9\/; NO_PROXY is set$/m);
+    assert.doesNotMatch(r.stdout + r.stderr, /proxysecret|proxyuser/);
   });
 });
