@@ -14,6 +14,10 @@
 //   FINI_API_KEY=KEY fini-bench export --mcp BIN --sim BIN [--rows 1000,5000,10000] [--format jsonl]
 //       the export tool over a sandbox scaled to N conversations: rows/s, the server's peak RSS per size
 //       (flat = streaming), bytes of the tools/call reply (what reaches the model) vs bytes exported
+//   fini-bench outputcheck --manifests DIR [--calls N]  CPU per tools/call of the outputSchema check
+//       (in-process, thread CPU), as µs and as a ratio to the same call without it
+#include "output_check_bench.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -1064,6 +1068,7 @@ int main(int argc, char** argv) {
   if (cmd == "concurrency") return concurrency(flags);
   if (cmd == "soak") return soak(flags);
   if (cmd == "export") return export_bench(flags);
+  if (cmd == "outputcheck") return fini::bench::output_check_bench(flags);
   std::cerr << "unknown benchmark " << cmd << "\n";
   return 2;
 }

@@ -24,6 +24,8 @@ start_sim() {
 }
 stop_sim() { kill "$SIM_PID" 2>/dev/null || true; exec {SIM_FD}<&-; }
 trap 'kill ${SIM_PID:-} 2>/dev/null || true' EXIT
+echo "== the outputSchema check (drift guard): CPU per tools/call, in-process, with vs without it"
+"$BENCH" outputcheck --manifests manifests --calls 400
 echo "== tools/call added latency over a direct keep-alive request (same endpoint, same run)"
 echo "   (reproduce: FINI_API_KEY=... fini-bench latency --mcp fini-mcp --sim-url URL --calls 500)"
 start_sim

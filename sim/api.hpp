@@ -23,6 +23,7 @@ struct Env {
   State& state;
   int64_t now_ms;
   int64_t job_step_ms;
+  bool ignore_agent_filter = false;  // --ignore-agent-filter (a real API that drops the filter)
 };
 
 struct Call {

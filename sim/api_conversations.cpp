@@ -87,7 +87,7 @@ Reply list_conversations(Env& env, const Call& call) {
   for (const auto& [id, c] : ws.conversations) {
     int64_t last = c.value("_lastMs", int64_t{0});
     if (last < since_ms || last > until_ms) continue;
-    if (agent && str_or(c, "_botId") != *agent) continue;
+    if (agent && !env.ignore_agent_filter && str_or(c, "_botId") != *agent) continue;
     if (!sources.empty() && !sources.count(str_or(c, "source"))) continue;
     if (!channels.empty() && !channels.count(str_or(c, "channel"))) continue;
     rows.push_back({ConvKey{last, id}, &c});

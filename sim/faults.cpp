@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "sim/routes.hpp"
+
 namespace fini::sim {
 
 namespace {
@@ -179,6 +181,30 @@ Result<FaultDecision> FaultInjector::decide(const std::string* header, int64_t n
     d.reason = "malformed-rate";
   }
   return d;
+}
+
+Status parse_drift(const std::string& spec, FaultOptions& out) {
+  const auto colon = spec.find(':');
+  const std::string op = spec.substr(0, colon);
+  bool known = false;
+  for (const auto& r : route_table()) known = known || r.operation_id == op;
+  if (!known) return invalid_argument("--drift: unknown operation '" + op + "' (use an operationId, e.g. listConversations)");
+  auto& fields = out.drift[op];
+  if (colon != std::string::npos) fields.insert(spec.substr(colon + 1));
+  return {};
+}
+
+void apply_drift(nlohmann::json& body, const std::set<std::string>& fields) {
+  if (body.is_array()) {
+    body = nlohmann::json{{"items", std::move(body)}};
+    return;
+  }
+  if (!body.is_object()) return;
+  for (auto& [key, value] : body.items()) {
+    if (!fields.empty() && !fields.count(key)) continue;
+    if (value.is_number_integer()) value = value.dump();
+    else if (value.is_boolean()) value = value.get<bool>() ? "true" : "false";
+  }
 }
 
 }  // namespace fini::sim

@@ -6,9 +6,13 @@
 
 #include <cstdint>
 #include <mutex>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "common/status.hpp"
 #include "sim/util.hpp"
@@ -28,7 +32,18 @@ struct FaultOptions {
   uint64_t seed = 1;             // --fault-seed
   bool allow_header = false;     // --allow-fault-header
   std::vector<std::string> route_faults;  // --route-fault "METHOD PATH-PREFIX DIRECTIVES" (see RouteFault)
+  // --drift OPERATION[:FIELD]: these routes' answers change field types (no fields: every one).
+  std::map<std::string, std::set<std::string>> drift;
+  bool ignore_agent_filter = false;  // --ignore-agent-filter: list conversations ignores agentId
 };
+
+// Parses "OPERATION" or "OPERATION:FIELD" (repeatable); OPERATION must be a route's operationId.
+Status parse_drift(const std::string& spec, FaultOptions& out);
+
+// What --drift does to a 2xx JSON body, as a real API typed differently from its docs would: the
+// top-level fields named in `fields` (empty: all of them) change type: integers become digit
+// strings, booleans the strings "true"/"false"; a top-level array body is wrapped as {"items": [...]}.
+void apply_drift(nlohmann::json& body, const std::set<std::string>& fields);
 
 // Parses "P", "P:STATUS" or "P:S1,S2,..." (error rate; a list is picked from uniformly) and "RPS" or "RPS:BURST" (rate limit).
 Status parse_error_rate(const std::string& spec, FaultOptions& out);

@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
   app.add_option("--route-fault", o.faults.route_faults,
                  "\"METHOD PATH-PREFIX DIRECTIVES\": the first request(s) of that route get the fault "
                  "(X-Sim-Fault directives, plus times=N, default 1); repeatable");
+  std::vector<std::string> drift;
+  app.add_option("--drift", drift, "OPERATION[:FIELD]: that route's answers change field types (integers become digit strings, booleans strings, a top-level array an object); repeatable");
+  app.add_flag("--ignore-agent-filter", o.faults.ignore_agent_filter, "list conversations ignores agentId (as a real API might)");
   app.add_option("--log-level", log_level, "debug, info, warning, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -60,6 +63,10 @@ int main(int argc, char** argv) {
   if (!rate_limit.empty()) {
     auto s = fini::sim::parse_rate_limit(rate_limit, o.faults);
     if (!s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
+  }
+
+  for (const auto& spec : drift) {
+    if (auto s = fini::sim::parse_drift(spec, o.faults); !s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
   }
 
   // Block the signals before any thread starts so only sigwait below receives them.

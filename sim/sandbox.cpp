@@ -313,7 +313,7 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
         reply = error(401, "Unauthorized");
         return finish();
       }
-      Env env{state, now, options.job_step_ms};
+      Env env{state, now, options.job_step_ms, options.faults.ignore_agent_filter};
       reply = handler->second(env, call);
       if (!options.state_file.empty() && reply.status < 300) {
         snapshot = state.to_json().dump();
@@ -325,7 +325,7 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
         reply = error(401, "Unauthorized");
         return finish();
       }
-      Env env{state, now, options.job_step_ms};
+      Env env{state, now, options.job_step_ms, options.faults.ignore_agent_filter};
       reply = handler->second(env, call);
     }
   } catch (const std::exception& e) {
@@ -335,6 +335,11 @@ void Sandbox::Impl::handle(const httplib::Request& req, httplib::Response& res) 
     reply = error(500, "Internal Server Error");
   }
   if (gen != 0) persist(snapshot, gen);
+  if (auto drift = options.faults.drift.find(route.operation_id);
+      drift != options.faults.drift.end() && reply.status / 100 == 2 && !reply.raw) {
+    apply_drift(reply.body, drift->second);
+    record["fault"] = "drift";
+  }
   finish();
 }
 

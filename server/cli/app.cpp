@@ -13,6 +13,7 @@
 
 #include "cli/cli_options.hpp"
 #include "cli/limit_options.hpp"
+#include "cli/doctor.hpp"
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
@@ -86,6 +87,10 @@ int run(int argc, char** argv) {
   tools_cmd->add_flag("--json", list.json, "one JSON document: [{name, title, toolset, destructive, readOnly}]");
   add_client_options(tools_cmd, serve);
 
+  DoctorOptions doctor;
+  auto* doctor_cmd = add_doctor_command(app, doctor);
+  add_client_options(doctor_cmd, serve);
+
   std::string check_dir;
   auto* check_cmd = app.add_subcommand("check", "lint tool manifests (exit 2 on any problem)");
   check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
@@ -127,6 +132,7 @@ int run(int argc, char** argv) {
   }
   if (*tools_cmd) return run_tools_command(serve, list);
   if (*export_cmd) return run_export_command(serve, exp);
+  if (*doctor_cmd) return run_doctor(serve, doctor);
   if (*login_cmd) return run_login(login);
   if (*logout_cmd) return run_logout(logout_profile);
   if (*whoami_cmd) return run_whoami(whoami_profile);

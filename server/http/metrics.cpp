@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "common/schema_drift.hpp"
+
 namespace fini::http {
 
 void Metrics::request_done(const std::string& method, const std::string& tool, int status, double seconds) {
@@ -53,6 +55,9 @@ std::string Metrics::render() const {
   out << "# HELP fini_mcp_http_rejected_total Requests refused before dispatch, by reason.\n"
          "# TYPE fini_mcp_http_rejected_total counter\n";
   for (const auto& [reason, n] : rejected_) out << "fini_mcp_http_rejected_total{reason=\"" << reason << "\"} " << n << "\n";
+  out << "# HELP fini_mcp_schema_drift_total Fini answers that did not match the tool's outputSchema (coerced or "
+         "answered as an error); `fini-mcp doctor` shows which field.\n# TYPE fini_mcp_schema_drift_total counter\n";
+  for (const auto& [tool, n] : schema_drift_counts()) out << "fini_mcp_schema_drift_total{tool=\"" << tool << "\"} " << n << "\n";
   return out.str();
 }
 

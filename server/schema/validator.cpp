@@ -410,16 +410,17 @@ class Checker {
     for (const auto& name : node.required) {
       if (!v.contains(name)) add(ptr, "missing required property '" + name + "'");
     }
+    // The child's pointer is built only for a property that has a schema: results check every
+    // call's structured content, and most of an answer's keys are not described at all.
     for (auto it = v.begin(); it != v.end(); ++it) {
-      const std::string child = ptr + "/" + escape_pointer_token(it.key());
       auto prop = node.properties.find(it.key());
       if (prop != node.properties.end()) {
-        check(*prop->second, it.value(), child);
+        check(*prop->second, it.value(), ptr + "/" + escape_pointer_token(it.key()));
       } else if (node.additional) {
         if (node.additional->constant == false) {
           add(ptr, "unexpected property '" + it.key() + "' " + allowed_list(node));
         } else {
-          check(*node.additional, it.value(), child);
+          check(*node.additional, it.value(), ptr + "/" + escape_pointer_token(it.key()));
         }
       }
     }

@@ -45,6 +45,15 @@ std::string invalid_arguments_text(const std::string& name, const std::vector<st
   return text + "\nFix these and call again (the input schema lists every field).";
 }
 
+std::optional<OutputCheck> compile_output_check(const Manifest& m) {
+  if (m.output_schema.is_null()) return std::nullopt;
+  auto check = OutputCheck::compile(m.output_schema);
+  if (check.ok()) return std::move(*check);
+  // The linter refuses such a manifest; a hand-loaded one is served unchecked rather than not at all.
+  spdlog::error("{}: outputSchema does not compile, results are not checked: {}", m.name, check.status().message());
+  return std::nullopt;
+}
+
 }  // namespace
 
 nlohmann::json tool_definition(const Manifest& m) {
@@ -98,6 +107,7 @@ FiniToolProvider::FiniToolProvider(std::vector<Manifest> manifests, SurfaceOptio
   for (std::size_t i = 0; i < manifests_.size(); ++i) {
     by_name_[manifests_[i].name] = i;
     definitions_.push_back(tool_definition(manifests_[i]));
+    output_checks_.push_back(compile_output_check(manifests_[i]));
   }
 }
 
@@ -188,6 +198,8 @@ Result<json> FiniToolProvider::call_tool(const std::string& name, const json& ar
   // Belt and braces: nothing we return may carry the key, whatever upstream echoed.
   redact_json(outcome.result, outcome.key);
   json result = fit(m, outcome.arguments, std::move(outcome.result));
+  const auto& check = output_checks_[it->second];
+  if (check && call_.check_output) result = guard_output(m.name, *check, std::move(result));
   if (!outcome.notes.empty()) result["content"].push_back(json{{"type", "text"}, {"text", outcome.notes}});
   return result;
 }

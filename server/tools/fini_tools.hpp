@@ -18,6 +18,7 @@
 #include "rest/retry.hpp"
 #include "tools/confirmation.hpp"
 #include "tools/manifest.hpp"
+#include "tools/output_check.hpp"
 #include "tools/progress_ticker.hpp"
 
 namespace fini::tools {
@@ -35,6 +36,8 @@ struct CallOptions {
   // (a manifest's request.timeoutMs overrides it for that tool).
   std::chrono::milliseconds call_timeout{120000};
   std::size_t result_budget = 48u * 1024u;  // bytes of JSON per result (see result_budget.hpp)
+  // The drift guard (output_check.hpp). Off only to measure what it costs (fini-bench).
+  bool check_output = true;
 };
 
 // Manifests selected by the surface options (independent of key scopes). Unknown names in
@@ -93,6 +96,7 @@ class FiniToolProvider final : public mcp::ToolProvider {
   std::vector<Manifest> manifests_;
   std::map<std::string, std::size_t> by_name_;
   std::vector<nlohmann::json> definitions_;
+  std::vector<std::optional<OutputCheck>> output_checks_;  // by manifest index; none: no outputSchema
   SurfaceOptions options_;
   rest::HttpClient& http_;
   credentials::Credentials& credentials_;

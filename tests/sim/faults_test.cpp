@@ -160,5 +160,35 @@ TEST_F(FaultTest, LatencyFlag) {
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
 }
 
+TEST_F(FaultTest, DriftRetypesOneFieldOfOneRoute) {
+  FaultOptions f;
+  ASSERT_TRUE(parse_drift("listConversations:hasMore", f).ok());
+  ASSERT_TRUE(parse_drift("listAgents", f).ok());
+  EXPECT_FALSE(parse_drift("noSuchOperation", f).ok());
+  start_with(f);
+  auto page = get("/v2/hc-interactions/public?limit=1");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(page.body["hasMore"].is_string());
+  EXPECT_TRUE(page.body["interactions"].is_array());
+  auto agents = get("/v2/bots/public");
+  ASSERT_TRUE(agents.body.is_object());  // the top-level array, wrapped
+  EXPECT_TRUE(agents.body["items"].is_array());
+  auto groups = get("/v2/tag-groups/public");  // other routes unchanged
+  EXPECT_TRUE(groups.body.is_array());
+}
+
+TEST_F(FaultTest, IgnoredAgentFilterReturnsEveryAgentsConversations) {
+  auto window = [this] { return "/v2/hc-interactions/public?limit=100&since=" + std::to_string(sb_->now_ms() - 89LL * 86400000); };
+  const std::string unknown_agent = "&agentId=00000000-0000-4000-8000-00000000d0c7";
+  start_with({});
+  EXPECT_EQ(get(window() + unknown_agent).body["interactions"].size(), 0u);
+  FaultOptions f;
+  f.ignore_agent_filter = true;
+  start_with(f);
+  const auto all = get(window()).body["interactions"].size();
+  EXPECT_GT(all, 0u);
+  EXPECT_EQ(get(window() + unknown_agent).body["interactions"].size(), all);
+}
+
 }  // namespace
 }  // namespace fini::sim::testing
