@@ -64,10 +64,13 @@ test('create_article_draft and publish_article_draft send parentFolderId', async
 
 for (const [tool, arg, what, listWith] of [['delete_tag', 'tagId', 'tag', 'list_tags_in_group'],
   ['delete_tag_group', 'tagGroupId', 'tag group', 'list_tag_groups']]) {
-  test(`${tool} with an unknown id: one request, "No such ${what}", never retryable`, async () => {
+  test(`${tool} with an unknown id: one DELETE, "No such ${what}", never retryable`, async () => {
     const [r, log] = await logged(tool, { [arg]: UNKNOWN });
     assert.equal(r.isError, true);
-    assert.deepEqual(log.map((e) => e.status), [500], 'exactly one request, not retried');
+    // The DELETE is sent once, never retried; before saying "No such", one read of the id
+    // confirms that the 500 meant an unknown id (not a transient error).
+    assert.deepEqual(log.filter((e) => e.method === 'DELETE').map((e) => e.status), [500], 'exactly one DELETE, not retried');
+    assert.deepEqual(log.filter((e) => e.method !== 'DELETE').map((e) => e.method), ['GET'], 'one confirming read');
     assert.match(resultText(r), new RegExp(`^No such ${what}; list them with ${listWith} and call again`));
     assert.doesNotMatch(resultText(r), /retryable|wait a minute/i);
   });

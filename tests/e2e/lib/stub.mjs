@@ -93,10 +93,12 @@ export async function startEchoAuthStub() {
     const auth = req.headers.authorization ?? '';
     seen.push(auth);
     const raw = auth.replace(/^Bearer\s+/i, '');
-    const body = {
-      agents: [{ id: 'bot-1', name: auth, [raw]: raw, nested: { deeper: [raw, auth, { [auth]: [raw, `key=${raw};`] }] } }],
+    // Fini's shape for list agents (a top-level array, so the answer passes the outputSchema check
+    // and reaches structuredContent), with the key echoed as keys and values, nested.
+    const body = [{
+      id: 'bot-1', name: auth, [raw]: raw, nested: { deeper: [raw, auth, { [auth]: [raw, `key=${raw};`] }] },
       echoed: { authorization: auth, headers: { ...req.headers }, [raw]: { again: raw } },
-    };
+    }];
     if (req.url.split('?')[0] === '/v2/bots/public') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
