@@ -4,7 +4,7 @@
 //   node gen-mcpb-manifest.mjs --version 0.1.0 --out DIR/manifest.json [--manifests DIR] [--skills DIR]
 //                              [--glibc 2.34]
 import { writeFileSync } from "node:fs";
-import { packageInfo, readSkills, readTools } from "./lib.mjs";
+import { packageInfo, readSkills, readTools, sharedSettings } from "./lib.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1]]);
@@ -102,20 +102,7 @@ const manifest = {
       required: false,
       default: "https://api-prod.usefini.com",
     },
-    no_confirm: {
-      type: "boolean",
-      title: "Run destructive tools without asking",
-      description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
-      required: false,
-      default: false,
-    },
-    proxy: {
-      type: "string",
-      title: "HTTP proxy",
-      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
-      required: false,
-      default: "",
-    },
+    ...sharedSettings,
   },
 };
 writeFileSync(args.out, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -4,7 +4,7 @@
 //   node gen-plugin.mjs --version 0.1.0 --dir dist/claude-plugin
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageInfo, readSkills, readTools } from "./lib.mjs";
+import { packageInfo, readSkills, readTools, sharedSettings } from "./lib.mjs";
 
 const argv = process.argv.slice(2);
 const arg = (k) => (argv.includes(k) ? argv[argv.indexOf(k) + 1] : undefined);
@@ -43,20 +43,7 @@ const plugin = {
       sensitive: true,
       required: false,
     },
-    no_confirm: {
-      type: "boolean",
-      title: "Run destructive tools without asking",
-      description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
-      required: false,
-      default: false,
-    },
-    proxy: {
-      type: "string",
-      title: "HTTP proxy",
-      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
-      required: false,
-      default: "",
-    },
+    ...sharedSettings,
   },
 };
 const marketplace = {

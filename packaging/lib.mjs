@@ -45,3 +45,21 @@ export function readSkills(skillsDir = join(repoRoot, "skills")) {
   }
   return skills;
 }
+
+// The settings the bundle (user_config) and the plugin (userConfig) share, word for word.
+export const sharedSettings = {
+    no_confirm: {
+      type: "boolean",
+      title: "Run destructive tools without asking",
+      description: "Off (default): deletes, publishing and prompt changes ask a yes/no question first. On: for automation.",
+      required: false,
+      default: false,
+    },
+    proxy: {
+      type: "string",
+      title: "HTTP proxy",
+      description: "Only behind a corporate proxy: http://[user:password@]host:port. Empty: HTTPS_PROXY if set, else direct.",
+      required: false,
+      default: "",
+    },
+};
