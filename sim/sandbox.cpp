@@ -20,6 +20,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "common/atomic_file.hpp"
 #include "sim/api.hpp"
 #include "sim/clock.hpp"
 #include "sim/fixtures.hpp"
@@ -86,38 +87,8 @@ json query_object(const httplib::Request& req) {
 }
 
 Status write_atomically(const std::string& path, const std::string& data) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  // Built with append: GCC 12 -O2 flags "." + s + "..." with a false -Wrestrict positive.
-  std::string name = ".";
-  name.append(target.filename().string()).append(".tmp-XXXXXX");
-  std::string tmp = (dir / name).string();
-  std::vector<char> tmpl(tmp.begin(), tmp.end());
-  tmpl.push_back('\0');
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) return unavailable("cannot create temp file next to " + path);
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmpl.data());
-      return unavailable("cannot write state file " + path);
-    }
-    off += static_cast<size_t>(n);
-  }
-  // fsync before rename: after a crash the file is either the old or the new state, never torn.
-  bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(tmpl.data(), path.c_str()) != 0) {
-    ::unlink(tmpl.data());
-    return unavailable("cannot replace state file " + path);
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  if (auto s = fini::write_file_atomically(path, data, 0600); !s.ok()) {
+    return unavailable("cannot replace state file " + path + ": " + s.message());
   }
   return {};
 }

@@ -1,6 +1,8 @@
 #include "sim/util.hpp"
 
-#include <openssl/evp.h>
+#include "common/crypto.hpp"
+#include "common/hex.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -95,12 +97,7 @@ std::optional<int64_t> ms_from_iso(std::string_view iso) {
   return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
 }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+std::string to_lower(std::string_view s) { return fini::to_lower(s); }
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -129,13 +126,7 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
-std::string trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
+std::string trim(std::string_view s) { return std::string(fini::trim(s)); }
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
@@ -252,16 +243,7 @@ std::optional<std::vector<std::vector<std::string>>> csv_parse(std::string_view 
 }
 
 std::string key_fingerprint(std::string_view key) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), md.data(), &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned i = 0; i < 6 && i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
+  return "sha256:" + hex_encode(sha256(key), 12);
 }
 
 }  // namespace fini::sim

@@ -21,7 +21,7 @@
 #include "cli/tool_commands.hpp"
 #include "common/logging.hpp"
 #include "common/version.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 #include "tools/manifest.hpp"
 
 namespace fini::cli {
@@ -117,7 +117,7 @@ int run(int argc, char** argv) {
   }
 
   try {
-    setup_logging(LogOptions{log_level, log_file}, [](std::string_view text) { return rest::redact(text); });
+    setup_logging(LogOptions{log_level, log_file}, [](std::string_view text) { return redact(text); });
   } catch (const std::exception& e) {
     std::cerr << "fini-mcp: cannot open the log: " << e.what() << "\n";
     return 2;

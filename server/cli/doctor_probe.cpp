@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "common/safe_json.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
@@ -82,7 +82,7 @@ std::optional<json> DoctorProbe::read(const std::string& tool, const json& args,
   route.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   std::optional<json> body;
   if (!response.ok()) {
-    route.error = rest::redact(response.status().message(), key_);
+    route.error = redact(response.status().message(), key_);
   } else {
     route.status = response->status;
     auto parsed = parse_json_safely(response->body);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/crypto.hpp"
+#include "common/hex.hpp"
 
 namespace fini::cli {
 
@@ -38,17 +39,6 @@ std::vector<std::string> ids_of(const json& items, std::size_t max = SIZE_MAX) {
 std::string first_id(const json& items) {
   auto ids = ids_of(items, 1);
   return ids.empty() ? std::string() : ids[0];
-}
-
-std::string hex12(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-    if (out.size() >= 12) break;
-  }
-  return out;
 }
 
 long long now_ms() {
@@ -194,7 +184,7 @@ void check_tags(DoctorProbe& probe, DoctorReport& report) {
   std::string custom;
   for (const auto& g : groups) {
     if (g.is_object() && g.contains("companyId") && g["companyId"].is_string()) {
-      report.workspace = "sha256:" + hex12(sha256(g["companyId"].get<std::string>())) +
+      report.workspace = "sha256:" + hex_encode(sha256(g["companyId"].get<std::string>()), 12) +
                          " (fingerprint of the companyId, not the id itself)";
       custom = g.value("id", "");
       break;

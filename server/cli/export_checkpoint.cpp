@@ -1,13 +1,11 @@
 #include "cli/export_checkpoint.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "cli/time_spec.hpp"
+#include "common/atomic_file.hpp"
 #include "export/pager.hpp"
 
 namespace fini::cli {
@@ -25,13 +23,7 @@ json CheckpointFile::load() const {
 }
 
 Status CheckpointFile::save(const json& checkpoint) const {
-  const fs::path temp = path_.string() + ".tmp";
-  const std::string text = checkpoint.dump();
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return unavailable("cannot write " + temp.string());
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || ::rename(temp.c_str(), path_.c_str()) != 0) return unavailable("cannot write " + path_.string());
+  if (!write_file_atomically(path_, checkpoint.dump(), 0600).ok()) return unavailable("cannot write " + path_.string());
   return {};
 }
 

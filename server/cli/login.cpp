@@ -14,7 +14,7 @@
 #include "credentials/verifier.hpp"
 #include "rest/base_url.hpp"
 #include "rest/http_client.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 
 namespace fini::cli {
 
@@ -70,7 +70,7 @@ Result<std::string> read_key() {
   if (::isatty(STDIN_FILENO) == 0) {
     // Scripts: the first line of the pipe.
     if (!read_line(line)) return invalid_argument("no key on standard input");
-    return credentials::trim(line);
+    return std::string(credentials::trim(line));
   }
   if (::tcgetattr(STDIN_FILENO, &g_saved_termios) != 0) return failed_precondition("cannot configure the terminal");
   termios quiet = g_saved_termios;
@@ -89,7 +89,7 @@ Result<std::string> read_key() {
   g_echo_off = 0;
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(sig, SIG_DFL);
   if (!got) return invalid_argument("no key was entered");
-  return credentials::trim(line);
+  return std::string(credentials::trim(line));
 }
 
 // The store for a valid profile name: the shared first step of login, logout and whoami.
@@ -144,7 +144,7 @@ int run_login(const LoginOptions& options) {
   auto http = rest::make_http_client(client_options);
   auto check = credentials::check_key(*http, *key, base->to_string());
   if (!check.ok()) {
-    std::cerr << "fini-mcp login: " << sentence(rest::redact(check.status().message(), *key)) << " Nothing was stored.\n";
+    std::cerr << "fini-mcp login: " << sentence(redact(check.status().message(), *key)) << " Nothing was stored.\n";
     return check.status().code() == Code::kInvalidArgument ? 2 : 1;
   }
 
@@ -219,7 +219,7 @@ int run_whoami(const std::string& given) {
   std::cout << "profile:  " << p.name << "\n"
             << "stored:   " << store->path_of(profile).string() << "\n"
             << "base URL: " << (p.base_url.empty() ? std::string(kDefaultBaseUrl) : p.base_url) << "\n"
-            << "key:      " << rest::mask_token(p.key) << "\n"
+            << "key:      " << mask_token(p.key) << "\n"
             << "scopes:   " << (p.scopes ? credentials::scopes_text(*p.scopes) : std::string("not learned yet")) << "\n"
             << "checked:  " << (p.checked_at.empty() ? std::string("never") : p.checked_at) << "\n"
             << "status:   "

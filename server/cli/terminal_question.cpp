@@ -7,6 +7,8 @@
 #include <cctype>
 #include <iostream>
 
+#include "common/text.hpp"
+
 namespace fini::cli {
 
 namespace {
@@ -66,7 +68,7 @@ Result<bool> ask_yes_no(const std::string& question, const CancelToken& cancel) 
   }
   std::string text = *answer;
   text.erase(std::remove_if(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); }), text.end());
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  text = to_lower(text);
   return text == "y" || text == "yes";
 }
 

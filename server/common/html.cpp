@@ -36,4 +36,15 @@ std::string html_page(const std::string& title, const std::string& body) {
          "</h1>\n" + body + "\n</body></html>\n";
 }
 
+std::vector<std::pair<std::string, std::string>> page_headers(const std::string& form_origin) {
+  return {{"Cache-Control", "no-store"},
+          {"Pragma", "no-cache"},
+          {"X-Frame-Options", "DENY"},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "same-origin"},
+          {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" +
+                                          (form_origin.empty() ? std::string() : " " + form_origin) +
+                                          "; frame-ancestors 'none'; base-uri 'none'"}};
+}
+
 }  // namespace fini

@@ -9,6 +9,7 @@
 
 #include "common/safe_json.hpp"
 #include "common/crypto.hpp"
+#include "common/text.hpp"
 
 namespace fini {
 
@@ -25,13 +26,6 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 
 std::string aad_for(const std::string& kid, std::string_view type) {
   return std::string(kVersion) + "|" + kid + "|" + std::string(type);
-}
-
-std::string trim(const std::string& line) {
-  const auto b = line.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  const auto e = line.find_last_not_of(" \t\r\n");
-  return line.substr(b, e - b + 1);
 }
 
 }  // namespace
@@ -64,7 +58,7 @@ Result<KeyRing> KeyRing::from_file(const std::string& path) {
   std::vector<std::string> secrets;
   std::string line;
   while (std::getline(in, line)) {
-    line = trim(line);
+    line = std::string(trim(line, " \t\r\n"));
     if (line.empty() || line[0] == '#') continue;
     secrets.push_back(line);
   }

@@ -1,22 +1,10 @@
 #include "credentials/bearer_credentials.hpp"
 
-#include <openssl/evp.h>
+#include "common/hex.hpp"
 
 namespace fini::credentials {
 
-std::string key_digest(const std::string& key) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 0xf]);
-  }
-  return out;
-}
+std::string key_digest(const std::string& key) { return sha256_hex(key); }
 
 Result<std::string> BearerCredentials::key(mcp::CallContext& ctx) {
   // The transport refuses requests without a well-formed bearer (401) before any tool runs;

@@ -40,11 +40,4 @@ std::optional<std::string> config_problem(const std::string& value) {
   return std::nullopt;
 }
 
-std::string trim(std::string_view text) {
-  std::size_t b = 0, e = text.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(text[b])) != 0) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1])) != 0) --e;
-  return std::string(text.substr(b, e - b));
-}
-
 }  // namespace fini::credentials

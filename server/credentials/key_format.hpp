@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/status.hpp"
+#include "common/text.hpp"
 
 namespace fini::credentials {
 
@@ -23,6 +24,6 @@ Status check_key_format(std::string_view key);
 std::optional<std::string> config_problem(const std::string& value);
 
 // Removes surrounding whitespace (a pasted key often carries a newline or spaces).
-std::string trim(std::string_view text);
+using fini::trim;
 
 }  // namespace fini::credentials

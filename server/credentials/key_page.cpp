@@ -7,6 +7,7 @@
 #include <array>
 
 #include "common/crypto.hpp"
+#include "common/hex.hpp"
 #include "common/html.hpp"
 
 namespace fini::credentials {
@@ -76,16 +77,7 @@ std::string form_page(const std::string& id, const std::string& csrf, const std:
 
 void set_html(httplib::Response& res, int status, const std::string& html) {
   res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_header("Pragma", "no-cache");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on the form's
-  // POST, which origin_ok() must refuse (found by keypage-browser.test.mjs in Chromium).
-  res.set_header("Referrer-Policy", "same-origin");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
-                 "base-uri 'none'");
+  set_page_headers(res);
   res.set_content(html, "text/html; charset=utf-8");
 }
 
@@ -102,14 +94,7 @@ Result<std::string> random_token() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     return internal_error("the system random generator failed");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 KeyPage::KeyPage(KeySubmitHandler handler, KeyPageOptions options)

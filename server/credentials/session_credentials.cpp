@@ -84,7 +84,7 @@ Result<std::string> SessionCredentials::key(mcp::CallContext& ctx) {
 }
 
 Result<std::string> SessionCredentials::accept_from_page(const std::string& pasted) {
-  const std::string key = trim(pasted);
+  const std::string key(trim(pasted));
   auto check = check_key(http_, key, options_.base_url);
   if (!check.ok()) {
     spdlog::info("a key pasted on the key page was not accepted: {}", check.status().message());

@@ -1,5 +1,6 @@
 #include "credentials/store.hpp"
 
+#include "common/atomic_file.hpp"
 #include "common/safe_json.hpp"
 
 #include <fcntl.h>
@@ -45,27 +46,6 @@ Status ensure_private_dir(const fs::path& dir, bool tighten) {
   }
   if (tighten) ::chmod(dir.c_str(), 0700);  // umask may have taken bits we want explicit
   return {};
-}
-
-Status write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return failed_precondition(errno_text(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return {};
-}
-
-std::string random_suffix() {
-  std::random_device rd;  // only names a temp file; secrecy is not needed here
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 12; ++i) s += kHex[rd() % 16];
-  return s;
 }
 
 }  // namespace
@@ -203,25 +183,8 @@ Status ProfileStore::save(const Profile& p) const {
   const std::string data = j.dump(2) + "\n";
 
   const fs::path target = path_of(p.name);
-  const fs::path temp = dir / ("." + p.name + ".json.tmp-" + std::to_string(::getpid()) + "-" + random_suffix());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return failed_precondition("cannot write " + temp.string() + ": " + errno_text(errno));
-  Status status = [&]() -> Status {
-    if (::fchmod(fd, 0600) != 0) return failed_precondition(errno_text(errno));
-    if (auto s = write_all(fd, data); !s.ok()) return s;
-    if (::fsync(fd) != 0) return failed_precondition(errno_text(errno));
-    return {};
-  }();
-  ::close(fd);
-  if (status.ok() && ::rename(temp.c_str(), target.c_str()) != 0) status = failed_precondition(errno_text(errno));
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return failed_precondition("cannot store the key in " + target.string() + ": " + status.message());
-  }
-  // The rename is durable only once the directory entry is.
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  if (auto s = write_file_atomically(target, data, 0600); !s.ok()) {
+    return failed_precondition("cannot store the key in " + target.string() + ": " + s.message());
   }
   return {};
 }

@@ -1,5 +1,7 @@
 #include "http/client_address.hpp"
 
+#include "common/text.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstdlib>
@@ -8,12 +10,6 @@
 namespace fini::http {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool matches(const Cidr& range, const std::array<std::uint8_t, 16>& a) {
   int bits = range.prefix;
@@ -34,7 +30,7 @@ bool is_v4_mapped(const std::array<std::uint8_t, 16>& a) {
 }  // namespace
 
 std::optional<std::array<std::uint8_t, 16>> parse_ip(std::string_view text) {
-  text = trim(text);
+  text = trim(text, kHttpWhitespace);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() > 45) return std::nullopt;
   const std::string s(text);
@@ -99,7 +95,7 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
   std::string_view rest = forwarded_for;
   while (!rest.empty()) {
     const auto comma = rest.rfind(',');
-    const std::string_view hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    const std::string_view hop = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1), kHttpWhitespace);
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     if (hop.empty()) continue;
     client = hop;
@@ -110,7 +106,7 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
 
 std::string client_bucket(std::string_view address) {
   auto ip = parse_ip(address);
-  if (!ip) return std::string(trim(address).substr(0, 64));
+  if (!ip) return std::string(trim(address, kHttpWhitespace).substr(0, 64));
   char text[INET6_ADDRSTRLEN] = {};
   if (is_v4_mapped(*ip)) {
     inet_ntop(AF_INET, &(*ip)[12], text, sizeof(text));

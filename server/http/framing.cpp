@@ -1,5 +1,7 @@
 #include "http/framing.hpp"
 
+#include "common/text.hpp"
+
 #include <strings.h>
 
 #include <array>
@@ -8,12 +10,6 @@
 namespace fini::http {
 
 namespace {
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 FramingVerdict refuse(std::string why) { return FramingVerdict{std::nullopt, std::move(why)}; }
 
@@ -24,7 +20,7 @@ FramingVerdict check_framing(const httplib::Headers& headers) {
   std::optional<std::size_t> length;
   const auto [first, last] = headers.equal_range("Content-Length");
   for (auto it = first; it != last; ++it) {
-    const std::string_view text = trimmed(it->second);
+    const std::string_view text = trim(it->second, kHttpWhitespace);
     std::size_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
@@ -35,7 +31,7 @@ FramingVerdict check_framing(const httplib::Headers& headers) {
   }
   const auto te = headers.equal_range("Transfer-Encoding");
   if (te.first != te.second) {
-    if (std::next(te.first) != te.second || strcasecmp(std::string(trimmed(te.first->second)).c_str(), "chunked") != 0) {
+    if (std::next(te.first) != te.second || strcasecmp(std::string(trim(te.first->second, kHttpWhitespace)).c_str(), "chunked") != 0) {
       return refuse("Bad Request: the only Transfer-Encoding accepted is chunked.");
     }
     if (length) return refuse("Bad Request: Content-Length and Transfer-Encoding together.");

@@ -3,18 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/text.hpp"
 #include "credentials/key_format.hpp"
 #include "mcp/protocol.hpp"
 
 namespace fini::http {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // "host[:port]" → host (IPv6 literals keep their brackets stripped).
 std::string host_part(std::string_view authority) {
@@ -29,13 +24,13 @@ std::string host_part(std::string_view authority) {
 }  // namespace
 
 bool is_loopback_host(std::string_view host) {
-  const std::string h = lower(host);
+  const std::string h = to_lower(host);
   return h == "127.0.0.1" || h == "localhost" || h == "::1" || h == "[::1]";
 }
 
 bool origin_allowed(const OriginPolicy& policy, std::string_view origin) {
   if (origin.empty()) return true;
-  const std::string o = lower(origin);
+  const std::string o = to_lower(origin);
   if (policy.allowed_origins.count(o) > 0) return true;
   if (!policy.loopback) return false;
   // This server's own loopback origin (a page it would serve itself): same host class and port.
@@ -56,10 +51,10 @@ bool host_allowed(const OriginPolicy& policy, std::string_view host) {
 
 std::optional<std::string> bearer_key(std::string_view authorization) {
   constexpr std::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() || lower(authorization.substr(0, kScheme.size())) != kScheme) {
+  if (authorization.size() <= kScheme.size() || to_lower(authorization.substr(0, kScheme.size())) != kScheme) {
     return std::nullopt;
   }
-  std::string key = credentials::trim(authorization.substr(kScheme.size()));
+  std::string key(trim(authorization.substr(kScheme.size())));
   if (!credentials::check_key_format(key).ok()) return std::nullopt;
   return key;
 }
@@ -67,10 +62,10 @@ std::optional<std::string> bearer_key(std::string_view authorization) {
 std::optional<std::string> bearer_token(std::string_view authorization) {
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() <= kScheme.size() || authorization.size() > kScheme.size() + 16384 ||
-      lower(authorization.substr(0, kScheme.size())) != kScheme) {
+      to_lower(authorization.substr(0, kScheme.size())) != kScheme) {
     return std::nullopt;
   }
-  std::string token = credentials::trim(authorization.substr(kScheme.size()));
+  std::string token(trim(authorization.substr(kScheme.size())));
   if (token.empty()) return std::nullopt;
   return token;
 }
@@ -84,7 +79,7 @@ std::optional<std::string> protocol_version(std::string_view header, bool presen
 }
 
 bool accepts(std::string_view accept, std::string_view media_type) {
-  const std::string a = lower(accept);
+  const std::string a = to_lower(accept);
   const std::string type(media_type);
   const std::string major = type.substr(0, type.find('/')) + "/*";
   std::size_t pos = 0;

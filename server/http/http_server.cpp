@@ -28,7 +28,7 @@
 #include "http/modern_http.hpp"
 #include "http/refuser.hpp"
 #include "jsonrpc/message.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 
 namespace fini::http {
 
@@ -938,7 +938,7 @@ void McpHttpServer::access_log(const httplib::Request& req, const httplib::Respo
   // Never the key, the body, or any header value: method, path, JSON-RPC method, tool, statuses,
   // time. Whatever the client chose is redacted and cut short; a request httplib could not parse
   // (mis-framed bytes, maybe a key) shows neither its "method" nor its "path".
-  const auto echo = [](const std::string& s) { return json_escape(rest::redact(s.substr(0, 200))); };
+  const auto echo = [](const std::string& s) { return json_escape(redact(s.substr(0, 200))); };
   std::string line = "{\"type\":\"access\",\"method\":" + json_escape(std::string(loggable_method(req.method))) +
                      ",\"path\":" + (info.pre_routed ? echo(req.path) : std::string("\"-\"")) +
                      ",\"rpc\":" + echo(info.rpc) + ",\"tool\":" + echo(info.tool) +

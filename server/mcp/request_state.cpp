@@ -1,6 +1,7 @@
 #include "mcp/request_state.hpp"
 
 #include "common/crypto.hpp"
+#include "common/hex.hpp"
 
 namespace fini::mcp {
 
@@ -29,14 +30,7 @@ long long now_s() {
 std::string digest_params(const Json& params) {
   Json salient = params.is_object() ? params : Json::object();
   for (const char* k : {"_meta", "inputResponses", "requestState"}) salient.erase(k);
-  const std::string md = sha256(salient.dump(-1, ' ', false, Json::error_handler_t::replace));
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : md) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
+  return sha256_hex(salient.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 std::string seal_state(const KeyRing& ring, const Json& answers, const StateBinding& binding, std::chrono::seconds ttl) {

@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <spdlog/spdlog.h>
 
+#include "common/html.hpp"
 #include "common/safe_json.hpp"
 #include "credentials/key_format.hpp"
 #include "http/trusted_proxies.hpp"
@@ -38,25 +39,9 @@ void send_error(httplib::Response& res, const OAuthError& e) {
   send_json(res, e.http_status, Json{{"error", e.error}, {"error_description", e.description}});
 }
 
-void security_headers(httplib::Response& res, const std::string& form_origin) {
-  res.set_header("Cache-Control", "no-store");
-  res.set_header("Pragma", "no-cache");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  // same-origin, not no-referrer: under no-referrer Chrome sends `Origin: null` on the form's
-  // POST, which the Origin check must refuse. Nothing leaves for another origin either way.
-  res.set_header("Referrer-Policy", "same-origin");
-  // Chrome applies form-action to the redirect that follows the form's POST, so the client's
-  // redirect origin must be allowed next to 'self' or the last step is blocked.
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" +
-                     (form_origin.empty() ? std::string() : " " + form_origin) +
-                     "; frame-ancestors 'none'; base-uri 'none'");
-}
-
 void send_page(httplib::Response& res, int status, const std::string& html, const std::string& form_origin = {}) {
   res.status = status;
-  security_headers(res, form_origin);
+  set_page_headers(res, form_origin);
   res.set_content(html, "text/html; charset=utf-8");
 }
 
@@ -358,7 +343,7 @@ bool AuthServer::key_may_be_checked(const httplib::Request& req, httplib::Respon
 
 void AuthServer::check_key_step(const httplib::Request& req, httplib::Response& res, const Json& request) {
   const Params p = form_params(req);
-  const std::string key = credentials::trim(param(p, "key"));
+  const std::string key(credentials::trim(param(p, "key")));
   const std::string ru = str(request, "ru");
   auto again = [&](int status, const std::string& error) {
     send_page(res, status,

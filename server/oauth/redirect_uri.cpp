@@ -1,5 +1,7 @@
 #include "oauth/redirect_uri.hpp"
 
+#include "common/text.hpp"
+
 #include <cctype>
 
 namespace fini::oauth {
@@ -26,11 +28,6 @@ std::optional<Parts> split(std::string_view uri) {
     p.host = p.host.substr(0, colon);
   }
   return p;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 bool loopback_host(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "[::1]"; }
@@ -74,16 +71,16 @@ bool is_loopback_uri(std::string_view uri) {
 
 bool is_claude_uri(std::string_view uri) {
   auto parts = split(uri);
-  return parts && parts->scheme == "https" && (lower(parts->host) == "claude.ai" || lower(parts->host) == "claude.com");
+  return parts && parts->scheme == "https" && (to_lower(parts->host) == "claude.ai" || to_lower(parts->host) == "claude.com");
 }
 
 bool redirect_host_allowed(std::string_view uri, const std::vector<std::string>& extra) {
   if (is_loopback_uri(uri) || is_claude_uri(uri)) return true;
   auto parts = split(uri);
   if (!parts) return false;
-  const std::string host = lower(parts->host);
+  const std::string host = to_lower(parts->host);
   for (const auto& allowed : extra) {
-    const std::string a = lower(allowed);
+    const std::string a = to_lower(allowed);
     if (a == host) return true;
     if (a.rfind("*.", 0) == 0 && host.size() > a.size() - 1 &&
         host.compare(host.size() - (a.size() - 1), a.size() - 1, a, 1) == 0) {

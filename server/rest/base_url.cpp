@@ -1,18 +1,13 @@
 #include "rest/base_url.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
 namespace fini::rest {
 namespace {
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_dotted_quad_127(std::string_view host) {
   int parts = 0;

@@ -22,10 +22,11 @@
 #include <random>
 #include <system_error>
 
+#include "common/text.hpp"
 #include "rest/encoding.hpp"
 #include "rest/http_client.hpp"
 #include "rest/inflate.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 #include "rest/watchdog.hpp"
 
 namespace fini::rest {
@@ -170,14 +171,8 @@ std::string diagnose_connect(const std::string& host, int port, milliseconds bud
     last_error = err;
   }
   std::string why = last_error != 0 ? std::generic_category().message(last_error) : "connection failed";
-  if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+  if (!why.empty()) why[0] = ascii_lower(why[0]);
   return why;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 bool is_idempotent(const std::string& method) {
@@ -259,7 +254,7 @@ class BodySink {
 // The body encodings httplib decodes on its own (whatever Accept-Encoding said); named only
 // from this fixed list, never quoted from the header.
 std::string_view known_encoding(const httplib::Response& res) {
-  const std::string value = lower(res.get_header_value("Content-Encoding"));
+  const std::string value = to_lower(res.get_header_value("Content-Encoding"));
   if (value == "gzip") return "gzip";
   if (value == "deflate") return "deflate";
   if (value.find("br") != std::string::npos) return "br";
@@ -478,7 +473,7 @@ Status HttplibClient::describe_read_failure(const httplib::Response& res, const 
     return unavailable("the " + std::string(enc) + "-compressed response body from " + host_port_ +
                        " could not be decoded (corrupt or cut short)");
   }
-  if (lower(res.get_header_value("Transfer-Encoding")) == "chunked") {
+  if (to_lower(res.get_header_value("Transfer-Encoding")) == "chunked") {
     return unavailable("the chunked response body from " + host_port_ + " was malformed or cut short");
   }
   return unavailable("connection to " + host_port_ + " closed in the middle of the response body");
@@ -562,7 +557,7 @@ Result<HttpResponse> HttplibClient::exchange(Connection& conn, const HttpRequest
       HttpResponse out;
       out.status = res.status;
       out.body = sink.take();
-      for (const auto& [name, value] : res.headers) out.headers.emplace(lower(name), value);
+      for (const auto& [name, value] : res.headers) out.headers.emplace(to_lower(name), value);
       out.content_type = res.get_header_value("Content-Type");
       if (res.has_header("Retry-After")) out.retry_after = res.get_header_value("Retry-After");
       spdlog::debug("rest: {} {} -> {} in {} ms", req.method, req.path, out.status, elapsed.count());

@@ -1,5 +1,7 @@
 #include "rest/proxy.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,18 +10,6 @@
 namespace fini::rest {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -48,13 +38,13 @@ Status split_host_port(std::string_view text, int default_port, std::string& hos
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos) return invalid_argument("unclosed [ in the host");
-    host = lower(text.substr(1, close - 1));
+    host = to_lower(text.substr(1, close - 1));
     text.remove_prefix(close + 1);
     if (!text.empty() && text.front() != ':') return invalid_argument("unexpected text after the host");
     if (!text.empty()) port_text = text.substr(1);
   } else {
     const auto colon = text.rfind(':');
-    host = lower(text.substr(0, colon));
+    host = to_lower(text.substr(0, colon));
     if (colon != std::string_view::npos) port_text = text.substr(colon + 1);
   }
   if (host.empty()) return invalid_argument("no host");
@@ -100,7 +90,7 @@ Result<ProxySetting> parse_proxy_url(std::string_view url, std::string source) {
   const std::string where = "the proxy URL from " + source;
   url = trim(url);
   if (const auto scheme_end = url.find("://"); scheme_end != std::string_view::npos) {
-    const std::string scheme = lower(url.substr(0, scheme_end));
+    const std::string scheme = to_lower(url.substr(0, scheme_end));
     if (scheme != "http") {
       return invalid_argument(where + " uses " + scheme + "://; only http:// proxies are supported (the tunnel to Fini is TLS)");
     }
@@ -125,10 +115,10 @@ Result<ProxySetting> parse_proxy_url(std::string_view url, std::string source) {
 }
 
 bool no_proxy_matches(std::string_view list, std::string_view host_in, int port) {
-  const std::string host = lower(host_in);
+  const std::string host = to_lower(host_in);
   while (!list.empty()) {
     const auto comma = list.find(',');
-    std::string entry = lower(trim(list.substr(0, comma)));
+    std::string entry = to_lower(trim(list.substr(0, comma)));
     list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
     if (entry == "*") return true;
     std::string entry_host;

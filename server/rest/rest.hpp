@@ -4,4 +4,4 @@
 #include "rest/base_url.hpp"
 #include "rest/encoding.hpp"
 #include "rest/http_client.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"

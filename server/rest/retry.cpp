@@ -1,5 +1,7 @@
 #include "rest/retry.hpp"
 
+#include "common/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,12 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 std::optional<milliseconds> parse_delta_seconds(std::string_view v) {
   if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -46,10 +42,7 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 }
 
 bool is_json_type(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  type = std::string(trim(type));
+  const std::string type(trim(to_lower(content_type.substr(0, content_type.find(';'))), kHttpWhitespace));
   return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
 }
 
@@ -125,7 +118,7 @@ RetryPolicy default_policy(std::string_view method) {
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
-  value = trim(value);
+  value = trim(value, kHttpWhitespace);
   if (auto delta = parse_delta_seconds(value)) return delta;
   const auto when = parse_http_date(value);
   if (!when) return std::nullopt;

@@ -1,5 +1,7 @@
 #include "skills/skill_library.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -17,11 +19,9 @@ std::string read_file(const std::filesystem::path& p) {
   return ss.str();
 }
 
-std::string trim(std::string s) {
-  auto b = s.find_first_not_of(" \t\r");
-  auto e = s.find_last_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  s = s.substr(b, e - b + 1);
+// A frontmatter key or value: trimmed, and one pair of matching quotes removed.
+std::string frontmatter_text(std::string_view raw) {
+  std::string s(trim(raw, " \t\r"));
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
   return s;
 }
@@ -40,8 +40,8 @@ Result<Skill> parse_skill(const std::string& text) {
     if (line.empty() || line[0] == ' ' || line[0] == '\t') continue;  // nested (metadata) lines
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = trim(line.substr(0, colon));
-    std::string value = trim(line.substr(colon + 1));
+    std::string key = frontmatter_text(line.substr(0, colon));
+    std::string value = frontmatter_text(line.substr(colon + 1));
     if (key == "name") skill.name = value;
     if (key == "description") skill.description = value;
   }

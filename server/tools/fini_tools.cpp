@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "common/safe_json.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 #include "tools/result_budget.hpp"
 #include "tools/confirmation.hpp"
 #include "tools/epoch_dates.hpp"
@@ -286,7 +286,7 @@ rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest r
     spdlog::info("{}: {} → {} in {} ms ({} attempt(s))", m.name, what, sent.response->status, ms, sent.attempts);
   } else {
     spdlog::warn("{}: {} failed after {} ms ({} attempt(s)): {}", m.name, what, ms, sent.attempts,
-                 rest::redact(sent.response.status().message(), request.bearer_token));
+                 redact(sent.response.status().message(), request.bearer_token));
   }
   return sent;
 }

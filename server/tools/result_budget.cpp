@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 
 namespace fini::tools {
 
@@ -143,30 +143,6 @@ std::optional<std::string> project_fields(json& structured, const std::string& i
   std::string names;
   for (const auto& a : available) names += (names.empty() ? "" : ", ") + a;
   return "None of the requested fields exist in these items; their fields are: " + names + ".";
-}
-
-void redact_json(json& value, const std::string& key) {
-  if (value.is_string()) {
-    const auto& s = value.get_ref<const std::string&>();
-    std::string clean = rest::redact(s, key);
-    if (clean != s) value = std::move(clean);
-    return;
-  }
-  if (value.is_array()) {
-    for (auto& child : value) redact_json(child, key);
-    return;
-  }
-  if (!value.is_object()) return;
-  bool key_needs_redaction = false;
-  for (auto it = value.begin(); it != value.end(); ++it) {
-    redact_json(it.value(), key);
-    key_needs_redaction = key_needs_redaction || rest::redact(it.key(), key) != it.key();
-  }
-  // Object keys cannot be renamed in place; rebuild only the rare object whose keys carry a key.
-  if (!key_needs_redaction) return;
-  json out = json::object();
-  for (auto it = value.begin(); it != value.end(); ++it) out[rest::redact(it.key(), key)] = std::move(it.value());
-  value = std::move(out);
 }
 
 }  // namespace fini::tools

@@ -35,8 +35,4 @@ BudgetOutcome fit_to_budget(nlohmann::json& structured, std::size_t budget, cons
 std::optional<std::string> project_fields(nlohmann::json& structured, const std::string& items,
                                           const std::vector<std::string>& fields);
 
-// Redacts the key, "Bearer …" credentials and fini_-shaped keys from every string and object
-// key in `value` (rest::redact on each).
-void redact_json(nlohmann::json& value, const std::string& key);
-
 }  // namespace fini::tools

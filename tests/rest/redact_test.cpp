@@ -1,4 +1,4 @@
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 
 #include <gtest/gtest.h>
 

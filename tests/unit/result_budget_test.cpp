@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "common/logging.hpp"
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/result_budget.hpp"
 
@@ -107,7 +107,7 @@ TEST(RedactJson, EveryStringAndKeyIsScrubbed) {
 TEST(LogRedaction, KeysNeverReachTheLog) {
   test::TempDir dir;
   const auto file = (dir.path() / "log.txt").string();
-  setup_logging(LogOptions{"info", file}, [](std::string_view text) { return rest::redact(text); });
+  setup_logging(LogOptions{"info", file}, [](std::string_view text) { return redact(text); });
   spdlog::warn("upstream said: Authorization: Bearer fini_live_Zq8KpL2mN4xR7tY9wB3c");
   spdlog::default_logger()->flush();
   std::ifstream in(file);

@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace fini::rest {
+#include <nlohmann/json.hpp>
+
+namespace fini {
 
 // The mask shown instead of a token: "fini_…" plus the last 4 characters when the token is long
 // enough (>= 16) that 4 characters reveal nothing useful; just "fini_…" otherwise.
@@ -19,4 +21,8 @@ std::string mask_token(std::string_view token);
 // each with mask_token(...).
 std::string redact(std::string_view text, std::string_view secret = {});
 
-}  // namespace fini::rest
+// redact() on every string and every object key in `value` (a tool result, whatever upstream
+// echoed), with `key` as the secret.
+void redact_json(nlohmann::json& value, const std::string& key);
+
+}  // namespace fini

@@ -1,8 +1,10 @@
-#include "rest/redact.hpp"
+#include "common/redact.hpp"
 
 #include <cctype>
 
-namespace fini::rest {
+#include "common/text.hpp"
+
+namespace fini {
 namespace {
 
 constexpr std::string_view kKeyPrefix = "fini_";
@@ -18,10 +20,7 @@ bool is_word_char(char c) { return is_key_char(c); }
 bool iequals_prefix(std::string_view text, std::size_t at, std::string_view word) {
   if (text.size() - at < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[at + i])) !=
-        std::tolower(static_cast<unsigned char>(word[i]))) {
-      return false;
-    }
+    if (ascii_lower(text[at + i]) != ascii_lower(word[i])) return false;
   }
   return true;
 }
@@ -101,4 +100,28 @@ std::string redact(std::string_view text, std::string_view secret) {
   return out;
 }
 
-}  // namespace fini::rest
+void redact_json(nlohmann::json& value, const std::string& key) {
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    std::string clean = redact(s, key);
+    if (clean != s) value = std::move(clean);
+    return;
+  }
+  if (value.is_array()) {
+    for (auto& child : value) redact_json(child, key);
+    return;
+  }
+  if (!value.is_object()) return;
+  bool key_needs_redaction = false;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    redact_json(it.value(), key);
+    key_needs_redaction = key_needs_redaction || redact(it.key(), key) != it.key();
+  }
+  // Object keys cannot be renamed in place; rebuild only the rare object whose keys carry a key.
+  if (!key_needs_redaction) return;
+  nlohmann::json out = nlohmann::json::object();
+  for (auto it = value.begin(); it != value.end(); ++it) out[redact(it.key(), key)] = std::move(it.value());
+  value = std::move(out);
+}
+
+}  // namespace fini
