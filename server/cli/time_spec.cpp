@@ -1,48 +1,49 @@
 #include "cli/time_spec.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
-#include <regex>
+#include <optional>
+#include <string_view>
+
+#include "tools/iso_date.hpp"
 
 namespace fini::cli {
 
 namespace {
 
 constexpr std::int64_t kHourMs = 3600LL * 1000;
+constexpr const char* kForms =
+    "use a duration back from now (150d, 12h, 2w), a UTC date (2026-06-01), a UTC date-time "
+    "(2026-06-01T12:00:00Z) or epoch milliseconds";
 
-std::int64_t utc_ms(int year, int month, int day, int hour, int minute, int second) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+// "150d", "12h", "2w" → milliseconds back from now; nullopt when text is not such a duration.
+std::optional<std::int64_t> relative_ms(std::string_view text) {
+  if (text.size() < 2 || text.size() > 7) return std::nullopt;
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  if (!all_digits(digits)) return std::nullopt;
+  const char unit = text.back();
+  const std::int64_t per = unit == 'h' ? kHourMs : unit == 'd' ? 24 * kHourMs : unit == 'w' ? 7 * 24 * kHourMs : 0;
+  if (per == 0) return std::nullopt;
+  return std::stoll(std::string(digits)) * per;
 }
 
 }  // namespace
 
 Result<std::int64_t> parse_time_spec(const std::string& text, std::int64_t now_ms) {
-  static const std::regex relative("([0-9]{1,6})([hdw])");
-  static const std::regex date("([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?Z)?");
-  static const std::regex epoch("[0-9]{10,15}");
-  std::smatch m;
-  if (std::regex_match(text, m, relative)) {
-    const std::int64_t n = std::stoll(m[1].str());
-    const std::int64_t unit = m[2] == "h" ? kHourMs : m[2] == "d" ? 24 * kHourMs : 7 * 24 * kHourMs;
-    return now_ms - n * unit;
+  if (auto back = relative_ms(text)) return now_ms - *back;
+  if (text.size() >= 10 && all_digits(std::string_view(text).substr(0, 4)) && text[4] == '-') {
+    // A date or date-time: the same reading (and the same precise refusals) as the tools' epoch-ms arguments.
+    auto ms = tools::iso8601_to_epoch_ms(text);
+    if (!ms.ok()) return invalid_argument("'" + text + "': " + ms.status().message() + "; " + kForms);
+    return *ms;
   }
-  if (std::regex_match(text, m, date)) {
-    const int month = std::stoi(m[2].str()), day = std::stoi(m[3].str());
-    const int hour = m[4].matched ? std::stoi(m[4].str()) : 0, minute = m[5].matched ? std::stoi(m[5].str()) : 0;
-    const int second = m[6].matched ? std::stoi(m[6].str()) : 0;
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 60) {
-      return utc_ms(std::stoi(m[1].str()), month, day, hour, minute, second);
-    }
-  }
-  if (std::regex_match(text, epoch)) return std::stoll(text);
-  return invalid_argument("'" + text + "' is not a time: use a duration back from now (150d, 12h, 2w), a UTC date " +
-                          "(2026-06-01), a UTC date-time (2026-06-01T12:00:00Z) or epoch milliseconds");
+  if (text.size() >= 10 && text.size() <= 15 && all_digits(text)) return std::stoll(text);
+  return invalid_argument("'" + text + "' is not a time: " + kForms);
 }
 
 std::string utc_iso(std::int64_t ms) {
