@@ -44,7 +44,7 @@ struct ServeOptions {
   int request_timeout_s = 10;  // --http: total time to read one request (head and body)
   bool anonymous_discovery = false;
   bool no_access_log = false;
-  // --http: the OAuth authorization server (issue 11; see cli/oauth_wiring.hpp).
+  // --http: the OAuth authorization server (see cli/oauth_wiring.hpp).
   bool no_oauth = false;
   std::string token_secret_file;  // empty: an ephemeral secret (warned)
   std::string public_url;         // empty: derived from each request's Host

@@ -1,7 +1,7 @@
 #pragma once
 // KeyPrompt: asking the person for a Fini API key, for calls that found none usable in the
 // KeyState. It owns the one-time KeyPage on 127.0.0.1 and sends the client a URL elicitation to
-// it (PROTOCOL.md §5: an API key must never travel through form elicitation). Concurrent first
+// it (MCP elicitation: an API key must never travel through form mode). Concurrent first
 // calls share one prompt: the first call asks, later ones wait with it and share its answer
 // (a key, or the refusal). A client without URL elicitation gets the page URL and the other
 // ways in an error; the page stays up, so the call after the user pasted the key just works.

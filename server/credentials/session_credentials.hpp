@@ -3,7 +3,7 @@
 //   --api-key-file → FINI_API_KEY (a "fixed" key: used as given, never asked for or stored)
 //   → the stored profile (--profile / FINI_PROFILE, default "default") → ask.
 // Asking is the first tool call's job: URL elicitation to the one-time KeyPage on 127.0.0.1
-// (PROTOCOL.md §5: an API key must never travel through form elicitation). Concurrent first
+// (MCP elicitation: an API key must never travel through form mode). Concurrent first
 // calls share one prompt; a key pasted on the page is checked with Fini, stored in the
 // profile, and completes every waiting call. A client without URL elicitation gets the page
 // URL and the other two ways in an error result; the page stays up, so the next call after

@@ -1,4 +1,4 @@
-// Confirmation before harm (issue 13), through the official SDK client against fini-sim: a
+// Confirmation before harm, through the official SDK client against fini-sim: a
 // destructive tool asks a yes/no form question before anything is sent. accept → the request
 // reaches the sandbox; decline → nothing in the sandbox request log; --no-confirm → no question;
 // a client without elicitation → proceeds (its own tool approval applies).

@@ -1,4 +1,4 @@
-// Issue 4 contract: manifests ↔ tests/contract/endpoints.json ↔ the sandbox route table agree
+// Contract: manifests ↔ tests/contract/endpoints.json ↔ the sandbox route table agree
 // 1:1 on method + path (+ scope); `fini-mcp check` accepts manifests/ and rejects every broken
 // fixture under tests/fixtures/manifests/broken/ with file + JSON pointer + reason.
 import { after, before, describe, test } from 'node:test';

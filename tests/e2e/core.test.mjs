@@ -1,4 +1,4 @@
-// Issue 2 e2e: the stdio server on the wire (EXTERNAL-TESTS.md §A smoke and the exact error
+// stdio e2e: the stdio server on the wire (a zero-dependency smoke test and the exact error
 // channels), through the official SDK client, through the probe, and its shutdown behaviour.
 // Upstream is a tiny loopback stub: these tests are about MCP, not the Fini API.
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// The key, asked for once (issue 5), driven through the official SDK client: URL elicitation to
+// The key, asked for once, driven through the official SDK client: URL elicitation to
 // the one-time loopback page (the test posts the key there with fetch, as the user would in a
 // browser), decline/cancel/expiry, wrong-then-right key, one shared prompt for concurrent calls,
 // the no-URL fallback, scope-aware tool lists, profiles, a stored key rejected mid-session, and

@@ -1,4 +1,4 @@
-// Issue 14 e2e: `fini-mcp call` and `fini-mcp export` as shell commands against fini-sim over HTTP.
+// Export e2e: `fini-mcp call` and `fini-mcp export` as shell commands against fini-sim over HTTP.
 // The export is interrupted for real (SIGKILL and SIGINT, after the Nth progress line on stderr,
 // against a sandbox slowed with --latency-ms); rerunning the same command resumes from the
 // checkpoint and the file equals an uninterrupted export byte for byte. The README's CLI example

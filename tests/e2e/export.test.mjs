@@ -1,4 +1,4 @@
-// Issue 14 e2e: `export` and `query_export` through the built fini-mcp (official SDK client)
+// Export e2e: `export` and `query_export` through the built fini-mcp (official SDK client)
 // against fini-sim over real HTTP. All 320 acme conversations (spread over the last 150 days by
 // the fixture) are exported in each format; the window split is checked in the sandbox request
 // log, the CSV with Python's csv module, the SQLite answers against counts from the JSONL.

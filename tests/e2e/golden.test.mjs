@@ -1,4 +1,4 @@
-// Issue 4: the published tools/list, pinned. A missing or different snapshot fails;
+// The published tools/list, pinned. A missing or different snapshot fails;
 // UPDATE_GOLDEN=1 rewrites tests/golden/tools-list.json. Also the shape rules every client relies on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

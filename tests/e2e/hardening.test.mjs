@@ -1,4 +1,4 @@
-// Issue 9 e2e: the hardened call path, proven against the built fini-mcp over real pipes and the
+// Hardening e2e: the hardened call path, proven against the built fini-mcp over real pipes and the
 // real fini-sim / node stub upstreams over real HTTP on loopback. Each test states the figure it
 // measures in its diagnostic output (node:test `t.diagnostic`), visible in the spec reporter.
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 10 e2e: `fini-mcp serve --http` driven by the official SDK client over
+// HTTP e2e: `fini-mcp serve --http` driven by the official SDK client over
 // StreamableHTTPClientTransport (TS SDK 1.32.2), against fini-sim: listing, every read tool, SSE
 // progress, client abort reaching the upstream socket, 401/403, two workspaces' keys in
 // parallel, the drain on SIGTERM, HTTPS with a test CA, and the key never in any output.
@@ -94,7 +94,7 @@ describe('Streamable HTTP with the SDK client', () => {
   test('401 with WWW-Authenticate: Bearer without a key; the SDK client cannot connect', async () => {
     const r = await post(srv.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_agents', arguments: {} } });
     assert.equal(r.status, 401);
-    // With the OAuth sign-in on (the default since issue 11) the challenge names the metadata.
+    // With the OAuth sign-in on (the default) the challenge names the metadata.
     const prm = `${new URL(srv.url).origin}/.well-known/oauth-protected-resource/mcp`;
     assert.equal(r.headers.get('www-authenticate'), `Bearer resource_metadata="${prm}", scope="mcp"`);
     assert.equal(r.json.error.code, -32001);
@@ -102,7 +102,7 @@ describe('Streamable HTTP with the SDK client', () => {
     const bad = await post(srv.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { authorization: 'Bearer nope' });
     assert.equal(bad.status, 401);
     assert.equal(bad.headers.get('www-authenticate'), `Bearer error="invalid_token", resource_metadata="${prm}", scope="mcp"`);
-    // --no-oauth: raw keys only, the bare challenge of issue 10.
+    // --no-oauth: raw keys only, the bare challenge (no resource metadata).
     const plain = await serve({ args: ['--base-url', sim.url, '--no-oauth'] });
     const none = await post(plain.url, { jsonrpc: '2.0', id: 1, method: 'ping' });
     assert.equal(none.headers.get('www-authenticate'), 'Bearer');
@@ -251,7 +251,7 @@ describe('HTTPS', () => {
     const list = execFileSync(claude, ['mcp', 'list'], { cwd: home, env, encoding: 'utf8', timeout: 90000 });
     assert.match(list, new RegExp(`fini: ${s.url.replace(/[.]/g, '\\.')} \\(HTTP\\) - ✔ Connected`));
     // Claude Code 2.1.x is a dual-era client: it probes with a 2026-07-28 server/discover and,
-    // since issue 12 answers it, stays in that era (no initialize); a legacy-only client initializes.
+    // since fini-mcp answers it, stays in that era (no initialize); a legacy-only client initializes.
     assert.ok(await poll(() => s.accessLog().some((l) => ['initialize', 'server/discover'].includes(l.rpc) && l.status === 200), 5000),
       'Claude Code opened the connection over HTTPS (initialize or server/discover)');
   });

@@ -1,4 +1,4 @@
-// Issue 12 e2e: MCP revision 2026-07-28 ("modern era") against the real binary and fini-sim,
+// Modern-era e2e: MCP revision 2026-07-28 ("modern era") against the real binary and fini-sim,
 // over stdio and over `serve --http`, with the small schema-following client in lib/modern.mjs
 // (the pinned SDK 1.32.2 has no modern-era client). server/discover, tools/list, every read tool,
 // the key asked through an input-required result (stdio: a URL elicitation to the local key
@@ -217,7 +217,7 @@ describe('modern era over --http', () => {
   });
 
   // Over HTTP the key is never asked inside a result: the request's 401 sends the client to the
-  // sign-in page (OAuth, issue 11), where the user pastes it once; the call then completes with
+  // OAuth sign-in page, where the user pastes it once; the call then completes with
   // the token. (stdio asks through an input-required URL elicitation instead: above.)
   test('the key asked through sign-in: 401 challenge, sign-in page, the call completes with the token', async () => {
     const args = { name: 'list_agents', arguments: {} };

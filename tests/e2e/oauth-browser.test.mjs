@@ -1,4 +1,4 @@
-// Issue 11 acceptance 2: the sign-in page in a real browser. Headless Chromium (Debian's
+// OAuth in a browser: the sign-in page in a real browser. Headless Chromium (Debian's
 // `chromium`, driven by puppeteer-core) opens the authorize URL, types the canary key into the
 // password field, confirms the workspace and lands on the client's redirect URI with a code,
 // which then buys a token that calls the sandbox. Run twice: on plain loopback http, and over

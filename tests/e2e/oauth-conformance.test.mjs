@@ -1,4 +1,4 @@
-// Issue 11 acceptance 5: the pinned conformance suites' authorization-server scenarios against
+// OAuth conformance: the pinned conformance suites' authorization-server scenarios against
 // the OAuth server of `serve --http`. 0.1.16 has none (its auth/* scenarios test MCP *clients*);
 // 0.2.0-alpha.12 (conformance-next/) has `conformance authorization` with two:
 // authorization-server-metadata-endpoint and authorization-code-grant. The latter prints an

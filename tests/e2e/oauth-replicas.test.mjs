@@ -1,4 +1,4 @@
-// Issue 11 acceptance 4: two fini-mcp --http replicas behind Debian's nginx (the deploy/ proxy
+// OAuth across replicas: two fini-mcp --http replicas behind Debian's nginx (the deploy/ proxy
 // settings, round-robin) sharing one --token-secret-file and --public-url: a sign-in started on
 // one replica is finished on the other, its code redeemed on either, and the token works on
 // both; then the SDK's own OAuth client does the whole flow through nginx.

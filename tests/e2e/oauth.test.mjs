@@ -1,4 +1,4 @@
-// Issue 11 e2e: the OAuth 2.1 authorization server of `serve --http`, driven by the official TS
+// OAuth e2e: the OAuth 2.1 authorization server of `serve --http`, driven by the official TS
 // SDK's own auth() (OAuthClientProvider) against fini-sim: discovery from the 401, dynamic
 // registration and a client ID metadata document (served over https on loopback with a test CA),
 // the sign-in page submitted as a browser would, tokens, calls returning the sandbox's data, a

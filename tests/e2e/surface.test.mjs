@@ -1,4 +1,4 @@
-// A surface a model calls right the first time (issue 13), end to end through the SDK client and
+// A surface a model calls right the first time, end to end through the SDK client and
 // fini-sim: declared coercions are what gets sent, seconds are refused before anything is sent,
 // unknown ids say what to do next, a rejected key from the environment says where it comes from.
 import { after, before, test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 4 e2e: every one of the 56 manifest tools called through the built binary with the official SDK
+// Tools e2e: every one of the 56 manifest tools called through the built binary with the official SDK
 // client, against fini-sim over HTTPS (a test CA made now, passed with --ca-file), each call
 // checked against the sandbox's request log (method, path, query, body, operation). Ids come
 // from list calls against the seeded sandbox; whatever a test creates, it deletes.

@@ -1,4 +1,4 @@
-// Issue 13: the coercions the validator declares, seconds-vs-milliseconds, error texts keyed
+// The surface a model calls right: the coercions the validator declares, seconds-vs-milliseconds, error texts keyed
 // to the next step, the confirmation question, and the surface policy on the real manifests.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Helpers for the OAuth sign-in of `serve --http` (issue 11): an OAuthClientProvider for the
+// Helpers for the OAuth sign-in of `serve --http`: an OAuthClientProvider for the
 // official SDK's own auth() that submits the sign-in page as a browser would (GET the page,
 // keep its cookie, POST the key with the page's Origin, confirm), a sandbox whose keys include
 // a canary key, secret files, and the encodings of a secret a leak check must look for.
