@@ -46,17 +46,6 @@ std::string tls_text(const std::string& base_url, const std::string& ca_file) {
   return "yes, certificate verified against " + (ca_file.empty() ? std::string("the system CA store") : "--ca-file " + ca_file);
 }
 
-Result<std::vector<tools::Manifest>> load_all(const ServeOptions& serve) {
-  std::filesystem::path dir = serve.manifests_dir;
-  if (dir.empty()) {
-    auto found = find_data_dir("manifests");
-    if (!found) return invalid_argument("no manifests directory found next to the binary; pass --manifests DIR");
-    dir = *found;
-  }
-  auto loaded = tools::load_manifests(dir);
-  if (!loaded.issues.empty()) return invalid_argument("invalid manifests in " + dir.string() + "; run `fini-mcp check`");
-  return std::move(loaded.manifests);
-}
 
 void print(const DoctorReport& report, const DoctorOptions& options) {
   if (options.json) std::cout << render_json(report).dump(2) << std::endl;
@@ -76,7 +65,7 @@ CLI::App* add_doctor_command(CLI::App& app, DoctorOptions& options) {
 int run_doctor(ServeOptions serve, const DoctorOptions& options) {
   // The client refuses every method but GET, except the two read POSTs the manifests vouch for.
   serve.read_only = true;
-  auto manifests = load_all(serve);
+  auto manifests = load_manifests_for(serve);
   if (!manifests.ok()) {
     std::cerr << "fini-mcp doctor: " << manifests.status().message() << "\n";
     return 2;

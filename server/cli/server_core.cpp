@@ -63,9 +63,7 @@ std::set<std::string> to_set(const std::vector<std::string>& v) { return {v.begi
 
 }  // namespace
 
-Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options) {
-  auto core = std::make_unique<ServerCore>();
-
+Result<std::vector<tools::Manifest>> load_manifests_for(const ServeOptions& options) {
   std::filesystem::path manifests_dir = options.manifests_dir;
   if (manifests_dir.empty()) {
     auto found = find_data_dir("manifests");
@@ -80,9 +78,17 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
     }
     return invalid_argument(text);
   }
+  return std::move(loaded.manifests);
+}
+
+Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options) {
+  auto core = std::make_unique<ServerCore>();
+
+  auto loaded = load_manifests_for(options);
+  if (!loaded.ok()) return loaded.status();
   tools::SurfaceOptions surface{to_set(options.toolsets), to_set(options.tools), to_set(options.exclude),
                                 options.read_only, options.show_all};
-  auto selected = tools::select_tools(std::move(loaded.manifests), surface);
+  auto selected = tools::select_tools(std::move(*loaded), surface);
   if (!selected.ok()) return selected.status();
 
   // Key resolution (DESIGN.md §5): --api-key-file → FINI_API_KEY → stored profile → ask.

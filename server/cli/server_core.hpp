@@ -43,6 +43,10 @@ struct ServerCore {
   mcp::PromptProvider* prompts();  // null: no skills
 };
 
+// The manifests --manifests (or the installed folder) holds, all of them; an error lists every
+// invalid one.
+Result<std::vector<tools::Manifest>> load_manifests_for(const ServeOptions& options);
+
 // kInvalidArgument / kFailedPrecondition: a usage or configuration problem (exit 2); others
 // (the sandbox could not start): exit 1. Messages are for stderr after "fini-mcp: ".
 Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options);
