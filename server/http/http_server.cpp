@@ -27,6 +27,9 @@
 #include "http/guards.hpp"
 #include "http/modern_http.hpp"
 #include "http/refuser.hpp"
+#include "http/reject.hpp"
+#include "http/request_scope.hpp"
+#include "http/task_queue.hpp"
 #include "jsonrpc/message.hpp"
 #include "common/redact.hpp"
 
@@ -37,107 +40,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// What the access log needs about the request this connection thread is serving. The handler,
-// the content provider and httplib's logger all run on that thread, one request at a time.
-struct RequestInfo {
-  Clock::time_point started = Clock::now();
-  std::string rpc = "-";
-  std::string tool;
-  int upstream_status = -1;
-  bool client_gone = false;
-  bool counted = false;     // a /mcp request that took an in-flight slot
-  bool pre_routed = false;  // httplib parsed its head (else it answered 400/414 itself)
-};
-thread_local RequestInfo t_info;
-thread_local bool t_overflow = false;  // this connection landed on an overflow thread
-thread_local int t_conn_sock = -1;      // the socket this thread serves (-1: unknown)
-
-// The plain-HTTP connection this thread serves, for the pre-routing handler, which reads the
-// body itself (bounded) and says whether the connection may carry another request.
-struct ConnState {
-  ConnStream* stream = nullptr;
-  bool keep = false;  // the request was framed and read to its end
-};
-thread_local ConnState t_conn;
-
 constexpr std::size_t kHeadBudget = 64 * 1024;       // request line and headers
 constexpr std::size_t kOAuthBodyLimit = 32 * 1024;   // forms and registrations are small
 constexpr std::size_t kSmallBody = 16 * 1024;        // read even without a key (the 401 echoes the id)
 constexpr std::size_t kKeylessBodyLimit = 64 * 1024; // --anonymous-discovery: initialize, ping, lists
 constexpr std::size_t kTrimAfter = 1 << 20;          // give memory back after requests this big
-
-// httplib's thread pool queues connections without bound; this one runs at most `threads` of
-// them and refuses the rest at once: the refuser answers 503 without reading the request (so a
-// slow client cannot hold it). Should the accept hook not have seen the socket, a few overflow
-// threads answer 503 after reading the request instead.
-class BoundedTaskQueue final : public httplib::TaskQueue {
- public:
-  BoundedTaskQueue(std::size_t threads, std::size_t overflow, std::function<bool(int)> refuse)
-      : limit_(threads), refuse_(std::move(refuse)) {
-    for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(main_, false); });
-    for (std::size_t i = 0; i < overflow; ++i) threads_.emplace_back([this] { loop(overflow_, true); });
-  }
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard lock(mutex_);
-      if (active_ < limit_) {
-        ++active_;
-        main_.push_back([fn = std::move(fn), sock = take_last_accepted_socket()] {
-          t_conn_sock = sock;
-          fn();
-          t_conn_sock = -1;
-        });
-      } else if (const int sock = take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
-        return;  // `fn` only held the socket, which the refuser now owns
-      } else {
-        overflow_.push_back(std::move(fn));
-      }
-    }
-    cv_.notify_all();
-  }
-  void shutdown() override {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    for (auto& t : threads_) t.join();
-  }
-
- private:
-  void loop(std::deque<std::function<void()>>& jobs, bool overflow) {
-    t_overflow = overflow;
-    for (;;) {
-      std::function<void()> fn;
-      {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return stopping_ || !jobs.empty(); });
-        if (jobs.empty()) return;
-        fn = std::move(jobs.front());
-        jobs.pop_front();
-      }
-      fn();
-      if (!overflow) {
-        std::lock_guard lock(mutex_);
-        --active_;
-      }
-    }
-  }
-  const std::size_t limit_;
-  const std::function<bool(int)> refuse_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> main_, overflow_;
-  std::size_t active_ = 0;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-};
-
-std::string json_error_body(const std::string& message, int code) {
-  return jsonrpc::serialize(jsonrpc::make_error(nullptr, jsonrpc::Error{code, message, nullptr}));
-}
-
-constexpr const char* kOverloaded = "The server is at capacity; retry shortly.";
 
 std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
 
@@ -477,9 +384,7 @@ void McpHttpServer::install_routes() {
 
 void McpHttpServer::reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
                            int rpc_code) {
-  res.status = status;
-  res.set_content(json_error_body(message, rpc_code), "application/json");
-  metrics_.rejected(reason);
+  http::reject(metrics_, res, status, reason, message, rpc_code);
 }
 
 // Before any handler and before the body: the framing must be unambiguous; a POST /mcp with a
