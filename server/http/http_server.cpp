@@ -23,6 +23,7 @@
 #include "http/body_reader.hpp"
 #include "http/conn_stream.hpp"
 #include "http/disconnect_watch.hpp"
+#include "http/edge_listener.hpp"
 #include "http/framing.hpp"
 #include "http/guards.hpp"
 #include "http/modern_http.hpp"
@@ -40,11 +41,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kHeadBudget = 64 * 1024;       // request line and headers
 constexpr std::size_t kOAuthBodyLimit = 32 * 1024;   // forms and registrations are small
 constexpr std::size_t kSmallBody = 16 * 1024;        // read even without a key (the 401 echoes the id)
 constexpr std::size_t kKeylessBodyLimit = 64 * 1024; // --anonymous-discovery: initialize, ping, lists
-constexpr std::size_t kTrimAfter = 1 << 20;          // give memory back after requests this big
 
 std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
 
@@ -62,117 +61,6 @@ void no_body(httplib::Request& req) {
   req.headers.erase("Content-Length");
   req.headers.emplace("Content-Length", "0");
 }
-
-}  // namespace
-
-// httplib's Server or SSLServer, able to stop accepting without ending streams in progress
-// (httplib's stop() marks the server stopped, which cuts chunked responses mid-way).
-struct McpHttpServer::Listener {
-  virtual ~Listener() = default;
-  virtual httplib::Server& server() = 0;
-  virtual void stop_accepting() = 0;
-  virtual void raise_backlog() = 0;
-};
-
-namespace {
-
-// httplib's request parser and routing on our connection loop and stream (http/conn_stream):
-// pipelined requests are answered in order, each request has a total read deadline, and a
-// connection whose request was refused with its body unread is closed after the response
-// (lingering so the client can read it), never parsed on from the middle of a body. `Base` is
-// httplib::Server, or SSLServer (the TLS handshake is ours too, so the same loop serves both).
-template <class Base>
-class EdgeListener final : public Base, public McpHttpServer::Listener {
- public:
-  struct Limits {
-    std::chrono::milliseconds read_timeout, write_timeout, keep_alive, request_timeout;
-  };
-  // `linger` takes a socket to close gracefully; `timed_out` counts a request line never received in time.
-  template <class... Args>
-  EdgeListener(Limits limits, std::function<void(int)> linger, std::function<void()> timed_out, Args&&... args)
-      : Base(std::forward<Args>(args)...), limits_(limits), linger_(std::move(linger)), timed_out_(std::move(timed_out)) {}
-  httplib::Server& server() override { return *this; }
-  // shutdown() on the listening socket refuses new connections and makes accept() fail, so
-  // httplib's loop ends and joins its connection threads, which finish what they are serving.
-  void stop_accepting() override { ::shutdown(this->svr_sock_.load(), SHUT_RDWR); }
-  // cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (clients starting
-  // together, a proxy refilling its pool) overflows it. listen() again only raises the backlog.
-  void raise_backlog() override { ::listen(this->svr_sock_.load(), SOMAXCONN); }
-
- private:
-  static constexpr bool kTls = std::is_same_v<Base, httplib::SSLServer>;
-  enum class Ending { kClose, kLinger, kFailed };
-  using SslPtr = std::unique_ptr<SSL, decltype(&SSL_free)>;
-
-  bool process_and_close_socket(int sock) override {
-    SslPtr ssl(nullptr, SSL_free);
-    if constexpr (kTls) ssl = accept_tls(sock);
-    Ending end = Ending::kFailed;
-    if (!kTls || ssl) {
-      ConnStream stream(sock, limits_.read_timeout, limits_.write_timeout, ssl.get());
-      end = serve(stream, ssl.get());
-    }
-    if (ssl && end != Ending::kFailed) SSL_shutdown(ssl.get());  // close_notify; the peer's is not awaited
-    ssl.reset();
-    if (end == Ending::kLinger) {
-      linger_(sock);  // the client may still be sending
-      return true;
-    }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return end == Ending::kClose;
-  }
-
-  // The handshake on a non-blocking socket, within the read timeout; null on failure.
-  SslPtr accept_tls(int sock) {
-    SslPtr ssl(SSL_new(this->ssl_context()), SSL_free);
-    if (!ssl || SSL_set_fd(ssl.get(), sock) != 1) return SslPtr(nullptr, SSL_free);
-    ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
-    const auto deadline = Clock::now() + limits_.read_timeout;
-    for (;;) {
-      const int rc = SSL_accept(ssl.get());
-      if (rc == 1) return ssl;
-      const int err = SSL_get_error(ssl.get(), rc);
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      pollfd p{sock, static_cast<short>(err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
-      if ((err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) || left.count() <= 0 ||
-          ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
-        return SslPtr(nullptr, SSL_free);
-      }
-    }
-  }
-
-  Ending serve(ConnStream& stream, SSL* ssl) {
-    bool ok = false;
-    const std::function<void(httplib::Request&)> setup = [ssl](httplib::Request& req) {
-      if constexpr (kTls) req.ssl = ssl;
-    };
-    for (std::size_t left = this->keep_alive_max_count_; left > 0; --left) {
-      if (this->svr_sock_.load() == INVALID_SOCKET || !stream.wait_request(limits_.keep_alive)) break;
-      stream.begin_request(ConnStream::Clock::now() + limits_.request_timeout, kHeadBudget);
-      t_conn = ConnState{&stream, false};
-      bool closed = false;
-      ok = this->process_request(stream, left == 1, closed, setup);
-      const bool keep = t_conn.keep;
-      t_conn = ConnState{};
-      if (!ok && stream.timed_out() && stream.request_bytes() > 0) {  // httplib writes nothing then
-        static constexpr std::string_view k408 =
-            "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-        stream.write(k408.data(), k408.size());
-        timed_out_();
-        return Ending::kLinger;
-      }
-      if (stream.request_bytes() > kTrimAfter) ::malloc_trim(0);  // a big body's pages go back
-      if (ok && !keep) return Ending::kLinger;
-      if (!ok || closed) break;
-    }
-    return ok ? Ending::kClose : Ending::kFailed;
-  }
-
-  const Limits limits_;
-  const std::function<void(int)> linger_;
-  const std::function<void()> timed_out_;
-};
 
 }  // namespace
 
@@ -258,24 +146,18 @@ std::string McpHttpServer::url() const {
 
 Status McpHttpServer::bind() {
   using std::chrono::seconds;
-  using Plain = EdgeListener<httplib::Server>;
-  using Tls = EdgeListener<httplib::SSLServer>;
   refuser_ = std::make_unique<OverflowRefuser>(overloaded_response(), std::chrono::milliseconds(1000));
-  const Plain::Limits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
-                             seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};
-  auto linger = [this](int sock) { refuser_->linger(sock); };
-  auto timed_out = [this] { metrics_.rejected("request_timeout"); };
+  const EdgeLimits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
+                          seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};
+  EdgeHooks hooks{[this](int sock) { refuser_->linger(sock); }, [this] { metrics_.rejected("request_timeout"); }};
   if (!options_.tls_cert.empty() || !options_.tls_key.empty()) {
     if (options_.tls_cert.empty() || options_.tls_key.empty()) {
       return invalid_argument("--tls-cert and --tls-key go together");
     }
-    auto tls = std::make_unique<Tls>(Tls::Limits{limits.read_timeout, limits.write_timeout, limits.keep_alive,
-                                                 limits.request_timeout},
-                                     linger, timed_out, options_.tls_cert.c_str(), options_.tls_key.c_str());
-    if (!tls->is_valid()) return invalid_argument("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
-    listener_ = std::move(tls);
+    listener_ = make_tls_edge_listener(limits, std::move(hooks), options_.tls_cert, options_.tls_key);
+    if (!listener_) return invalid_argument("cannot load the TLS certificate or key (--tls-cert/--tls-key)");
   } else {
-    listener_ = std::make_unique<Plain>(limits, linger, timed_out);
+    listener_ = make_edge_listener(limits, std::move(hooks));
   }
   auto& svr = listener_->server();
   const std::size_t threads = options_.threads > 0 ? options_.threads : options_.max_in_flight + 32;
@@ -288,13 +170,6 @@ Status McpHttpServer::bind() {
     });
   };
   svr.set_payload_max_length(options_.max_body_bytes);
-  svr.set_read_timeout(options_.read_timeout_s, 0);
-  svr.set_write_timeout(options_.write_timeout_s, 0);
-  svr.set_keep_alive_timeout(options_.keep_alive_timeout_s);
-  // httplib closes a keep-alive connection after 5 requests by default: every client (and the
-  // proxy's upstream pool) would reconnect constantly, overflowing the listen backlog.
-  svr.set_keep_alive_max_count(100000);
-  svr.set_tcp_nodelay(true);
   install_routes();
   if (options_.port == 0) {
     port_ = svr.bind_to_any_port(options_.host);
@@ -371,15 +246,6 @@ void McpHttpServer::install_routes() {
     res.set_content(text, "text/plain; version=0.0.4");
   });
   svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log(req, res); });
-  // httplib answers a head that never completed with 400; when it was our deadline, say so.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
-    if (t_info.pre_routed || t_conn.stream == nullptr || !t_conn.stream->timed_out()) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    res.status = 408;
-    res.set_content(json_error_body("Request Timeout: the request was not received in time.", -32600), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
 }
 
 void McpHttpServer::reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,

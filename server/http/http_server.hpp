@@ -46,6 +46,7 @@ struct Response;
 namespace fini::http {
 
 class DisconnectWatch;
+class Listener;
 class OverflowRefuser;
 struct BodyFraming;
 
@@ -68,8 +69,6 @@ class McpHttpServer {
   void drain();
   void cut_short();  // end the drain now: cancel what is still running
   bool draining() const { return draining_.load(); }
-
-  struct Listener;  // httplib's Server or SSLServer (defined in the .cpp)
 
  private:
   struct Call;
