@@ -1,66 +1,35 @@
 #include "http/http_server.hpp"
 
 #include <httplib.h>
-#include <fcntl.h>
-#include <malloc.h>
-#include <openssl/ssl.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <type_traits>
-
-#include <cstdio>
 #include <deque>
 #include <limits>
-#include <list>
 #include <optional>
 #include <thread>
 #include <utility>
 
-#include "http/accept_hook.hpp"
-#include "http/body_reader.hpp"
-#include "http/conn_stream.hpp"
+#include "http/access_log.hpp"
+#include "http/admission.hpp"
+#include "http/bearer_auth.hpp"
 #include "http/disconnect_watch.hpp"
 #include "http/edge_listener.hpp"
-#include "http/framing.hpp"
 #include "http/guards.hpp"
 #include "http/modern_http.hpp"
 #include "http/refuser.hpp"
 #include "http/reject.hpp"
 #include "http/request_scope.hpp"
+#include "http/routes.hpp"
 #include "http/task_queue.hpp"
 #include "jsonrpc/message.hpp"
-#include "common/redact.hpp"
 
 namespace fini::http {
 
 using Json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kOAuthBodyLimit = 32 * 1024;   // forms and registrations are small
-constexpr std::size_t kSmallBody = 16 * 1024;        // read even without a key (the 401 echoes the id)
-constexpr std::size_t kKeylessBodyLimit = 64 * 1024; // --anonymous-discovery: initialize, ping, lists
-
 std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
-
-std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-// httplib writes `Connection: close` when the request asked for it: the server closes after this.
-void close_after(httplib::Request& req) {
-  req.headers.erase("Connection");
-  req.headers.emplace("Connection", "close");
-}
-
-// The body is ours now (read, or never to be read): httplib must not read one.
-void no_body(httplib::Request& req) {
-  req.headers.erase("Transfer-Encoding");
-  req.headers.erase("Content-Length");
-  req.headers.emplace("Content-Length", "0");
-}
 
 }  // namespace
 
@@ -180,6 +149,7 @@ Status McpHttpServer::bind() {
     }
     port_ = options_.port;
   }
+  admission_.set_port(port_);
   listener_->raise_backlog();
   return {};
 }
@@ -193,176 +163,28 @@ bool McpHttpServer::run() {
 void McpHttpServer::install_routes() {
   auto& svr = listener_->server();
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    t_info = RequestInfo{};
-    t_info.pre_routed = true;
-    if (t_conn.stream != nullptr) t_conn.stream->end_head();
-    // httplib's own request object, mutable where it lives: the body is read here, not by httplib.
-    auto& mreq = const_cast<httplib::Request&>(req);
-    const auto handled = [&mreq] {
-      if (!t_conn.keep) close_after(mreq);
-      return httplib::Server::HandlerResponse::Handled;
-    };
-    // The OAuth pages take a key: on loopback they answer only to loopback Host names (DNS rebinding).
-    const bool oauth_path = req.path.rfind("/.well-known/", 0) == 0 || req.path == "/authorize" ||
-                            req.path == "/token" || req.path == "/register";
-    if (options_.auth != nullptr && oauth_path &&
-        !host_allowed(OriginPolicy{options_.allowed_origins, is_loopback_host(options_.host), port_},
-                      req.get_header_value("Host"))) {
-      res.status = 403;
-      res.set_content("Forbidden: Host is not this loopback server (DNS rebinding protection).\n", "text/plain");
-      metrics_.rejected("host");
-      return handled();
-    }
-    if (t_overflow) {
-      reject(res, 503, "overloaded", kOverloaded, -32000);
-      res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-      return handled();
-    }
-    if (pre_route(mreq, res)) return handled();
-    return httplib::Server::HandlerResponse::Unhandled;
+    return admission_.pre_routing(req, res) ? httplib::Server::HandlerResponse::Handled
+                                            : httplib::Server::HandlerResponse::Unhandled;
   });
   svr.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) { handle_post(req, res); });
-  auto not_allowed = [this](const httplib::Request&, httplib::Response& res) {
-    // Stateless: no server→client stream to GET, no session to DELETE.
-    res.set_header("Allow", "POST");
-    reject(res, 405, "method_not_allowed", "Method not allowed: this server takes POST /mcp only (stateless).", -32000);
-  };
-  svr.Get("/mcp", not_allowed);
-  svr.Delete("/mcp", not_allowed);
-  if (options_.auth != nullptr) options_.auth->install(svr);
-  svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
-  svr.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-    if (draining_.load()) {
-      res.status = 503;
-      res.set_content("draining\n", "text/plain");
-      return;
-    }
-    res.set_content("ready\n", "text/plain");
-  });
-  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    std::string text = metrics_.render();
-    if (options_.limits) text += options_.limits->render_metrics();
-    if (options_.extra_metrics) text += options_.extra_metrics();
-    res.set_content(text, "text/plain; version=0.0.4");
-  });
-  svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log(req, res); });
+  install_service_routes(svr, options_, metrics_, draining_);
+  svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) { access_log_.log(req, res); });
 }
 
+// The edge's pieces as the call path reaches them.
 void McpHttpServer::reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
                            int rpc_code) {
   http::reject(metrics_, res, status, reason, message, rpc_code);
 }
-
-// Before any handler and before the body: the framing must be unambiguous; a POST /mcp with a
-// body worth reading must pass the header checks and carry a key-shaped (or valid OAuth)
-// credential; then the body is read here, bounded, chunked or not. True: answered.
-bool McpHttpServer::pre_route(httplib::Request& req, httplib::Response& res) {
-  const FramingVerdict verdict = check_framing(req.headers);
-  if (!verdict.framing) {
-    reject(res, 400, "framing", verdict.refusal);
-    return true;
-  }
-  const BodyFraming& framing = *verdict.framing;
-  if (!framing.chunked && framing.length == 0) {
-    no_body(req);  // HTTP/1.1: no Content-Length, no body (httplib would read to the end of the connection)
-    t_conn.keep = true;
-    return false;
-  }
-  if (req.path == "/mcp" && req.method == "POST") {
-    if (!admit(req, res)) return true;
-    if ((framing.chunked || framing.length > kSmallBody) && !key_admissible(req)) {
-      unauthorized(req, res, "unauthorized_before_body");
-      return true;
-    }
-  }
-  return take_body(req, res, framing);
-}
-
-// Whether a POST /mcp may have its body read: a key-shaped key, an OAuth token this server
-// opens, or no credential where anonymous discovery allows one (the body names the method).
-bool McpHttpServer::key_admissible(const httplib::Request& req) {
-  if (!req.has_header("Authorization")) return options_.anonymous_discovery;
-  const std::string authorization = req.get_header_value("Authorization");
-  if (bearer_key(authorization)) return true;
-  if (options_.auth == nullptr) return false;
-  const auto token = bearer_token(authorization);
-  return token && options_.auth->open_token(req, *token).has_value();
-}
-
-bool McpHttpServer::take_body(httplib::Request& req, httplib::Response& res, const BodyFraming& framing) {
-  const bool oauth = options_.auth != nullptr && (req.path == "/token" || req.path == "/register" || req.path == "/authorize");
-  if (req.method != "POST" || (req.path != "/mcp" && !oauth)) {
-    no_body(req);  // nothing here takes a body: left unread, and the connection closed after the answer
-    return false;
-  }
-  const bool keyless = !req.has_header("Authorization");
-  const std::size_t limit = oauth     ? kOAuthBodyLimit
-                            : keyless ? std::min(kKeylessBodyLimit, options_.max_body_bytes)
-                                      : options_.max_body_bytes;
-  const std::string too_large = "Payload Too Large: the body exceeds " + std::to_string(limit) + " bytes" +
-                                (oauth || keyless ? "." : " (--max-body-bytes).");
-  if (t_conn.stream == nullptr) {  // not on our connection loop (never, today): refuse rather than read unbounded
-    reject(res, 500, "framing", "Internal error: no connection to read the body from.");
-    return true;
-  }
-  std::string body;
-  switch (read_body(*t_conn.stream, framing, limit, body)) {
-    case BodyResult::kOk: break;
-    case BodyResult::kTooLarge: reject(res, 413, "body_too_large", too_large); return true;
-    case BodyResult::kTimeout:
-      reject(res, 408, "request_timeout", "Request Timeout: the request was not received in time.");
-      return true;
-    case BodyResult::kMalformed:
-      reject(res, 400, "framing", "Bad Request: the body is cut short or its chunked framing is malformed.");
-      return true;
-  }
-  req.body = std::move(body);
-  no_body(req);
-  t_conn.keep = true;
-  return false;
-}
-
+bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) { return admission_.admit(req, res); }
 std::string McpHttpServer::unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason) {
-  const bool has_auth = req.has_header("Authorization");
-  res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, has_auth)
-                                     : has_auth                ? "Bearer error=\"invalid_token\""
-                                                               : "Bearer");
-  const std::string why =
-      !has_auth ? "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`."
-      : options_.auth != nullptr
-          ? "Unauthorized: the token is invalid or expired (sign in again), or the header is not `Bearer fini_…`."
-          : "Unauthorized: the Authorization header must be `Bearer fini_…` with a Fini API key.";
-  reject(res, 401, reason, why, -32001);
-  return why;
+  return bearer_.unauthorized(req, res, reason);
 }
-
-// Checks that need no body: capacity, DNS rebinding, media types, protocol revision.
-bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
-  OriginPolicy policy{options_.allowed_origins, is_loopback_host(options_.host), port_};
-  if (!host_allowed(policy, req.get_header_value("Host"))) {
-    reject(res, 403, "host", "Forbidden: Host is not this loopback server (DNS rebinding protection).");
-    return false;
-  }
-  if (!origin_allowed(policy, req.get_header_value("Origin"))) {
-    reject(res, 403, "origin", "Forbidden: Origin not allowed (see --allowed-origins).");
-    return false;
-  }
-  if (draining_.load()) {
-    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-    res.set_header("Connection", "close");
-    reject(res, 503, "draining", "The server is shutting down; retry (another replica will answer).", -32000);
-    return false;
-  }
-  if (!accepts(req.get_header_value("Accept"), "application/json") && req.has_header("Accept")) {
-    reject(res, 406, "accept", "Not Acceptable: the client must accept application/json (and text/event-stream).");
-    return false;
-  }
-  const std::string type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
-    reject(res, 415, "content_type", "Unsupported Media Type: the body must be application/json.");
-    return false;
-  }
-  return true;
+bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res) {
+  return bearer_.key_admitted(req, key, res);
+}
+void McpHttpServer::reauthenticate(const std::string& challenge, httplib::Response& res) {
+  bearer_.reauthenticate(challenge, res);
 }
 
 // Whether a POST speaks 2026-07-28 (true) or a legacy revision (false), after the checks its
@@ -467,15 +289,7 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     }
   }
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
-  const bool has_auth = req.has_header("Authorization");
-  auto key = has_auth ? bearer_key(req.get_header_value("Authorization")) : options_.keyless_key;
-  std::optional<std::string> reauth;  // the key came inside an OAuth access token
-  if (!key && has_auth && options_.auth != nullptr) {
-    if (auto token = bearer_token(req.get_header_value("Authorization"))) {
-      key = options_.auth->open_token(req, *token);
-      if (key) reauth = options_.auth->challenge(req, true);
-    }
-  }
+  auto [has_auth, key, reauth] = bearer_.credential(req);  // reauth: the key came inside an OAuth token
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
     const std::string why = unauthorized(req, res, "unauthorized");
@@ -673,52 +487,6 @@ bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, std::uint64_t
   return true;
 }
 
-// A raw key on its way to Fini: refused at once when Fini refused it moments ago, 429 when its
-// client (or everybody) has tried too many new keys (see http/abuse_limits.hpp).
-bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res) {
-  if (!options_.limits) return true;
-  const Verdict v = options_.limits->before_key_check(options_.limits->client_of(req), key);
-  if (v.kind == Verdict::kGo) return true;
-  if (v.kind == Verdict::kRefusedKey) {
-    res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, true)
-                                                                : "Bearer error=\"invalid_token\"");
-    reject(res, 401, "refused_key_cached", "Unauthorized: " + v.message + " Use a valid key (Fini → Deploy → API Keys).",
-           -32001);
-    return false;
-  }
-  res.set_header("Retry-After", std::to_string(v.retry_after_s));
-  res.set_header("Connection", "close");  // a guesser's connection does not keep a thread
-  reject(res, 429, "rate_limited", v.message, -32000);
-  return false;
-}
-
-void McpHttpServer::reauthenticate(const std::string& challenge, httplib::Response& res) {
-  res.set_header("WWW-Authenticate", challenge);
-  reject(res, 401, "unauthorized", "Unauthorized: Fini refused the key of this sign-in; sign in again.", -32001);
-}
-
-void McpHttpServer::access_log(const httplib::Request& req, const httplib::Response& res) {
-  const double seconds = std::chrono::duration<double>(Clock::now() - t_info.started).count();
-  const int status = t_info.client_gone ? 499 : res.status;  // 499: the client closed the connection
-  if (req.path == "/mcp") metrics_.request_done(t_info.rpc, t_info.tool.empty() ? "-" : t_info.tool, status, seconds);
-  const RequestInfo info = std::exchange(t_info, RequestInfo{});  // a request rejected before routing starts clean
-  if (!info.pre_routed) {  // httplib's own 400/414: the head was malformed, too big or too slow
-    metrics_.rejected(t_conn.stream != nullptr && t_conn.stream->timed_out() ? "request_timeout" : "framing");
-  }
-  if (!options_.access_log) return;
-  // Never the key, the body, or any header value: method, path, JSON-RPC method, tool, statuses,
-  // time. Whatever the client chose is redacted and cut short; a request httplib could not parse
-  // (mis-framed bytes, maybe a key) shows neither its "method" nor its "path".
-  const auto echo = [](const std::string& s) { return json_escape(redact(s.substr(0, 200))); };
-  std::string line = "{\"type\":\"access\",\"method\":" + json_escape(std::string(loggable_method(req.method))) +
-                     ",\"path\":" + (info.pre_routed ? echo(req.path) : std::string("\"-\"")) +
-                     ",\"rpc\":" + echo(info.rpc) + ",\"tool\":" + echo(info.tool) +
-                     ",\"status\":" + std::to_string(status) + ",\"upstream_status\":" +
-                     (info.upstream_status >= 0 ? std::to_string(info.upstream_status) : "null") +
-                     ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
-  std::lock_guard lock(log_mutex_);
-  std::fputs(line.c_str(), stderr);
-}
 
 // notifications/cancelled arrives on its own POST (the SDK does not close the call's connection).
 // Request ids are only unique per client, so it cancels only a call made with the same key: a

@@ -30,7 +30,10 @@
 #include "common/keyring.hpp"
 #include "common/status.hpp"
 #include "http/abuse_limits.hpp"
+#include "http/access_log.hpp"
+#include "http/admission.hpp"
 #include "http/auth_gate.hpp"
+#include "http/bearer_auth.hpp"
 #include "http/http_options.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
@@ -48,7 +51,6 @@ namespace fini::http {
 class DisconnectWatch;
 class Listener;
 class OverflowRefuser;
-struct BodyFraming;
 
 class McpHttpServer {
  public:
@@ -76,10 +78,6 @@ class McpHttpServer {
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
-  // Before routing: framing, admission and the bounded body read; true: already answered.
-  bool pre_route(httplib::Request& req, httplib::Response& res);
-  bool key_admissible(const httplib::Request& req);
-  bool take_body(httplib::Request& req, httplib::Response& res, const BodyFraming& framing);
   std::string unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason);
   void handle_post(const httplib::Request& req, httplib::Response& res);
   // What handle_post learned about one POST.
@@ -104,7 +102,6 @@ class McpHttpServer {
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
-  void access_log(const httplib::Request& req, const httplib::Response& res);
   std::string overloaded_response() const;
 
   HttpOptions options_;
@@ -117,12 +114,14 @@ class McpHttpServer {
   mcp::WorkerPool tools_pool_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> cut_short_{false};
+  BearerAuth bearer_{options_, metrics_};
+  Admission admission_{options_, metrics_, bearer_, draining_};
+  AccessLog access_log_{metrics_, options_.access_log};
   std::atomic<long> in_flight_{0};
   std::mutex mutex_;
   std::condition_variable idle_cv_;
   std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
   std::uint64_t next_call_ = 1;
-  std::mutex log_mutex_;
   std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls_ up until it is joined
 };
 
