@@ -2,19 +2,26 @@
 // order on one connection, an idle connection closed after the keep-alive time, a request not
 // received within the deadline answered 408 and closed, a request not read to its end closing
 // the connection after its answer (handed to the real OverflowRefuser to linger), and
-// stop_accepting ending the accept loop.
+// stop_accepting ending the accept loop. Over TLS (a certificate made for the test): the
+// handshake and a request on the same loop, a client that never starts the handshake dropped
+// after the read timeout, and unreadable certificate files refused.
 #include "http/edge_listener.hpp"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "http/conn_stream.hpp"
 #include "http/refuser.hpp"
 #include "http/request_scope.hpp"
 #include "loopback.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fini::http {
 namespace {
@@ -25,14 +32,47 @@ using test::read_to_close;
 using test::read_until;
 using test::send_all;
 
+// A self-signed P-256 certificate for localhost and its key, as PEM files in `dir`.
+bool write_certificate(const std::string& cert_file, const std::string& key_file) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  X509* cert = X509_new();
+  bool ok = key != nullptr && cert != nullptr;
+  if (ok) {
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    ok = X509_sign(cert, key, EVP_sha256()) > 0;
+  }
+  FILE* c = ok ? std::fopen(cert_file.c_str(), "w") : nullptr;
+  FILE* k = ok ? std::fopen(key_file.c_str(), "w") : nullptr;
+  ok = c != nullptr && k != nullptr && PEM_write_X509(c, cert) == 1 &&
+       PEM_write_PrivateKey(k, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  if (c != nullptr) std::fclose(c);
+  if (k != nullptr) std::fclose(k);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
 class EdgeListenerTest : public ::testing::Test {
  protected:
-  void start(EdgeLimits limits) {
-    listener_ = make_edge_listener(limits, EdgeHooks{[this](int sock) {
-                                                       ++lingered_;
-                                                       refuser_.linger(sock);
-                                                     },
-                                                     [this] { ++timeouts_; }});
+  void start(EdgeLimits limits, bool tls = false) {
+    EdgeHooks hooks{[this](int sock) {
+                      ++lingered_;
+                      refuser_.linger(sock);
+                    },
+                    [this] { ++timeouts_; }};
+    if (tls) {
+      ASSERT_TRUE(write_certificate(dir_.file("cert.pem"), dir_.file("key.pem")));
+      listener_ = make_tls_edge_listener(limits, std::move(hooks), dir_.file("cert.pem"), dir_.file("key.pem"));
+      ASSERT_TRUE(listener_);
+    } else {
+      listener_ = make_edge_listener(limits, std::move(hooks));
+    }
     auto& svr = listener_->server();
     // As the edge's admission does: the head is parsed; a GET has no body, so the request was
     // read to its end, except on /close, which stands for a request refused with its body unread.
@@ -62,6 +102,7 @@ class EdgeListenerTest : public ::testing::Test {
     return EdgeLimits{milliseconds(2000), milliseconds(2000), keep_alive, deadline};
   }
 
+  fini::test::TempDir dir_{"edge-listener"};
   OverflowRefuser refuser_{"", milliseconds(1000)};  // before listener_: outlives its threads
   std::atomic<int> lingered_{0}, timeouts_{0};
   std::unique_ptr<Listener> listener_;
@@ -136,6 +177,31 @@ TEST_F(EdgeListenerTest, StopAcceptingEndsTheAcceptLoop) {
   listener_->stop_accepting();
   thread_.join();  // listen_after_bind returned
   EXPECT_EQ(test::connect_loopback(port_), -1);
+}
+
+TEST_F(EdgeListenerTest, TlsHandshakeAndRequestsOnTheSameLoop) {
+  start(limits(), true);
+  httplib::SSLClient c("127.0.0.1", port_);
+  c.enable_server_certificate_verification(false);
+  c.set_keep_alive(true);
+  for (const char* path : {"/first", "/second"}) {
+    auto res = c.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, path);
+  }
+}
+
+TEST_F(EdgeListenerTest, AClientThatNeverStartsTheHandshakeIsDroppedAfterTheReadTimeout) {
+  start(EdgeLimits{milliseconds(300), milliseconds(2000), milliseconds(2000), milliseconds(2000)}, true);
+  bool closed = false;
+  const std::string out = read_to_close(connect(), closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(out, "");
+}
+
+TEST_F(EdgeListenerTest, UnreadableCertificatesAreRefused) {
+  EXPECT_EQ(make_tls_edge_listener(limits(), EdgeHooks{}, dir_.file("missing.pem"), dir_.file("missing.key")), nullptr);
 }
 
 }  // namespace
