@@ -30,7 +30,11 @@
 #include "common/keyring.hpp"
 #include "common/status.hpp"
 #include "http/abuse_limits.hpp"
+#include "http/access_log.hpp"
+#include "http/admission.hpp"
 #include "http/auth_gate.hpp"
+#include "http/bearer_auth.hpp"
+#include "http/http_options.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
 #include "mcp/modern_era.hpp"
@@ -45,41 +49,8 @@ struct Response;
 namespace fini::http {
 
 class DisconnectWatch;
+class Listener;
 class OverflowRefuser;
-struct BodyFraming;
-
-struct HttpOptions {
-  std::string host = "127.0.0.1";
-  int port = 0;  // 0: any free port
-  std::set<std::string> allowed_origins;
-  std::string tls_cert, tls_key;  // both set: HTTPS
-  std::size_t max_body_bytes = 4u << 20;
-  std::size_t max_in_flight = 64;  // /mcp requests served at once; beyond: 503 + Retry-After
-  std::size_t threads = 0;         // connection threads; 0: max_in_flight + 32
-  std::size_t overflow_threads = 4;  // answer 503 beyond `threads` when the refuser cannot
-  int read_timeout_s = 10;
-  // Total time to read one request's head and body (plain HTTP); beyond it 408 and close.
-  int request_timeout_s = 10;
-  int write_timeout_s = 30;
-  int keep_alive_timeout_s = 5;
-  int retry_after_s = 1;
-  std::chrono::milliseconds drain_timeout{10000};
-  std::chrono::milliseconds abort_grace{2000};
-  // initialize/ping/lists without a key (tools/call always needs one): for probes and suites
-  // that cannot send headers.
-  bool anonymous_discovery = false;
-  bool access_log = true;
-  // Seals 2026-07-28 requestStates (null: a secret made for this process).
-  std::shared_ptr<const KeyRing> sealing;
-  // The OAuth authorization server (routes, tokens on /mcp, 401 challenges); null: raw keys only.
-  AuthGate* auth = nullptr;
-  // --sandbox: the key of a request with no Authorization header at all (a request that sends one
-  // is checked as usual). Empty: such a request needs a key.
-  std::optional<std::string> keyless_key;
-  // Key-guessing limits (null: none); more text for /metrics (the OAuth server's counters).
-  std::shared_ptr<AbuseLimits> limits;
-  std::function<std::string()> extra_metrics;
-};
 
 class McpHttpServer {
  public:
@@ -101,18 +72,12 @@ class McpHttpServer {
   void cut_short();  // end the drain now: cancel what is still running
   bool draining() const { return draining_.load(); }
 
-  struct Listener;  // httplib's Server or SSLServer (defined in the .cpp)
-
  private:
   struct Call;
   class CallCtx;
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
-  // Before routing: framing, admission and the bounded body read; true: already answered.
-  bool pre_route(httplib::Request& req, httplib::Response& res);
-  bool key_admissible(const httplib::Request& req);
-  bool take_body(httplib::Request& req, httplib::Response& res, const BodyFraming& framing);
   std::string unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason);
   void handle_post(const httplib::Request& req, httplib::Response& res);
   // What handle_post learned about one POST.
@@ -137,7 +102,6 @@ class McpHttpServer {
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
               int rpc_code = -32600);
   void cancel_call(const jsonrpc::Notification& note, const std::string& key);
-  void access_log(const httplib::Request& req, const httplib::Response& res);
   std::string overloaded_response() const;
 
   HttpOptions options_;
@@ -150,12 +114,14 @@ class McpHttpServer {
   mcp::WorkerPool tools_pool_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> cut_short_{false};
+  BearerAuth bearer_{options_, metrics_};
+  Admission admission_{options_, metrics_, bearer_, draining_};
+  AccessLog access_log_{metrics_, options_.access_log};
   std::atomic<long> in_flight_{0};
   std::mutex mutex_;
   std::condition_variable idle_cv_;
   std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
   std::uint64_t next_call_ = 1;
-  std::mutex log_mutex_;
   std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls_ up until it is joined
 };
 
