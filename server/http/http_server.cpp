@@ -115,6 +115,7 @@ std::string McpHttpServer::url() const {
 
 Status McpHttpServer::bind() {
   using std::chrono::seconds;
+  metrics_.set_known_tools(dispatcher_.tool_names());  // the providers are set by now
   refuser_ = std::make_unique<OverflowRefuser>(overloaded_response(), std::chrono::milliseconds(1000));
   const EdgeLimits limits{seconds(options_.read_timeout_s), seconds(options_.write_timeout_s),
                           seconds(options_.keep_alive_timeout_s), seconds(options_.request_timeout_s)};

@@ -6,9 +6,38 @@
 
 namespace fini::http {
 
+namespace {
+
+const std::string kOther = "other";
+const std::string kNone = "-";
+
+// Every method an MCP client of either era may send (unknown ones are answered -32601, and counted as "other").
+bool known_method(const std::string& method) {
+  static const std::unordered_set<std::string> methods = {
+      "initialize",     "ping",           "tools/list",       "tools/call",          "prompts/list",
+      "prompts/get",    "resources/list", "resources/read",   "resources/templates/list",
+      "logging/setLevel", "completion/complete", "server/discover", "resources/subscribe",
+      "resources/unsubscribe"};
+  return methods.count(method) > 0;
+}
+
+}  // namespace
+
+void Metrics::set_known_tools(const std::vector<std::string>& tools) { known_tools_.insert(tools.begin(), tools.end()); }
+
+const std::string& Metrics::method_label(const std::string& method) const {
+  if (method == kNone) return kNone;
+  return known_method(method) ? method : kOther;
+}
+
+const std::string& Metrics::tool_label(const std::string& tool) const {
+  if (tool.empty() || tool == kNone) return kNone;
+  return known_tools_.count(tool) > 0 ? tool : kOther;
+}
+
 void Metrics::request_done(const std::string& method, const std::string& tool, int status, double seconds) {
   std::lock_guard lock(mutex_);
-  ++requests_[{method, tool, status}];
+  ++requests_[{method_label(method), tool_label(tool), status}];
   ++latency_count_;
   latency_sum_ += seconds;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
@@ -18,7 +47,7 @@ void Metrics::request_done(const std::string& method, const std::string& tool, i
 
 void Metrics::upstream_done(const std::string& tool, int status) {
   std::lock_guard lock(mutex_);
-  ++upstream_[{tool, status}];
+  ++upstream_[{tool_label(tool), status}];
 }
 
 void Metrics::rejected(const std::string& reason) {

@@ -70,6 +70,13 @@ void Dispatcher::set_resources(ResourceProvider* resources) {
   methods_["resources/read"] = [this](const jsonrpc::Request& r, Caller&) { return read_resource(r); };
 }
 
+std::vector<std::string> Dispatcher::tool_names() const {
+  std::vector<std::string> names;
+  if (tools_ == nullptr) return names;
+  for (const auto& tool : tools_->list_tools()) names.push_back(tool.value("name", ""));
+  return names;
+}
+
 Json Dispatcher::handle(const jsonrpc::Request& request, Caller& caller) {
   if (!request.params.is_null() && !request.params.is_object()) {
     return invalid_params(request.id, "Invalid params: params must be an object");

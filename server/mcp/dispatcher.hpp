@@ -64,6 +64,8 @@ class Dispatcher {
   void set_resources(ResourceProvider* resources);
 
   bool knows(const std::string& method) const { return methods_.count(method) > 0; }
+  // Every tool's name (any caller's surface): e.g. the labels metrics may use.
+  std::vector<std::string> tool_names() const;
   const DispatchOptions& options() const { return options_; }
   // tools/call is the one method that runs a tool: transports run it where they want (a worker,
   // a request thread) after check_call accepted its params on the reading thread.

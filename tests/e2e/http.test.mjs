@@ -141,6 +141,20 @@ describe('Streamable HTTP with the SDK client', () => {
     assert.match(metrics, /fini_mcp_upstream_calls_total\{tool="list_agents",status="200"\} \d+/);
     assert.match(metrics, /fini_mcp_http_request_duration_seconds_bucket/);
   });
+
+  test('keyless requests cannot write into /metrics or grow its labels', async () => {
+    const base = srv.url.replace(/\/mcp$/, '');
+    const injected = 'x"} 1\nfake_metric{a="b';
+    const r1 = await post(srv.url, { jsonrpc: '2.0', id: 1, method: injected });
+    const r2 = await post(srv.url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fini_live_Q2x9aaaaaaaaaaaaaaaaaaaa', arguments: {} } });
+    assert.equal(r1.status, 401);
+    assert.equal(r2.status, 401);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.ok(!metrics.includes('fake_metric'), 'a client-chosen method wrote a line into /metrics');
+    assert.ok(!metrics.includes('fini_live_'), 'a client-chosen tool name reached /metrics');
+    assert.match(metrics, /fini_mcp_http_requests_total\{method="other",tool="-",status="401"\} \d+/);
+    assert.match(metrics, /fini_mcp_http_requests_total\{method="tools\/call",tool="other",status="401"\} \d+/);
+  });
 });
 
 describe('slow calls', () => {
