@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -19,7 +18,6 @@
 #include <thread>
 #include <utility>
 
-#include "http/accept_hook.hpp"
 #include "http/body_reader.hpp"
 #include "http/conn_stream.hpp"
 #include "http/disconnect_watch.hpp"
@@ -28,6 +26,8 @@
 #include "http/modern_http.hpp"
 #include "http/refuser.hpp"
 #include "jsonrpc/message.hpp"
+#include "platform/accepted_socket.hpp"
+#include "platform/process.hpp"
 #include "common/redact.hpp"
 
 namespace fini::http {
@@ -82,12 +82,12 @@ class BoundedTaskQueue final : public httplib::TaskQueue {
       std::lock_guard lock(mutex_);
       if (active_ < limit_) {
         ++active_;
-        main_.push_back([fn = std::move(fn), sock = take_last_accepted_socket()] {
+        main_.push_back([fn = std::move(fn), sock = platform::take_last_accepted_socket()] {
           t_conn_sock = sock;
           fn();
           t_conn_sock = -1;
         });
-      } else if (const int sock = take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
+      } else if (const int sock = platform::take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
         return;  // `fn` only held the socket, which the refuser now owns
       } else {
         overflow_.push_back(std::move(fn));
@@ -255,7 +255,7 @@ class EdgeListener final : public Base, public McpHttpServer::Listener {
         timed_out_();
         return Ending::kLinger;
       }
-      if (stream.request_bytes() > kTrimAfter) ::malloc_trim(0);  // a big body's pages go back
+      if (stream.request_bytes() > kTrimAfter) platform::release_free_memory();  // a big body's pages go back
       if (ok && !keep) return Ending::kLinger;
       if (!ok || closed) break;
     }
