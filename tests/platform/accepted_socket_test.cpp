@@ -4,21 +4,21 @@
 
 #include <thread>
 
-#include "loopback.hpp"
+#include "support/loopback_pair.hpp"
 
 namespace fini::platform {
 namespace {
 
 TEST(AcceptedSocket, RemembersWhatAcceptReturnedOnThisThreadOnce) {
   EXPECT_EQ(take_last_accepted_socket(), -1);
-  test::LoopbackPair pair;  // calls accept() by its libc name
+  fini::test::LoopbackPair pair;  // calls accept() by its libc name
   ASSERT_GE(pair.accepted, 0);
   EXPECT_EQ(take_last_accepted_socket(), pair.accepted);
   EXPECT_EQ(take_last_accepted_socket(), -1);
 }
 
 TEST(AcceptedSocket, IsPerThread) {
-  test::LoopbackPair pair;
+  fini::test::LoopbackPair pair;
   int elsewhere = 0;
   std::thread other([&] { elsewhere = take_last_accepted_socket(); });
   other.join();

@@ -6,12 +6,12 @@
 
 #include <thread>
 
-#include "loopback.hpp"
+#include "support/loopback_pair.hpp"
 
 namespace fini::platform {
 namespace {
 
-using test::LoopbackPair;
+using fini::test::LoopbackPair;
 
 TEST(SocketWatch, ReportsThePeerClosingALoopbackConnection) {
   LoopbackPair pair;

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace fini::platform::test {
+namespace fini::test {
 
 struct LoopbackPair {
   int client = -1;
@@ -43,4 +43,4 @@ struct LoopbackPair {
   }
 };
 
-}  // namespace fini::platform::test
+}  // namespace fini::test
