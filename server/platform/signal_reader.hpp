@@ -1,8 +1,9 @@
 #pragma once
 // Termination signals read synchronously on a thread of ours instead of in a signal handler, so
 // what follows a signal (drain, cut short) may lock and allocate. The signals of the set must be
-// blocked in every thread before they are sent (common/signals.hpp blocks SIGTERM/SIGINT first
-// thing in main). Linux: signalfd; a port can use kqueue EVFILT_SIGNAL or a self-pipe handler.
+// blocked in every thread before they are sent (the commands call block_termination_signals of
+// common/signals.hpp before starting any thread).
+// Linux: signalfd; a port can use kqueue EVFILT_SIGNAL or a handler that writes to a pipe.
 // Thread-safety: one thread calls next(); stop it through the Wakeup from any thread. Never throws.
 
 #include <signal.h>
