@@ -23,11 +23,16 @@ function(fini_target target)
   fini_enable_sanitizers(${target})
 endfunction()
 
-# fini_module(<name> <dir> [DEPS ...]): a static library from <dir>/*.cpp (headers beside them).
+# fini_module(<name> <dir> [SUBDIRS ...] [DEPS ...]): a static library from <dir>/*.cpp and
+# <dir>/<subdir>/*.cpp for each SUBDIRS (headers beside them; platform/ uses it to pick one OS).
 # Globbing keeps "add a file" a one-step change; CONFIGURE_DEPENDS re-globs on build.
 function(fini_module name dir)
-  cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "DEPS;SUBDIRS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
+  foreach(sub ${M_SUBDIRS})
+    file(GLOB sub_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/${sub}/*.cpp)
+    list(APPEND srcs ${sub_srcs})
+  endforeach()
   list(FILTER srcs EXCLUDE REGEX ".*/main\\.cpp$")
   if(NOT srcs)  # a module still being written: headers only
     add_library(${name} INTERFACE)

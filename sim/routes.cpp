@@ -1,5 +1,6 @@
 #include "sim/routes.hpp"
 
+#include "common/percent.hpp"
 #include "sim/util.hpp"
 
 namespace fini::sim {
@@ -93,7 +94,8 @@ int match_template(std::string_view tmpl, const std::vector<std::string>& segs, 
 
 std::optional<RouteMatch> match_route(std::string_view method, std::string_view path, bool* path_known) {
   auto segs = split(path, '/');
-  for (auto& seg : segs) seg = percent_decode(seg);
+  // A segment with a malformed %-escape is matched as written (as this sandbox always did).
+  for (auto& seg : segs) seg = fini::percent_decode(seg).value_or(seg);
   std::optional<RouteMatch> best;
   int best_literals = -1;
   if (path_known) *path_known = false;

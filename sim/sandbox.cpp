@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.hpp"
+#include "platform/process.hpp"
 #include "sim/api.hpp"
 #include "sim/clock.hpp"
 #include "sim/fixtures.hpp"
@@ -56,9 +57,7 @@ void drop_connection(const httplib::Request& req) {
   int fd = -1;
   if (req.ssl) fd = SSL_get_fd(req.ssl);
   if (fd < 0) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-      int cand = std::atoi(entry.path().filename().c_str());
+    for (const int cand : fini::platform::open_descriptors()) {
       sockaddr_storage local{}, peer{};
       socklen_t ll = sizeof local, pl = sizeof peer;
       if (getsockname(cand, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;

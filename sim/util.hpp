@@ -36,7 +36,6 @@ std::optional<int64_t> ms_from_iso(std::string_view iso);
 
 std::string to_lower(std::string_view s);
 // %XX decoding of one path segment ('+' stays '+'); invalid escapes are kept verbatim.
-std::string percent_decode(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);

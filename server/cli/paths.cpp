@@ -3,12 +3,14 @@
 #include <system_error>
 #include <vector>
 
+#include "platform/process.hpp"
+
 namespace fini::cli {
 
 std::filesystem::path executable_dir() {
+  const auto exe = platform::executable_path();
   std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return std::filesystem::current_path(ec);
+  if (exe.empty()) return std::filesystem::current_path(ec);
   return exe.parent_path();
 }
 

@@ -1,33 +1,26 @@
 #include "common/fd_input.hpp"
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdint>
 
 namespace fini {
 
-FdInput::FdInput(int fd) : fd_(fd), wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+FdInput::FdInput(int fd) : fd_(fd) {}
 
-FdInput::~FdInput() {
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-}
+FdInput::~FdInput() = default;
 
 void FdInput::interrupt() {
   interrupted_ = true;
-  const std::uint64_t one = 1;
-  if (wake_fd_ >= 0) {
-    [[maybe_unused]] const auto n = ::write(wake_fd_, &one, sizeof one);
-  }
+  wake_.signal();
 }
 
 FdInput::int_type FdInput::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   while (!interrupted_.load()) {
-    pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    const int ready = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, -1);
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+    const int ready = ::poll(fds, wake_.valid() ? 2 : 1, -1);
     if (ready < 0) {
       if (errno == EINTR) continue;
       return traits_type::eof();

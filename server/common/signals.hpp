@@ -3,12 +3,16 @@
 // in every thread it starts afterwards), and ignore SIGPIPE so a peer closing a socket or pipe
 // is an error return, not a kill. Call before starting threads.
 // SignalWatcher: one owned thread that reports those signals as they arrive (first, second, …)
-// until it is destroyed — RAII, so it never outlives what its callback uses.
+// until it is destroyed — RAII, so it never outlives what its callback uses. The OS part is
+// platform::SignalReader.
 
 #include <signal.h>
 
 #include <functional>
 #include <thread>
+
+#include "platform/signal_reader.hpp"
+#include "platform/wakeup.hpp"
 
 namespace fini {
 
@@ -24,8 +28,8 @@ class SignalWatcher {
 
  private:
   void loop();
-  int signal_fd_ = -1;
-  int stop_fd_ = -1;
+  platform::SignalReader reader_;
+  platform::Wakeup stop_;
   std::function<void(int, int)> on_signal_;
   std::thread thread_;
 };

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "common/crypto.hpp"
+#include "common/form.hpp"
 #include "common/hex.hpp"
 #include "common/html.hpp"
 
@@ -15,48 +16,6 @@ namespace fini::credentials {
 namespace {
 
 constexpr std::size_t kTokenBytes = 32;
-
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// application/x-www-form-urlencoded → name/value pairs (first occurrence wins).
-std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    std::size_t amp = body.find('&', pos);
-    if (amp == std::string_view::npos) amp = body.size();
-    const std::string_view pair = body.substr(pos, amp - pos);
-    if (!pair.empty()) {
-      const std::size_t eq = pair.find('=');
-      std::string name = url_decode(pair.substr(0, eq));
-      std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-      out.emplace(std::move(name), std::move(value));
-    }
-    pos = amp + 1;
-  }
-  return out;
-}
 
 std::string form_page(const std::string& id, const std::string& csrf, const std::string& error) {
   std::string body;
@@ -233,16 +192,16 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
   std::lock_guard submit(submit_mutex_);
   const auto csrf = open_link_csrf(id, res);
   if (!csrf) return;
+  // A form with a malformed %-escape is not read at all: it is answered like a stale form.
   const auto form = parse_form(req.body);
-  auto token = form.find("csrf");
-  if (token == form.end() || !equal_constant_time(token->second, *csrf)) {
+  const auto token = form ? first_field(*form, "csrf") : std::nullopt;
+  if (!token || !equal_constant_time(*token, *csrf)) {
     set_html(res, 403, html_page("Form expired",
                             "<p class=\"error\">The form token did not match. Reload this page from the link "
                             "Claude showed you and paste the key again.</p>"));
     return;
   }
-  auto key = form.find("key");
-  const std::string pasted = key == form.end() ? std::string() : key->second;
+  const std::string pasted(first_field(*form, "key").value_or(std::string_view()));
   auto verdict = handler_(pasted);
   {
     std::lock_guard lock(mutex_);

@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include "http/conn_stream.hpp"
 #include "http/reject.hpp"
 #include "http/request_scope.hpp"
+#include "platform/process.hpp"
 
 namespace fini::http {
 namespace {
@@ -96,7 +96,7 @@ class EdgeListener final : public Base, public Listener {
         hooks_.timed_out();
         return Ending::kLinger;
       }
-      if (stream.request_bytes() > kTrimAfter) ::malloc_trim(0);  // a big body's pages go back
+      if (stream.request_bytes() > kTrimAfter) platform::release_free_memory();  // a big body's pages go back
       if (ok && !keep) return Ending::kLinger;
       if (!ok || closed) break;
     }

@@ -2,13 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 
 namespace fini::http {
 
@@ -16,7 +14,6 @@ OverflowRefuser::OverflowRefuser(std::string response, std::chrono::milliseconds
     : response_(std::move(response)),
       linger_(linger),
       max_lingering_(max_lingering),
-      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       thread_([this] { loop(); }) {}
 
 OverflowRefuser::~OverflowRefuser() {
@@ -24,15 +21,9 @@ OverflowRefuser::~OverflowRefuser() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake();
+  wake_.signal();
   thread_.join();
   for (const auto& l : incoming_) ::close(l.sock);
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-}
-
-void OverflowRefuser::wake() {
-  const std::uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
 void OverflowRefuser::refuse(int sock) {
@@ -53,7 +44,7 @@ void OverflowRefuser::linger(int sock) {
     }
   }
   if (sock >= 0) ::close(sock);
-  wake();
+  wake_.signal();
 }
 
 // Reads and drops what a lingering peer sends; true once it is done (EOF, error) with the socket.
@@ -83,12 +74,11 @@ void OverflowRefuser::loop() {
     const auto now = std::chrono::steady_clock::now();
     auto next = now + std::chrono::seconds(60);
     for (const auto& l : lingering) next = std::min(next, l.until);
-    fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+    fds.assign(1, pollfd{wake_.fd(), POLLIN, 0});
     for (const auto& l : lingering) fds.push_back(pollfd{l.sock, POLLIN, 0});
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
     ::poll(fds.data(), fds.size(), static_cast<int>(std::max<long long>(wait, 0)));
-    std::uint64_t count = 0;
-    [[maybe_unused]] auto n = ::read(wake_fd_, &count, sizeof count);
+    wake_.clear();
     const auto after = std::chrono::steady_clock::now();
     std::vector<Lingering> kept;
     for (std::size_t i = 0; i < lingering.size(); ++i) {

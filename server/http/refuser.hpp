@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "platform/wakeup.hpp"
+
 namespace fini::http {
 
 class OverflowRefuser {
@@ -34,12 +36,11 @@ class OverflowRefuser {
     std::chrono::steady_clock::time_point until;
   };
   void loop();
-  void wake();
 
   const std::string response_;
   const std::chrono::milliseconds linger_;
   const std::size_t max_lingering_;
-  int wake_fd_ = -1;
+  platform::Wakeup wake_;
   std::mutex mutex_;
   std::vector<Lingering> incoming_;
   bool stopping_ = false;

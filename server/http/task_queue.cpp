@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "http/accept_hook.hpp"
+#include "platform/accepted_socket.hpp"
 #include "http/request_scope.hpp"
 
 namespace fini::http {
@@ -18,12 +18,12 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     std::lock_guard lock(mutex_);
     if (active_ < limit_) {
       ++active_;
-      main_.push_back([fn = std::move(fn), sock = take_last_accepted_socket()] {
+      main_.push_back([fn = std::move(fn), sock = platform::take_last_accepted_socket()] {
         t_conn_sock = sock;
         fn();
         t_conn_sock = -1;
       });
-    } else if (const int sock = take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
+    } else if (const int sock = platform::take_last_accepted_socket(); sock >= 0 && refuse_(sock)) {
       return;  // `fn` only held the socket, which the refuser now owns
     } else {
       overflow_.push_back(std::move(fn));

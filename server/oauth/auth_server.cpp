@@ -4,7 +4,9 @@
 #include <strings.h>
 #include <spdlog/spdlog.h>
 
+#include "common/form.hpp"
 #include "common/html.hpp"
+#include "common/percent.hpp"
 #include "common/safe_json.hpp"
 #include "credentials/key_format.hpp"
 #include "http/trusted_proxies.hpp"
@@ -51,7 +53,8 @@ Params form_params(const httplib::Request& req) {
   Params out;
   if (req.body.size() <= kMaxFormBytes &&
       req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
-    httplib::detail::parse_query_text(req.body, out);
+    // A malformed %-escape refuses the whole form: the request then lacks its parameters.
+    if (auto fields = parse_form(req.body)) out.insert(fields->begin(), fields->end());
   }
   return out;
 }
@@ -98,7 +101,7 @@ std::string basic_client_id(const std::string& authorization) {
   while (!std64.empty() && std64.back() == '=') std64.pop_back();
   auto decoded = base64url_decode(std64);
   if (!decoded) return {};
-  return httplib::detail::decode_url(decoded->substr(0, decoded->find(':')), false);
+  return percent_decode(decoded->substr(0, decoded->find(':'))).value_or(std::string());
 }
 
 }  // namespace

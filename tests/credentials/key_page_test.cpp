@@ -120,6 +120,26 @@ TEST_F(KeyPageTest, FormEncodedKeyIsDecoded) {
   EXPECT_EQ(submitted_[0], std::string(kAcmeRw) + " ");
 }
 
+// A malformed %-escape makes the form unreadable: refused like a stale form, and the handler (which
+// would send the text to Fini) never sees a half-decoded key; the link stays usable.
+TEST_F(KeyPageTest, MalformedEscapeRefusesTheFormBeforeTheKeyIsLookedAt) {
+  const std::string csrf = csrf_of(page_get(link_.url).body);
+  auto bad = page_post(link_.url, "csrf=" + csrf + "&key=fini%5Fsandbox%zz");
+  EXPECT_EQ(bad.status, 403);
+  EXPECT_THAT(bad.body, HasSubstr("The form token did not match."));
+  EXPECT_TRUE(submitted_.empty());
+  EXPECT_EQ(page_->state(link_.id), KeyPage::LinkState::kOpen);
+  EXPECT_EQ(submit_key(link_.url, kAcmeRw).status, 200);
+}
+
+// The first of repeated fields counts, and a '=' inside a value is part of the value.
+TEST_F(KeyPageTest, FirstFieldWinsAndEqualsSignsStayInTheValue) {
+  const std::string csrf = csrf_of(page_get(link_.url).body);
+  page_post(link_.url, "csrf=" + csrf + "&key=a=b=&csrf=other&key=second");
+  ASSERT_EQ(submitted_.size(), 1u);
+  EXPECT_EQ(submitted_[0], "a=b=");
+}
+
 TEST_F(KeyPageTest, SingleUseOnceAKeyIsAccepted) {
   ASSERT_EQ(submit_key(link_.url, kAcmeRw).status, 200);
   EXPECT_EQ(page_->state(link_.id), KeyPage::LinkState::kUsed);

@@ -333,6 +333,27 @@ describe('security', () => {
     assert.ok(body.access_token);
   });
 
+  test('the token form is read strictly: an identical repeat is refused, a malformed %-escape reads as no form', async () => {
+    const f = await handFlow(srv);
+    const post = async (body) => {
+      const r = await fetch(`${f.base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const json = await r.json();
+      seen.push(JSON.stringify(json));
+      return { status: r.status, body: json };
+    };
+    const fields = new URLSearchParams({ grant_type: 'authorization_code', code: f.code, redirect_uri: f.redirect, code_verifier: f.verifier });
+    const id = encodeURIComponent(f.client_id);
+    const twice = await post(`${fields}&client_id=${id}&client_id=${id}`);
+    assert.equal(twice.status, 400);
+    assert.equal(twice.body.error, 'invalid_request');
+    const malformed = await post(`${fields}&client_id=${id}&state=%zz`);
+    assert.equal(malformed.status, 401);
+    assert.equal(malformed.body.error, 'invalid_client');
+    // Neither spent the code: the well-formed request still redeems it.
+    const ok = await post(`${fields}&client_id=${id}`);
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  });
+
   test('unknown client at the token endpoint: 401 invalid_client', async () => {
     const base = new URL(srv.url).origin;
     const r = await tokenRequest(base, { grant_type: 'authorization_code', code: 'x', client_id: 'fm1.zzzzzzzz.AAAA', redirect_uri: 'http://127.0.0.1:1/cb', code_verifier: 'x' });

@@ -1,4 +1,4 @@
-#include "http/accept_hook.hpp"
+#include "platform/accepted_socket.hpp"
 
 #include <sys/socket.h>
 
@@ -13,7 +13,7 @@ extern "C" int accept(int fd, sockaddr* addr, socklen_t* len) {
   return sock;
 }
 
-namespace fini::http {
+namespace fini::platform {
 
 int take_last_accepted_socket() {
   const int sock = t_last_accepted;
@@ -21,4 +21,4 @@ int take_last_accepted_socket() {
   return sock;
 }
 
-}  // namespace fini::http
+}  // namespace fini::platform
