@@ -25,7 +25,10 @@ constexpr const char* kKey = "fini_live_Q2x9ZkR7pLm4Vb8N";
 
 class AccessLogTest : public ::testing::Test {
  protected:
-  void SetUp() override { t_info = RequestInfo{}; }
+  void SetUp() override {
+    t_info = RequestInfo{};
+    metrics_.set_known_tools({"fini_list_conversation_tags"});  // as the server does from its manifests
+  }
   Json log(const std::string& method, const std::string& path, int status, bool pre_routed = true) {
     httplib::Request req;
     req.method = method;
