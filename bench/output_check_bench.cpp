@@ -27,7 +27,7 @@ using nlohmann::json;
 class FixedKey final : public credentials::Credentials {
  public:
   explicit FixedKey(std::string key) : key_(std::move(key)) {}
-  Result<std::string> key(mcp::CallContext&) override { return key_; }
+  Result<std::string> key(credentials::KeyAsker&) override { return key_; }
   void observe(const std::string&, int, const std::string&, bool) override {}
 
  private:

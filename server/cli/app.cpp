@@ -17,6 +17,7 @@
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
+#include "rest/base_url.hpp"
 #include "cli/tool_catalog.hpp"
 #include "cli/tool_commands.hpp"
 #include "common/logging.hpp"
@@ -98,7 +99,8 @@ int run(int argc, char** argv) {
   LoginOptions login;
   auto* login_cmd = app.add_subcommand("login", "store a Fini API key (read with echo off, or from a pipe) after checking it");
   login_cmd->add_option("--profile", login.profile, "profile name (env FINI_PROFILE; default 'default')");
-  login_cmd->add_option("--base-url", login.base_url, "Fini API base URL (env FINI_BASE_URL; default https://api-prod.usefini.com)");
+  login_cmd->add_option("--base-url", login.base_url,
+                        std::string("Fini API base URL (env FINI_BASE_URL; default ") + rest::kProductionBaseUrl + ")");
   login_cmd->add_option("--ca-file", login.ca_file, "PEM CA bundle for TLS verification (default: system CAs)");
   std::string logout_profile, whoami_profile;
   auto* logout_cmd = app.add_subcommand("logout", "remove a stored key");
@@ -126,7 +128,7 @@ int run(int argc, char** argv) {
   serve.command_line = !(*serve_cmd) && !app.get_subcommands().empty();
   if (*check_cmd) return run_check(check_dir);
   if (*call_cmd) {
-    serve.result_budget = 16u << 20;  // the output goes to a shell, not a model: no 48 KB budget
+    serve.calls.result_budget = 16u << 20;  // the output goes to a shell, not a model: no 48 KB budget
     serve.no_confirm = call.yes;
     return run_call_command(serve, call);
   }

@@ -9,6 +9,7 @@
 #include "cli/doctor_questions.hpp"
 #include "cli/paths.hpp"
 #include "common/version.hpp"
+#include "tools/context_key_asker.hpp"
 #include "tools/manifest.hpp"
 
 namespace fini::cli {
@@ -74,7 +75,8 @@ int run_doctor(ServeOptions serve, const DoctorOptions& options) {
   auto core = build_keyed_core(serve, "doctor", &exit_code);
   if (!core) return exit_code;
   CliContext ctx;
-  auto key = core->credentials->key(ctx);
+  tools::ContextKeyAsker asker(ctx);
+  auto key = core->credentials->key(asker);
   if (!key.ok()) {
     std::cerr << "fini-mcp doctor: " << key.status().message() << "\n";
     return 2;

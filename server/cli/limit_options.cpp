@@ -1,5 +1,7 @@
 #include "cli/limit_options.hpp"
 
+#include "cli/cli_options.hpp"
+
 namespace fini::cli {
 
 void add_limit_options(CLI::App& cmd, ServeOptions& serve) {
@@ -16,26 +18,27 @@ void add_limit_options(CLI::App& cmd, ServeOptions& serve) {
   rate("--limit-authorize", serve.limit_authorize, "sign-in form submissions (POST /authorize) per client");
   rate("--limit-token", serve.limit_token, "POST /token per client");
   rate("--limit-register", serve.limit_register, "POST /register per client");
-  cmd.add_option("--signin-attempts", serve.signin_attempts, "keys one sign-in form accepts before a fresh sign-in")
+  cmd.add_option("--signin-attempts", serve.limits.signin_attempts, "keys one sign-in form accepts before a fresh sign-in")
       ->capture_default_str()->check(CLI::Range(1, 100))->group(group);
-  cmd.add_option("--refused-key-cache", serve.refused_key_cache_s, "seconds a key Fini refused is refused without asking")
-      ->capture_default_str()->check(CLI::Range(0L, 3600L))->group(group);
-  cmd.add_option("--limit-table-size", serve.limit_table_size, "clients (and keys) each limit remembers")
+  add_duration_option<std::chrono::seconds>(&cmd, "--refused-key-cache", serve.limits.refused_key_ttl,
+                                            "seconds a key Fini refused is refused without asking")
+      ->check(CLI::Range(0L, 3600L))->group(group);
+  cmd.add_option("--limit-table-size", serve.limits.table_size, "clients (and keys) each limit remembers")
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(100), static_cast<std::size_t>(10000000)))->group(group);
   cmd.add_option("--allowed-redirect-hosts", serve.allowed_redirect_hosts,
                  "OAuth redirect hosts allowed beyond claude.ai, claude.com and loopback (comma-separated; "
                  "\"*.example.com\" for subdomains)")
       ->delimiter(',')->group(group);
-  cmd.add_option("--cimd-fetch-threads", serve.cimd_fetch_threads, "client metadata documents fetched at once")
+  cmd.add_option("--cimd-fetch-threads", serve.cimd.threads, "client metadata documents fetched at once")
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(64)))->group(group);
-  cmd.add_option("--cimd-per-host", serve.cimd_per_host, "client metadata fetches at once to one host")
+  cmd.add_option("--cimd-per-host", serve.cimd.per_host, "client metadata fetches at once to one host")
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(64)))->group(group);
-  cmd.add_option("--cimd-waiters", serve.cimd_waiters, "sign-in pages waiting for client metadata at once (503 beyond)")
+  cmd.add_option("--cimd-waiters", serve.cimd.max_waiters, "sign-in pages waiting for client metadata at once (503 beyond)")
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(1), static_cast<std::size_t>(1024)))->group(group);
 }
 
 Result<std::shared_ptr<http::AbuseLimits>> make_abuse_limits(const ServeOptions& options) {
-  http::AbuseOptions o;
+  http::AbuseOptions o = options.limits;
   auto proxies = http::TrustedProxies::parse(options.trusted_proxies);
   if (!proxies.ok()) return proxies.status();
   o.trusted_proxies = std::move(*proxies);
@@ -50,9 +53,6 @@ Result<std::shared_ptr<http::AbuseLimits>> make_abuse_limits(const ServeOptions&
     if (!r.ok()) return r.status();
     *rates[i].second = *r;
   }
-  o.signin_attempts = options.signin_attempts;
-  o.refused_key_ttl = std::chrono::seconds(options.refused_key_cache_s);
-  o.table_size = options.limit_table_size;
   return std::make_shared<http::AbuseLimits>(std::move(o));
 }
 

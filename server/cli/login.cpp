@@ -27,7 +27,6 @@ std::string sentence(std::string text) {
   return text;
 }
 
-constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
 constexpr std::size_t kMaxLine = 4096;
 
 termios g_saved_termios{};
@@ -46,7 +45,7 @@ std::string env_or(const char* name, const std::string& fallback) {
 }
 
 std::string profile_name(const std::string& given) {
-  return given.empty() ? env_or("FINI_PROFILE", "default") : given;
+  return given.empty() ? env_or("FINI_PROFILE", credentials::kDefaultProfile) : given;
 }
 
 // One line from fd 0 (without the newline); false on EOF before any byte.
@@ -111,7 +110,7 @@ int run_login(const LoginOptions& options) {
   if (base_text.empty()) {
     if (auto existing = store->load(profile); existing.ok() && existing->has_value()) base_text = (*existing)->base_url;
   }
-  if (base_text.empty()) base_text = kDefaultBaseUrl;
+  if (base_text.empty()) base_text = rest::kProductionBaseUrl;
   auto base = parse_typed_base_url(base_text);
   if (!base.ok()) {
     std::cerr << "fini-mcp login: " << base.status().message() << "\n";
@@ -212,13 +211,13 @@ int run_whoami(const std::string& given) {
   if (!loaded->has_value()) {
     std::cerr << "fini-mcp whoami: no key is stored for profile '" << profile << "' (looked in "
               << store->path_of(profile).string() << "). Run `fini-mcp login"
-              << (profile == "default" ? "" : " --profile " + profile) << "`.\n";
+              << (profile == credentials::kDefaultProfile ? "" : " --profile " + profile) << "`.\n";
     return 1;
   }
   const credentials::Profile& p = **loaded;
   std::cout << "profile:  " << p.name << "\n"
             << "stored:   " << store->path_of(profile).string() << "\n"
-            << "base URL: " << (p.base_url.empty() ? std::string(kDefaultBaseUrl) : p.base_url) << "\n"
+            << "base URL: " << (p.base_url.empty() ? std::string(rest::kProductionBaseUrl) : p.base_url) << "\n"
             << "key:      " << mask_token(p.key) << "\n"
             << "scopes:   " << (p.scopes ? credentials::scopes_text(*p.scopes) : std::string("not learned yet")) << "\n"
             << "checked:  " << (p.checked_at.empty() ? std::string("never") : p.checked_at) << "\n"

@@ -33,16 +33,12 @@ Result<std::unique_ptr<oauth::AuthServer>> make_auth_server(const ServeOptions& 
   }
   oauth::AuthServerOptions o;
   o.public_url = public_url;
-  o.tls = !options.tls_cert.empty();
-  o.tokens.access_ttl = std::chrono::seconds(options.access_token_ttl_s);
-  o.tokens.refresh_ttl = std::chrono::seconds(options.refresh_token_ttl_s);
-  o.tokens.code_ttl = std::chrono::seconds(options.auth_code_ttl_s);
+  o.tls = !options.listener.tls_cert.empty();
+  o.tokens = options.tokens;
   o.clients.ca_file = options.ca_file;
   o.clients.allow_private_hosts = options.oauth_private_metadata_hosts;
   o.clients.allowed_redirect_hosts = options.allowed_redirect_hosts;
-  o.clients.documents.threads = options.cimd_fetch_threads;
-  o.clients.documents.per_host = options.cimd_per_host;
-  o.clients.documents.max_waiters = options.cimd_waiters;
+  o.clients.documents = options.cimd;
   o.limits = std::move(limits);
   rest::HttpClient& http = *core.http;
   const std::string base = core.base_url;

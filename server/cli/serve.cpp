@@ -25,12 +25,8 @@ namespace {
 int serve_stdio(const ServeOptions& options, ServerCore& core, sigset_t signals) {
   FdInput input_buffer(STDIN_FILENO);
   std::istream input(&input_buffer);
-  mcp::SessionOptions session_options;
+  mcp::SessionOptions session_options = options.session;
   session_options.instructions = kServerInstructions;
-  session_options.workers = options.workers;
-  session_options.page_size = options.page_size;
-  session_options.max_line_bytes = options.max_line_bytes;
-  session_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
   session_options.interrupt_input = [&input_buffer] { input_buffer.interrupt(); };
   std::ios::sync_with_stdio(false);
   session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
@@ -68,7 +64,7 @@ int serve_stdio(const ServeOptions& options, ServerCore& core, sigset_t signals)
 
 // "[HOST:]PORT" (HOST default 127.0.0.1; an IPv6 host in brackets).
 Result<std::pair<std::string, int>> parse_listen(const std::string& text) {
-  std::string host = "127.0.0.1", port = text;
+  std::string host = http::HttpOptions{}.host, port = text;  // HttpOptions states the default host
   if (auto colon = text.rfind(':'); colon != std::string::npos) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
@@ -90,28 +86,20 @@ int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) 
     std::cerr << "fini-mcp: " << listen.status().message() << "\n";
     return 2;
   }
-  mcp::Dispatcher dispatcher(mcp::DispatchOptions{"Fini", kServerInstructions, options.page_size});
+  mcp::Dispatcher dispatcher(mcp::DispatchOptions{"Fini", kServerInstructions, options.session.page_size});
   dispatcher.set_tools(core.tools.get());
   if (auto* prompts = core.prompts()) dispatcher.set_prompts(prompts);
   if (core.resources) dispatcher.set_resources(core.resources.get());
 
-  http::HttpOptions http_options;
+  http::HttpOptions http_options = options.listener;
   http_options.host = listen->first;
   http_options.port = listen->second;
   http_options.allowed_origins = {options.allowed_origins.begin(), options.allowed_origins.end()};
-  http_options.tls_cert = options.tls_cert;
-  http_options.tls_key = options.tls_key;
-  http_options.max_in_flight = options.max_in_flight;
-  http_options.threads = options.http_threads;
-  http_options.max_body_bytes = options.max_body_bytes;
-  http_options.request_timeout_s = options.request_timeout_s;
   if (auto trusted = http::set_trusted_proxies({options.trusted_proxies}); !trusted.ok()) {
     std::cerr << "fini-mcp: " << trusted.message() << "\n";
     return 2;
   }
-  http_options.drain_timeout = std::chrono::milliseconds(options.drain_ms);
-  http_options.anonymous_discovery = options.anonymous_discovery;
-  http_options.access_log = !options.no_access_log;
+  http_options.drain_timeout = options.session.drain_timeout;  // one --drain-ms for both transports
   http_options.keyless_key = core.sandbox_key;
   auto limits = make_abuse_limits(options);
   if (!limits.ok()) {

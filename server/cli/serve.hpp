@@ -7,8 +7,23 @@
 #include <string>
 #include <vector>
 
+#include "credentials/key_page.hpp"
+#include "credentials/session_credentials.hpp"
+#include "http/abuse_limits.hpp"
+#include "http/http_server.hpp"
+#include "mcp/session.hpp"
+#include "oauth/cimd_cache.hpp"
+#include "oauth/tokens.hpp"
+#include "rest/http_client.hpp"
+#include "tools/fini_tools.hpp"
+
 namespace fini::cli {
 
+// What `serve` (and the commands that reuse its core) were asked for. Where a module has its
+// own options, they are held here as that module's struct, so each default is stated once, in
+// the module; the flags (cli/cli_options.cpp, cli/limit_options.cpp) write into them and show
+// those defaults. Fields a module cannot know (listen address, key ring, limits object) are
+// filled in by the wiring (cli/server_core.cpp, cli/serve.cpp).
 struct ServeOptions {
   std::string manifests_dir;
   std::string skills_dir;
@@ -23,54 +38,46 @@ struct ServeOptions {
   bool read_only = false;
   bool show_all = false;
   bool sandbox = false;
-  std::size_t workers = 64;          // concurrent tool calls = pooled upstream connections
-  long drain_ms = 10000;             // shutdown: how long running calls may still finish
-  long call_timeout_ms = 120000;     // total deadline of one upstream call, retries included
-  std::size_t result_budget = 48u * 1024u;  // bytes of JSON one tool result may carry
+  // stdio: --workers (also the upstream pool size), --page-size (also --http), --max-line-bytes,
+  // --drain-ms (also --http).
+  mcp::SessionOptions session;
+  // One Fini call: --call-timeout-ms, --result-budget.
+  tools::CallOptions calls;
+  // The upstream client: --connect-timeout-ms, --read-timeout-ms (base URL, CA file, proxy and
+  // pool size are set by build_server_core).
+  rest::ClientOptions upstream;
   bool no_confirm = false;  // destructive tools run without asking (automation)
   bool command_line = false;  // call/export/tools: messages speak of the shell, not an MCP client
   std::string legacy_confirm = "host";  // --http, 2025-11-25 clients: host (their approval) | refuse
-  std::size_t page_size = 0;
-  std::size_t max_line_bytes = 16u * 1024u * 1024u;
-  int connect_timeout_ms = 10000;
-  int read_timeout_ms = 60000;
   // --http [HOST:]PORT: serve MCP over Streamable HTTP instead of stdio; keys come per request.
   std::string http;
   std::vector<std::string> allowed_origins;
-  std::string tls_cert, tls_key;
-  std::size_t max_in_flight = 64;
-  std::size_t http_threads = 0;  // 0: max_in_flight + 32
-  std::size_t max_body_bytes = 4u << 20;
-  int request_timeout_s = 10;  // --http: total time to read one request (head and body)
-  bool anonymous_discovery = false;
-  bool no_access_log = false;
+  // The --http listener: --tls-cert/--tls-key, --max-in-flight, --http-threads,
+  // --max-body-bytes, --request-timeout, --anonymous-discovery, --no-access-log.
+  http::HttpOptions listener;
   // --http: the OAuth authorization server (see cli/oauth_wiring.hpp).
   bool no_oauth = false;
   std::string token_secret_file;  // empty: an ephemeral secret (warned)
   std::string public_url;         // empty: derived from each request's Host
-  long access_token_ttl_s = 3600;
-  long refresh_token_ttl_s = 30L * 24 * 3600;
-  long auth_code_ttl_s = 60;  // hidden test knob
+  oauth::TokenOptions tokens;     // --access-token-ttl, --refresh-token-ttl, --auth-code-ttl (hidden)
   bool oauth_private_metadata_hosts = false;  // hidden test knob: client metadata on 127.0.0.1
-  // --http limits against key guessing and abuse (cli/limit_options.hpp; "COUNT/SECONDS", 0: off).
+  // --http limits against key guessing and abuse (cli/limit_options.hpp): --signin-attempts,
+  // --refused-key-cache, --limit-table-size; the rates are flag text ("COUNT/SECONDS", 0: off),
+  // parsed by make_abuse_limits, their defaults taken from http::AbuseOptions.
+  http::AbuseOptions limits;
+  std::string limit_key_checks = http::rate_spec(limits.key_checks);
+  std::string limit_key_checks_global = http::rate_spec(limits.key_checks_global);
+  std::string limit_authorize = http::rate_spec(limits.authorize);
+  std::string limit_token = http::rate_spec(limits.token);
+  std::string limit_register = http::rate_spec(limits.registrations);
   // Proxies whose X-Forwarded-Proto/-For count (addresses or CIDR ranges): by default a reverse
   // proxy on this host.
   std::string trusted_proxies = "127.0.0.1/8,::1";
-  std::string limit_key_checks = "30/60";
-  std::string limit_key_checks_global = "20/1";
-  std::string limit_authorize = "60/60";
-  std::string limit_token = "120/60";
-  std::string limit_register = "60/60";
-  int signin_attempts = 5;
-  long refused_key_cache_s = 60;
-  std::size_t limit_table_size = 10000;
   std::vector<std::string> allowed_redirect_hosts;  // beyond claude.ai, claude.com and loopback
-  std::size_t cimd_fetch_threads = 4;               // client metadata documents fetched at once
-  std::size_t cimd_per_host = 2;
-  std::size_t cimd_waiters = 32;                    // sign-in pages waiting on fetches, in all
-  // Hidden test knobs for the one-time key page (0: defaults of 10 minutes).
-  long key_page_ttl_ms = 0;
-  long elicitation_timeout_ms = 0;
+  oauth::CimdOptions cimd;  // client metadata fetches: --cimd-fetch-threads, --cimd-per-host, --cimd-waiters
+  // Hidden test knobs for the one-time key page: its link's lifetime and the elicitation wait.
+  credentials::KeyPageOptions key_page;
+  std::chrono::milliseconds elicitation_timeout = credentials::SessionCredentialsOptions{}.elicitation_timeout;
 };
 
 int run_serve(const ServeOptions& options);

@@ -21,7 +21,6 @@ namespace {
 
 // The sandbox's documented read+write key for workspace "acme" (sim/fixtures/keys.json).
 constexpr const char* kSandboxKey = "fini_sandbox_acme_rw_1d9a7e3c52";
-constexpr const char* kDefaultBaseUrl = "https://api-prod.usefini.com";
 
 }  // namespace
 
@@ -81,18 +80,29 @@ Result<std::vector<tools::Manifest>> load_manifests_for(const ServeOptions& opti
   return std::move(loaded.manifests);
 }
 
-Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options) {
-  auto core = std::make_unique<ServerCore>();
+namespace {
 
+// The tool surface: the manifests loaded, then selected by --toolsets/--tools/--exclude-tools
+// and --read-only.
+struct Surface {
+  tools::SurfaceOptions options;
+  std::vector<tools::Manifest> manifests;
+};
+
+Result<Surface> select_surface(const ServeOptions& options) {
   auto loaded = load_manifests_for(options);
   if (!loaded.ok()) return loaded.status();
-  tools::SurfaceOptions surface{to_set(options.toolsets), to_set(options.tools), to_set(options.exclude),
-                                options.read_only, options.show_all};
-  auto selected = tools::select_tools(std::move(*loaded), surface);
+  Surface surface{tools::SurfaceOptions{to_set(options.toolsets), to_set(options.tools), to_set(options.exclude),
+                                        options.read_only, options.show_all},
+                  {}};
+  auto selected = tools::select_tools(std::move(*loaded), surface.options);
   if (!selected.ok()) return selected.status();
+  surface.manifests = std::move(*selected);
+  return surface;
+}
 
-  // Key resolution (DESIGN.md §5): --api-key-file → FINI_API_KEY → stored profile → ask.
-  credentials::SessionCredentialsOptions cred;
+// A key fixed for the whole process (DESIGN.md §5): --api-key-file, else FINI_API_KEY.
+Status take_fixed_key(const ServeOptions& options, credentials::SessionCredentialsOptions& cred) {
   if (!options.api_key_file.empty()) {
     auto from_file = read_key_file(options.api_key_file);
     if (!from_file.ok()) return from_file.status();
@@ -102,103 +112,147 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
     cred.fixed_key = std::string(env);
     cred.fixed_source = "FINI_API_KEY";
   }
-  // --sandbox (or FINI_SANDBOX=1, the bundle and plugin setting): an embedded Fini sandbox on a
-  // loopback port with its well-known read+write key, so the server can be tried from any client
-  // without a key or a production workspace.
-  if (options.sandbox || env_flag("FINI_SANDBOX")) {
-    sim::SandboxOptions sandbox_options;
-    sandbox_options.job_step_ms = 1000;
-    auto started = sim::Sandbox::start(sandbox_options);
-    if (!started.ok()) return unavailable("cannot start the embedded sandbox: " + started.status().message());
-    core->sandbox = std::move(*started);
-    cred.fixed_key = std::string(kSandboxKey);
-    core->sandbox_key = std::string(kSandboxKey);
-    cred.fixed_source = "--sandbox";
-    spdlog::info("serving against the embedded sandbox at {}", core->sandbox->url());
-  }
+  return {};
+}
+
+// --sandbox (or FINI_SANDBOX=1, the bundle and plugin setting): an embedded Fini sandbox on a
+// loopback port with its well-known read+write key, so the server can be tried from any client
+// without a key or a production workspace. It overrides any other key.
+Status start_sandbox(const ServeOptions& options, ServerCore& core, credentials::SessionCredentialsOptions& cred) {
+  if (!options.sandbox && !env_flag("FINI_SANDBOX")) return {};
+  sim::SandboxOptions sandbox_options;
+  sandbox_options.job_step_ms = 1000;
+  auto started = sim::Sandbox::start(sandbox_options);
+  if (!started.ok()) return unavailable("cannot start the embedded sandbox: " + started.status().message());
+  core.sandbox = std::move(*started);
+  cred.fixed_key = std::string(kSandboxKey);
+  core.sandbox_key = std::string(kSandboxKey);
+  cred.fixed_source = "--sandbox";
+  spdlog::info("serving against the embedded sandbox at {}", core.sandbox->url());
+  return {};
+}
+
+// Where the key comes from, in order: --api-key-file → FINI_API_KEY → stored profile → ask
+// (--sandbox overrides them all). The base URL is filled in later.
+Result<credentials::SessionCredentialsOptions> credential_options(const ServeOptions& options, ServerCore& core) {
+  credentials::SessionCredentialsOptions cred;
+  if (auto s = take_fixed_key(options, cred); !s.ok()) return s;
+  if (auto s = start_sandbox(options, core, cred); !s.ok()) return s;
   cred.command_line = options.command_line;
-  cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", "default") : options.profile;
+  cred.profile = options.profile.empty() ? env_or("FINI_PROFILE", cred.profile) : options.profile;
   if (auto s = credentials::check_profile_name(cred.profile); !s.ok()) return invalid_argument(s.message());
   if (auto store = credentials::ProfileStore::open_default(); store.ok()) {
     cred.store = *store;
   } else {
     spdlog::warn("{}; keys pasted in this session will not be stored", store.status().message());
   }
+  cred.page = options.key_page;
+  cred.elicitation_timeout = options.elicitation_timeout;
+  return cred;
+}
 
-  // Base URL: --base-url → FINI_BASE_URL → the stored profile's → production.
-  std::string base_text = core->sandbox ? core->sandbox->url()
+// Base URL: the sandbox's, else --base-url → FINI_BASE_URL → the stored profile's → production.
+Result<rest::BaseUrl> resolve_base_url(const ServeOptions& options, const ServerCore& core,
+                                       const credentials::SessionCredentialsOptions& cred) {
+  std::string text = core.sandbox ? core.sandbox->url()
                                   : options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
-  if (base_text.empty() && !cred.fixed_key && cred.store) {
-    if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) {
-      base_text = (*stored)->base_url;
-    }
+  if (text.empty() && !cred.fixed_key && cred.store) {
+    if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) text = (*stored)->base_url;
   }
-  if (base_text.empty()) base_text = kDefaultBaseUrl;
-  auto base = parse_typed_base_url(base_text);
+  if (text.empty()) text = rest::kProductionBaseUrl;
+  auto base = parse_typed_base_url(text);
   if (!base.ok()) return invalid_argument(base.status().message());
-  core->base_url = base->to_string();
-  cred.base_url = base->to_string();
-  if (options.key_page_ttl_ms > 0) cred.page.ttl = std::chrono::milliseconds(options.key_page_ttl_ms);
-  if (options.elicitation_timeout_ms > 0) {
-    cred.elicitation_timeout = std::chrono::milliseconds(options.elicitation_timeout_ms);
-  }
+  return *base;
+}
 
-  rest::ClientOptions client_options;
-  client_options.base = *base;
+// The pooled client to Fini: one connection per worker, through the proxy if one applies.
+Status make_rest_client(const ServeOptions& options, const rest::BaseUrl& base, ServerCore& core) {
+  rest::ClientOptions client_options = options.upstream;
+  client_options.base = base;
   client_options.ca_file = options.ca_file;
-  client_options.connect_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
-  client_options.read_timeout = std::chrono::milliseconds(options.read_timeout_ms);
   client_options.user_agent = std::string("fini-mcp/") + kVersion;
-  client_options.max_connections = options.workers;
+  client_options.max_connections = options.session.workers;
   client_options.read_only_guard = options.read_only;
-  auto proxy = rest::choose_proxy(*base, options.proxy, [](const char* name) { return std::getenv(name); });
+  auto proxy = rest::choose_proxy(base, options.proxy, [](const char* name) { return std::getenv(name); });
   if (!proxy.ok()) return invalid_argument(proxy.status().message());
   client_options.proxy = *proxy;
-  if (*proxy) spdlog::info("requests to {} go through proxy {}", core->base_url, (*proxy)->describe());
-  core->http = rest::make_http_client(client_options);
-  core->credentials = std::make_unique<credentials::SessionCredentials>(std::move(cred), *core->http);
-  // Over HTTP every request brings its caller's key; no process-wide key may stand in for it.
-  if (!options.http.empty()) core->bearer = std::make_unique<credentials::BearerCredentials>();
-  credentials::Credentials& key_source =
-      core->bearer ? static_cast<credentials::Credentials&>(*core->bearer) : *core->credentials;
-  tools::CallOptions call_options;
-  call_options.call_timeout = std::chrono::milliseconds(options.call_timeout_ms);
-  call_options.result_budget = options.result_budget;
-  // export/query_export page through the served list tools; copy their manifests first.
-  const std::vector<tools::Manifest> served = *selected;
-  core->fini_tools = std::make_unique<tools::FiniToolProvider>(std::move(*selected), surface, *core->http,
-                                                              key_source, core->base_url, call_options);
-  tools::FiniToolProvider& tool_provider = *core->fini_tools;
+  if (*proxy) spdlog::info("requests to {} go through proxy {}", core.base_url, (*proxy)->describe());
+  core.http = rest::make_http_client(client_options);
+  return {};
+}
+
+// The process's key source (stdio, and the CLI commands); over --http every request brings its
+// caller's key instead, and no process-wide key may stand in for it.
+credentials::Credentials& make_credentials(const ServeOptions& options, credentials::SessionCredentialsOptions cred,
+                                           ServerCore& core) {
+  core.credentials = std::make_unique<credentials::SessionCredentials>(std::move(cred), *core.http);
+  if (options.http.empty()) return *core.credentials;
+  core.bearer = std::make_unique<credentials::BearerCredentials>();
+  return *core.bearer;
+}
+
+// The Fini tools (one per selected manifest) and export/query_export, which page through the
+// served list tools.
+void make_tool_providers(const ServeOptions& options, Surface surface, credentials::Credentials& key_source,
+                         ServerCore& core) {
+  const std::vector<tools::Manifest> served = surface.manifests;
+  core.fini_tools = std::make_unique<tools::FiniToolProvider>(std::move(surface.manifests), surface.options, *core.http,
+                                                             key_source, core.base_url, options.calls);
+  tools::FiniToolProvider& tool_provider = *core.fini_tools;
+  tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
+  tool_provider.legacy_confirm(options.legacy_confirm == "refuse" ? tools::LegacyConfirm::kRefuse
+                                                                  : tools::LegacyConfirm::kHost);
   exporting::ExportToolOptions export_options;
   export_options.exports_dir = options.exports_dir.empty() ? exporting::default_exports_dir()
                                                           : std::filesystem::path(options.exports_dir);
-  core->export_tools = std::make_unique<exporting::ExportToolProvider>(
+  core.export_tools = std::make_unique<exporting::ExportToolProvider>(
       served,
       [&tool_provider](const std::string& tool, const nlohmann::json& args, mcp::CallContext& ctx) {
         return tool_provider.call_structured(tool, args, ctx);
       },
       export_options);
-  std::vector<mcp::ToolProvider*> tool_parts{&tool_provider};
-  if (options.export_tools) tool_parts.push_back(core->export_tools.get());
-  core->tools = std::make_unique<mcp::CompositeToolProvider>(tool_parts);
-  tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
-  tool_provider.legacy_confirm(options.legacy_confirm == "refuse" ? tools::LegacyConfirm::kRefuse
-                                                                  : tools::LegacyConfirm::kHost);
+}
 
-  // Skills are optional data: without the folder the server still serves every tool.
+// Skills are optional data: without the folder the server still serves every tool.
+void load_skills(const ServeOptions& options, ServerCore& core) {
   std::filesystem::path skills_dir = options.skills_dir;
   if (skills_dir.empty()) {
     if (auto found = find_data_dir("skills")) skills_dir = *found;
   }
-  if (!skills_dir.empty()) {
-    std::vector<std::string> problems;
-    core->skills = skills::SkillLibrary::load(skills_dir, &problems);
-    for (const auto& p : problems) spdlog::warn("skipping skill: {}", p);
-  }
+  if (skills_dir.empty()) return;
+  std::vector<std::string> problems;
+  core.skills = skills::SkillLibrary::load(skills_dir, &problems);
+  for (const auto& p : problems) spdlog::warn("skipping skill: {}", p);
+}
+
+// What the session serves: the tools (export's only when asked for) and the resources.
+void compose(const ServeOptions& options, ServerCore& core) {
+  std::vector<mcp::ToolProvider*> tool_parts{core.fini_tools.get()};
+  if (options.export_tools) tool_parts.push_back(core.export_tools.get());
+  core.tools = std::make_unique<mcp::CompositeToolProvider>(tool_parts);
   std::vector<const mcp::ResourceProvider*> resource_parts;
-  if (core->prompts() != nullptr) resource_parts.push_back(&*core->skills);
-  if (options.export_tools) resource_parts.push_back(core->export_tools.get());
-  if (!resource_parts.empty()) core->resources = std::make_unique<mcp::CompositeResourceProvider>(resource_parts);
+  if (core.prompts() != nullptr) resource_parts.push_back(&*core.skills);
+  if (options.export_tools) resource_parts.push_back(core.export_tools.get());
+  if (!resource_parts.empty()) core.resources = std::make_unique<mcp::CompositeResourceProvider>(resource_parts);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& options) {
+  auto core = std::make_unique<ServerCore>();
+  auto surface = select_surface(options);
+  if (!surface.ok()) return surface.status();
+  auto cred = credential_options(options, *core);
+  if (!cred.ok()) return cred.status();
+  auto base = resolve_base_url(options, *core, *cred);
+  if (!base.ok()) return base.status();
+  core->base_url = base->to_string();
+  cred->base_url = core->base_url;
+  if (auto s = make_rest_client(options, *base, *core); !s.ok()) return s;
+  credentials::Credentials& key_source = make_credentials(options, std::move(*cred), *core);
+  make_tool_providers(options, std::move(*surface), key_source, *core);
+  load_skills(options, *core);
+  compose(options, *core);
   return core;
 }
 

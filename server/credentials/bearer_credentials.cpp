@@ -6,15 +6,15 @@ namespace fini::credentials {
 
 std::string key_digest(const std::string& key) { return sha256_hex(key); }
 
-Result<std::string> BearerCredentials::key(mcp::CallContext& ctx) {
+Result<std::string> BearerCredentials::key(KeyAsker& asker) {
   // The transport refuses requests without a well-formed bearer (401) before any tool runs;
   // this is the backstop for a context that carries none.
-  const std::string* key = ctx.call_key();
-  if (key == nullptr || key->empty()) {
+  const CallKey& key = asker.call_key();
+  if (!key) {
     return Status(Code::kUnauthenticated,
                   "No Fini API key came with this request: send it as `Authorization: Bearer fini_…`.");
   }
-  return *key;
+  return key.reveal();  // to be sent: the tool pipeline puts it in the Authorization header
 }
 
 void BearerCredentials::observe(const std::string& key, int http_status, const std::string& scope,
@@ -45,10 +45,9 @@ void BearerCredentials::observe(const std::string& key, int http_status, const s
   }
 }
 
-std::optional<bool> BearerCredentials::may_for(const mcp::CallContext& ctx, const std::string& scope) const {
-  const std::string* key = ctx.call_key();
-  if (key == nullptr) return std::nullopt;
-  const std::string digest = key_digest(*key);
+std::optional<bool> BearerCredentials::may_for(const CallKey& call_key, const std::string& scope) const {
+  if (!call_key) return std::nullopt;
+  const std::string& digest = call_key.identity();
   std::lock_guard lock(mutex_);
   auto it = by_digest_.find(digest);
   if (it == by_digest_.end()) return std::nullopt;

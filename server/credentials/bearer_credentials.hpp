@@ -1,6 +1,6 @@
 #pragma once
 // BearerCredentials: the key source of the HTTP transport. Each request carries its caller's
-// Fini key (Authorization: Bearer), exposed to tools as CallContext::call_key(); this class
+// Fini key (Authorization: Bearer), reaching credentials as the call's CallKey; this class
 // hands that key to the tool pipeline for that call only and never keeps it. What Fini showed
 // about a key's scopes is remembered per key in a bounded LRU map keyed by a SHA-256 digest of
 // the key (never the key), so two users on one replica never see each other's tool surface and
@@ -22,9 +22,9 @@ class BearerCredentials final : public Credentials {
  public:
   explicit BearerCredentials(std::size_t capacity = 1000) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  Result<std::string> key(mcp::CallContext& ctx) override;
+  Result<std::string> key(KeyAsker& asker) override;
   void observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) override;
-  std::optional<bool> may_for(const mcp::CallContext& ctx, const std::string& scope) const override;
+  std::optional<bool> may_for(const CallKey& call_key, const std::string& scope) const override;
   std::string rejection_note() const override;
 
   std::size_t remembered() const;  // keys with learned scopes (tests)
@@ -42,7 +42,8 @@ class BearerCredentials final : public Credentials {
   mutable std::unordered_map<std::string, Lru::iterator> by_digest_;
 };
 
-// Hex SHA-256 of a key: the only form in which a bearer key may be kept beyond its request.
+// Hex SHA-256 of a key: the only form in which a bearer key may be kept beyond its request
+// (equal to CallKey::identity() of the same key).
 std::string key_digest(const std::string& key);
 
 }  // namespace fini::credentials

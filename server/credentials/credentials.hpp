@@ -8,18 +8,20 @@
 #include <set>
 #include <string>
 
+#include "common/call_key.hpp"
 #include "common/status.hpp"
+#include "credentials/key_asker.hpp"
 #include "credentials/key_format.hpp"
-#include "mcp/providers.hpp"
 
 namespace fini::credentials {
 
 class Credentials {
  public:
   virtual ~Credentials() = default;
-  // The key for this call. May ask the user (through ctx) when none is known yet.
-  // Errors carry a message for the user saying how to provide a key.
-  virtual Result<std::string> key(mcp::CallContext& ctx) = 0;
+  // The key to send for this call: the caller's own (asker.call_key()) or the process's. May
+  // ask the person (through `asker`) when none is known yet. Errors carry a message for the
+  // user saying how to provide a key.
+  virtual Result<std::string> key(KeyAsker& asker) = 0;
   // What the API answered to a request made with `key` for a tool needing `scope`
   // (401 → the key is invalid; 2xx → the key has `scope`; 403 naming the scope, i.e.
   // `scope_denied` → it has not). Scopes are learned only from calls the user made: nothing
@@ -28,7 +30,7 @@ class Credentials {
   // Whether the active key has `scope`: true/false once Fini has shown it, nullopt before.
   virtual std::optional<bool> may(const std::string& /*scope*/) const { return std::nullopt; }
   // The same for the key of one call (per-request keys on HTTP); default: the active key's.
-  virtual std::optional<bool> may_for(const mcp::CallContext& /*ctx*/, const std::string& scope) const {
+  virtual std::optional<bool> may_for(const CallKey& /*call_key*/, const std::string& scope) const {
     return may(scope);
   }
   // Appended to a 401 result: what became of the key and what the next call will do.

@@ -1,9 +1,11 @@
 #include "credentials/key_help.hpp"
 
+#include "credentials/store.hpp"
+
 namespace fini::credentials {
 
 std::string login_command(const std::string& profile) {
-  return profile == "default" ? "fini-mcp login" : "fini-mcp login --profile " + profile;
+  return profile == kDefaultProfile ? "fini-mcp login" : "fini-mcp login --profile " + profile;
 }
 
 std::string key_how_to(const std::string& profile, const std::string& url) {

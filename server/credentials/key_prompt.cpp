@@ -8,7 +8,6 @@ namespace fini::credentials {
 
 namespace {
 
-using Json = mcp::Json;
 using std::chrono::milliseconds;
 
 // How often a waiting call re-checks what it cannot be woken for: the link's expiry and its
@@ -50,7 +49,7 @@ Status KeyPrompt::ensure_prompt_locked() {
   return {};
 }
 
-Result<std::string> KeyPrompt::ask(mcp::CallContext& ctx) {
+Result<std::string> KeyPrompt::ask(KeyAsker& asker) {
   Lock lock(mutex_);
   const KeyState::Active active = state_.active();
   // Keys are delivered under this lock, so one that arrived after the caller looked is seen
@@ -64,7 +63,7 @@ Result<std::string> KeyPrompt::ask(mcp::CallContext& ctx) {
   }
   Turn turn;
   turn.link = prompt_->link;
-  if (!ctx.client().elicitation_url) {
+  if (!asker.can_open_links()) {
     return Status(Code::kUnauthenticated,
                   none_yet + "This MCP client cannot open a link for it (no URL elicitation support).\n" +
                       key_how_to(options_.profile, turn.link.url) +
@@ -74,27 +73,24 @@ Result<std::string> KeyPrompt::ask(mcp::CallContext& ctx) {
   turn.refusals = prompt_->refusals;
   turn.asker = !prompt_->asking;
   if (turn.asker) {
-    if (auto s = elicit(ctx, lock, none_yet, turn); !s.ok()) return s;
+    if (auto s = elicit(asker, lock, none_yet, turn); !s.ok()) return s;
   }
-  return wait_for_key(ctx, lock, turn);
+  return wait_for_key(asker, lock, turn);
 }
 
-// The asker's part: send the URL elicitation (without holding the lock: the client may take
+// The asker's part: send the person to the page (without holding the lock: they may take
 // minutes) and turn a refusal into the error every call of this prompt gets. OK: go on waiting.
-Status KeyPrompt::elicit(mcp::CallContext& ctx, Lock& lock, const std::string& none_yet, Turn& turn) {
+Status KeyPrompt::elicit(KeyAsker& asker, Lock& lock, const std::string& none_yet, Turn& turn) {
   auto id = random_token();
   if (!id.ok()) return Status(Code::kUnauthenticated, none_yet + key_how_to(options_.profile, turn.link.url));
-  turn.elicitation_id = id->substr(0, 32);
+  turn.asked = KeyLink{turn.link.url,
+                       none_yet + "Open this link to paste it on a page served by fini-mcp on this computer. The key is "
+                                  "checked with Fini and stored locally; it never passes through Claude.",
+                       id->substr(0, 32)};
   prompt_->asking = true;
   const milliseconds timeout = std::min(options_.elicitation_timeout, page_->remaining(turn.link.id));
   lock.unlock();
-  const Json params{{"mode", "url"},
-                    {"message", none_yet + "Open this link to paste it on a page served by fini-mcp on this "
-                                           "computer. The key is checked with Fini and stored locally; it "
-                                           "never passes through Claude."},
-                    {"url", turn.link.url},
-                    {"elicitationId", turn.elicitation_id}};
-  auto reply = ctx.request("elicitation/create", params, timeout);
+  auto reply = asker.open_link(turn.asked, timeout);
   lock.lock();
   // A key that arrived meanwhile wins over whatever the client answered.
   if (state_.arrived_since(turn.generation)) return {};
@@ -111,7 +107,7 @@ Status KeyPrompt::elicit(mcp::CallContext& ctx, Lock& lock, const std::string& n
 
 // What to tell the user for the client's answer to the elicitation; "" for accept (the key
 // then comes through the page).
-std::string KeyPrompt::refusal_for(const Result<Json>& reply, const std::string& url) const {
+std::string KeyPrompt::refusal_for(const Result<LinkAnswer>& reply, const std::string& url) const {
   const std::string how_to = key_how_to(options_.profile, url);
   if (!reply.ok()) {
     switch (reply.status().code()) {
@@ -120,17 +116,19 @@ std::string KeyPrompt::refusal_for(const Result<Json>& reply, const std::string&
       default: return "The MCP client could not ask for the API key (" + reply.status().message() + "). " + how_to;
     }
   }
-  const std::string action = reply->is_object() ? reply->value("action", "") : "";
-  if (action == "decline") return "You declined to provide a Fini API key, so the call was not made.\n" + how_to;
-  if (action == "cancel") return "The request for the Fini API key was dismissed, so the call was not made.\n" + how_to;
-  if (action != "accept") return "The MCP client gave an unexpected answer to the request for the API key.\n" + how_to;
-  return "";
+  switch (*reply) {
+    case LinkAnswer::kAccepted: return "";
+    case LinkAnswer::kDeclined: return "You declined to provide a Fini API key, so the call was not made.\n" + how_to;
+    case LinkAnswer::kDismissed: return "The request for the Fini API key was dismissed, so the call was not made.\n" + how_to;
+    case LinkAnswer::kUnexpected: break;
+  }
+  return "The MCP client gave an unexpected answer to the request for the API key.\n" + how_to;
 }
 
 // Wait for the page to deliver a key (or the shared prompt to be refused, or the link to
 // expire). The asker keeps prompt_->asking set while it waits, so later calls join this
 // prompt instead of opening a second one; it clears the flag however the wait ends.
-Result<std::string> KeyPrompt::wait_for_key(mcp::CallContext& ctx, Lock& lock, const Turn& turn) {
+Result<std::string> KeyPrompt::wait_for_key(KeyAsker& asker, Lock& lock, const Turn& turn) {
   auto done_asking = [&] {
     if (turn.asker && same_prompt_locked(turn)) prompt_->asking = false;
   };
@@ -138,7 +136,7 @@ Result<std::string> KeyPrompt::wait_for_key(mcp::CallContext& ctx, Lock& lock, c
     if (auto key = state_.arrived_since(turn.generation)) {
       done_asking();
       lock.unlock();
-      if (turn.asker) ctx.notify("notifications/elicitation/complete", Json{{"elicitationId", turn.elicitation_id}});
+      if (turn.asker) asker.link_done(turn.asked);
       return *key;
     }
     const bool same_prompt = same_prompt_locked(turn);
@@ -151,7 +149,7 @@ Result<std::string> KeyPrompt::wait_for_key(mcp::CallContext& ctx, Lock& lock, c
                     "The key page expired before a key was saved, so the call was not made. Call the tool again "
                     "for a new link, run `" + login_command(options_.profile) + "`, or set FINI_API_KEY.");
     }
-    if (ctx.cancelled()) {
+    if (asker.cancelled()) {
       done_asking();
       return Status(Code::kCancelled, "The call was cancelled while waiting for the API key.");
     }

@@ -8,7 +8,7 @@
 // What the page does with a pasted key is the owner's `on_submit` (check with Fini, store);
 // the owner hands an accepted key over through deliver(), which wakes every waiting call.
 // Lock order: this prompt's mutex, then the KeyState's (ask() reads the state under it,
-// deliver() changes it under it); never the reverse, and never held across ctx.request or a
+// deliver() changes it under it); never the reverse, and never held across asking the person or a
 // wait. The KeyPage's own locks come after ours; it calls on_submit without holding them.
 // Thread-safety: every method may be called from any thread. Never throws; no message or
 // page contains the key.
@@ -23,14 +23,14 @@
 #include <string>
 
 #include "common/status.hpp"
+#include "credentials/key_asker.hpp"
 #include "credentials/key_page.hpp"
 #include "credentials/key_state.hpp"
-#include "mcp/providers.hpp"
 
 namespace fini::credentials {
 
 struct KeyPromptOptions {
-  std::string profile = "default";  // named in the how-to texts (`fini-mcp login --profile …`)
+  std::string profile = kDefaultProfile;  // named in the how-to texts (`fini-mcp login --profile …`)
   KeyPageOptions page;
   std::chrono::milliseconds elicitation_timeout{std::chrono::minutes(10)};
 };
@@ -45,7 +45,7 @@ class KeyPrompt {
 
   // Asks (or joins the prompt in flight) and waits, bounded by the elicitation timeout and the
   // link's expiry, for a key to be delivered. Errors say how else to provide the key.
-  Result<std::string> ask(mcp::CallContext& ctx);
+  Result<std::string> ask(KeyAsker& asker);
   // Runs `change` (handing a new key to the KeyState) under this prompt's lock, then wakes the
   // waiting calls: a call inside ask() sees the state either before or after, never between.
   void deliver(const std::function<void()>& change);
@@ -64,15 +64,15 @@ class KeyPrompt {
     KeyPage::Link link;
     std::uint64_t generation = 0;  // the KeyState's generation when the call began asking
     std::uint64_t refusals = 0;    // the prompt's refusals then: a change means the asker was refused
-    bool asker = false;            // this call sends the elicitation; the others wait with it
-    std::string elicitation_id;
+    bool asker = false;            // this call asks the person; the others wait with it
+    KeyLink asked;                 // what the asker sent (its id says "done" later)
   };
   using Lock = std::unique_lock<std::mutex>;
 
   Status ensure_prompt_locked();
-  Status elicit(mcp::CallContext& ctx, Lock& lock, const std::string& none_yet, Turn& turn);
-  std::string refusal_for(const Result<mcp::Json>& reply, const std::string& url) const;
-  Result<std::string> wait_for_key(mcp::CallContext& ctx, Lock& lock, const Turn& turn);
+  Status elicit(KeyAsker& asker, Lock& lock, const std::string& none_yet, Turn& turn);
+  std::string refusal_for(const Result<LinkAnswer>& reply, const std::string& url) const;
+  Result<std::string> wait_for_key(KeyAsker& asker, Lock& lock, const Turn& turn);
   bool same_prompt_locked(const Turn& turn) const { return prompt_ && prompt_->link.id == turn.link.id; }
 
   KeyState& state_;

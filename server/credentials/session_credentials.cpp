@@ -66,7 +66,7 @@ Status SessionCredentials::save_profile(const Profile& profile) {
   return s;
 }
 
-Result<std::string> SessionCredentials::key(mcp::CallContext& ctx) {
+Result<std::string> SessionCredentials::key(KeyAsker& asker) {
   const KeyState::Active active = state_.active();
   if (active.fixed) {
     const std::string key = active.key.value_or("");
@@ -80,7 +80,7 @@ Result<std::string> SessionCredentials::key(mcp::CallContext& ctx) {
   }
   if (!active.load_error.ok()) return Status(Code::kFailedPrecondition, active.load_error.message());
   if (active.key) return *active.key;
-  return prompt_.ask(ctx);
+  return prompt_.ask(asker);
 }
 
 Result<std::string> SessionCredentials::accept_from_page(const std::string& pasted) {

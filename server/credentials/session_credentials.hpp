@@ -32,13 +32,13 @@
 namespace fini::credentials {
 
 struct SessionCredentialsOptions {
-  std::string profile = "default";
+  std::string profile = KeyPromptOptions{}.profile;
   std::optional<std::string> fixed_key;  // from --api-key-file or FINI_API_KEY
   std::string fixed_source;              // "FINI_API_KEY" or "--api-key-file PATH", for messages
   std::string base_url;                  // the session's API (normalized); stored with new keys
   std::optional<ProfileStore> store;     // nullopt: keys from the page live for this session only
   KeyPageOptions page;
-  std::chrono::milliseconds elicitation_timeout{std::chrono::minutes(10)};
+  std::chrono::milliseconds elicitation_timeout = KeyPromptOptions{}.elicitation_timeout;
   bool command_line = false;  // `fini-mcp call/export`: messages speak of the shell, not a client
 };
 
@@ -49,7 +49,7 @@ class SessionCredentials final : public Credentials {
   SessionCredentials(SessionCredentialsOptions options, rest::HttpClient& http);
   ~SessionCredentials() override;
 
-  Result<std::string> key(mcp::CallContext& ctx) override;
+  Result<std::string> key(KeyAsker& asker) override;
   void observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) override;
   std::optional<bool> may(const std::string& scope) const override;
   // Scopes Fini has shown the active key to have (stored with the profile); nullopt: none yet.

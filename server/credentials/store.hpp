@@ -29,6 +29,9 @@ struct Profile {
 // Profile names: 1-64 characters of [A-Za-z0-9_.-], not starting with '.'.
 Status check_profile_name(std::string_view name);
 
+// The profile used when none is named (--profile, FINI_PROFILE).
+inline constexpr const char* kDefaultProfile = "default";
+
 // The configuration folder: $XDG_CONFIG_HOME/fini-mcp, else $HOME/.config/fini-mcp.
 // kFailedPrecondition when neither variable is set.
 Result<std::filesystem::path> default_config_dir();

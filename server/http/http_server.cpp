@@ -53,7 +53,7 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
     client_.stateless = true;  // a legacy-era call: nothing can be asked mid-call
   }
   const CancelToken& cancel_token() const override { return call_->cancel; }
-  const std::string* call_key() const override { return &key_; }
+  const CallKey& call_key() const override { return key_; }
   void upstream_answered(int status) override {
     {
       std::lock_guard lock(call_->mutex);
@@ -76,7 +76,7 @@ class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
  private:
   mcp::ClientInfo client_;  // stateless: no declared capabilities (no elicitation)
   std::shared_ptr<Call> call_;
-  std::string key_;
+  CallKey key_;
   Json progress_token_;
   double last_progress_ = -std::numeric_limits<double>::infinity();
 };
@@ -232,11 +232,12 @@ namespace {
 // A request's context outside tools/call: its key (or none, with --anonymous-discovery).
 class KeyedContext final : public mcp::BasicCallContext {
  public:
-  KeyedContext(const mcp::ClientInfo& client, const std::string* key) : BasicCallContext(client), key_(key) {}
-  const std::string* call_key() const override { return key_; }
+  KeyedContext(const mcp::ClientInfo& client, const std::string* key)
+      : BasicCallContext(client), key_(key != nullptr ? CallKey(*key) : CallKey()) {}
+  const CallKey& call_key() const override { return key_; }
 
  private:
-  const std::string* key_;
+  CallKey key_;
 };
 
 // RAII: one of the max_in_flight slots, released when the work (not the response) ends.

@@ -49,6 +49,11 @@ std::string rate_text(const Rate& rate) {
   return std::to_string(static_cast<long>(rate.burst)) + "/" + std::to_string(static_cast<long>(rate.per.count())) + "s";
 }
 
+std::string rate_spec(const Rate& rate) {
+  if (rate.unlimited()) return "0";
+  return std::to_string(static_cast<long>(rate.burst)) + "/" + std::to_string(static_cast<long>(rate.per.count()));
+}
+
 Bucket::Bucket(Rate rate, SecondsClock clock)
     : rate_(rate), clock_(std::move(clock)), tokens_(rate.burst), last_(clock_()) {}
 

@@ -26,6 +26,8 @@ struct Rate {
 // "N/SECONDS" ("10/60": 10 at once, then one every 6 s), "N" (per second), or "0" (unlimited).
 Result<Rate> parse_rate(std::string_view text, std::string_view flag);
 std::string rate_text(const Rate& rate);  // "10/60s"
+// The flag text parse_rate reads back to `rate` (whole counts and seconds): "10/60", or "0".
+std::string rate_spec(const Rate& rate);
 
 using SecondsClock = std::function<double()>;  // monotonic seconds
 double steady_seconds();

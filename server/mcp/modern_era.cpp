@@ -88,7 +88,7 @@ class ModernCallContext final : public CallContext {
     inner_.notify("notifications/message", std::move(params));
   }
   const ClientInfo& client() const override { return meta_.client; }
-  const std::string* call_key() const override { return inner_.call_key(); }
+  const CallKey& call_key() const override { return inner_.call_key(); }
   void upstream_answered(int status) override {
     reached_upstream_ = true;
     inner_.upstream_answered(status);
@@ -174,7 +174,7 @@ Json ModernEra::call_tool(const jsonrpc::Request& request, CallContext& ctx) {
 Json ModernEra::run(const jsonrpc::Request& request, CallContext& ctx, bool tool_call) {
   auto meta = modern::read_meta(request.params);
   if (auto* error = std::get_if<Error>(&meta)) return make_error(request.id, *error);
-  const StateBinding binding{request.method, digest_params(request.params), ctx.call_key() ? *ctx.call_key() : ""};
+  const StateBinding binding{request.method, digest_params(request.params), ctx.call_key().identity()};
   auto answers = gathered_answers(*sealing_, request, binding);
   if (auto* error = std::get_if<Error>(&answers)) return make_error(request.id, *error);
   ModernCallContext mctx(ctx, std::get<modern::RequestMeta>(std::move(meta)), std::get<Json>(std::move(answers)));

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/call_key.hpp"
 #include "common/cancel.hpp"
 #include "common/status.hpp"
 #include "mcp/protocol.hpp"
@@ -47,9 +48,13 @@ class CallContext {
   virtual Result<Json> request(const std::string& method, const Json& params,
                                std::chrono::milliseconds timeout) = 0;
   virtual void notify(const std::string& method, const Json& params) = 0;
-  // The caller's own Fini key when the transport carries one per request (HTTP bearer); null:
-  // the process's credentials decide (stdio). Never logged, stored or echoed.
-  virtual const std::string* call_key() const { return nullptr; }
+  // The caller's own Fini key when the transport carries one per request (HTTP bearer); empty:
+  // the process's credentials decide (stdio). Never logged, stored or echoed (CallKey cannot be
+  // printed; only its identity() may be kept).
+  virtual const CallKey& call_key() const {
+    static const CallKey none;
+    return none;
+  }
   // The tool pipeline reports each upstream answer (HTTP status; 0: no answer) for access logs
   // and metrics; transports that keep none ignore it.
   virtual void upstream_answered(int /*http_status*/) {}

@@ -11,8 +11,8 @@ namespace {
 
 constexpr const char* kType = "request-state";
 
-// Length-prefixed fields: no two different bindings digest alike. The caller's key is never
-// sealed itself (even encrypted), only this digest.
+// Length-prefixed fields: no two different bindings digest alike. The caller is never sealed
+// itself (even encrypted), only this digest.
 std::string binding_digest(const StateBinding& b) {
   std::string input;
   for (const std::string* part : {&b.method, &b.params_digest, &b.principal}) {

@@ -3,8 +3,8 @@
 // answers gathered in earlier rounds of one request, sealed so the client can carry them back
 // but cannot read, forge, alter or replay them elsewhere. Sealed (AES-256-GCM) with the server's
 // KeyRing as type "request-state", bound to what it was issued for without showing it: the
-// method, a digest of the request's salient params, and the caller (the HTTP bearer key; stdio
-// has one user per process), and valid for `ttl`. Replicas that share a --token-secret-file open
+// method, a digest of the request's salient params, and the caller (the identity of the HTTP
+// bearer key; stdio has one user per process), and valid for `ttl`. Replicas that share a --token-secret-file open
 // each other's states; a rotated ring still opens states sealed under an older secret.
 // Thread-safe.
 
@@ -21,7 +21,7 @@ namespace fini::mcp {
 struct StateBinding {
   std::string method;
   std::string params_digest;  // digest_params() of the request
-  std::string principal;      // who may present it ("" on stdio); only its digest is sealed
+  std::string principal;      // who may present it: CallKey::identity() ("" on stdio); only its digest is sealed
 };
 
 // SHA-256 hex of the params minus _meta, inputResponses and requestState (what a retry repeats).

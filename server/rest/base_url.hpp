@@ -9,6 +9,9 @@
 
 namespace fini::rest {
 
+// Where Fini lives when nothing else is said (no --base-url, FINI_BASE_URL or stored profile).
+inline constexpr const char* kProductionBaseUrl = "https://api-prod.usefini.com";
+
 struct BaseUrl {
   std::string scheme;  // "http" | "https", lower case
   std::string host;    // lower case; IPv6 literals without brackets ("::1")

@@ -9,6 +9,7 @@
 #include "common/redact.hpp"
 #include "tools/result_budget.hpp"
 #include "tools/confirmation.hpp"
+#include "tools/context_key_asker.hpp"
 #include "tools/epoch_dates.hpp"
 #include "tools/error_texts.hpp"
 #include "tools/id_check.hpp"
@@ -137,8 +138,8 @@ std::vector<json> FiniToolProvider::list_tools() const {
 }
 
 std::vector<json> FiniToolProvider::list_tools_for(const mcp::CallContext& ctx) const {
-  if (ctx.call_key() == nullptr) return list_tools();
-  return surface(options_.show_all || credentials_.may_for(ctx, "write") != false);
+  if (!ctx.call_key()) return list_tools();
+  return surface(options_.show_all || credentials_.may_for(ctx.call_key(), "write") != false);
 }
 
 void FiniToolProvider::check_surface_change() {
@@ -224,7 +225,8 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
 
   if (auto refused = confirm_before_harm(m, args, ctx, confirm_, legacy_confirm_); refused) return {*refused, "", args};
 
-  auto key = credentials_.key(ctx);
+  ContextKeyAsker asker(ctx);
+  auto key = credentials_.key(asker);
   if (!key.ok()) return {tool_error(key.status().message()), "", args};
   if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key, args};
   request->bearer_token = *key;

@@ -1,6 +1,6 @@
 #pragma once
 // Shared pieces of the credentials tests: temp config folders, the sandbox, a scripted
-// CallContext (the MCP client as the user), a counting HttpClient and a browser stand-in that
+// CallContext (the MCP client as the user, reached through the tool pipeline's KeyAsker adapter), a counting HttpClient and a browser stand-in that
 // fetches the one-time key page and posts a key to it.
 
 #include <gtest/gtest.h>
@@ -23,6 +23,7 @@
 
 #include "credentials/session_credentials.hpp"
 #include "mcp/providers.hpp"
+#include "tools/context_key_asker.hpp"
 #include "rest/http_client.hpp"
 #include "sim/sandbox.hpp"
 
@@ -87,6 +88,8 @@ class CountingClient final : public rest::HttpClient {
 };
 
 // The MCP client side of one tool call.
+// Credentials see it as the tool pipeline shows it: through tools::ContextKeyAsker, so these
+// tests check the exact elicitation the client receives.
 class FakeContext final : public mcp::CallContext {
  public:
   using Handler = std::function<Result<mcp::Json>(const std::string&, const mcp::Json&, std::chrono::milliseconds)>;
@@ -121,8 +124,11 @@ class FakeContext final : public mcp::CallContext {
     return notifications_;
   }
   CancelToken cancel;
+  // `creds.key(ctx)` reads as in the pipeline, which wraps its context the same way.
+  operator KeyAsker&() { return asker_; }  // NOLINT(google-explicit-constructor)
 
  private:
+  tools::ContextKeyAsker asker_{*this};
   mcp::ClientInfo info_;
   Handler handler_;
   mutable std::mutex mutex_;

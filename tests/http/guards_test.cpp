@@ -4,7 +4,6 @@
 
 #include "credentials/bearer_credentials.hpp"
 #include "http/guards.hpp"
-#include "mcp/dispatcher.hpp"
 
 namespace fini::http {
 namespace {
@@ -63,35 +62,42 @@ TEST(Guards, AcceptListsAndWildcards) {
   EXPECT_FALSE(accepts("", "application/json"));
 }
 
-class KeyedContext final : public mcp::BasicCallContext {
+// What BearerCredentials needs from a call: its key (it never asks the person).
+class KeyedCall final : public credentials::KeyAsker {
  public:
-  explicit KeyedContext(std::string key) : BasicCallContext(client_), key_(std::move(key)) {}
-  const std::string* call_key() const override { return &key_; }
+  explicit KeyedCall(std::string key) : key_(std::move(key)) {}
+  const CallKey& call_key() const override { return key_; }
+  const CancelToken& cancel_token() const override { return cancel_; }
+  bool can_open_links() const override { return false; }
+  Result<credentials::LinkAnswer> open_link(const credentials::KeyLink&, std::chrono::milliseconds) override {
+    ADD_FAILURE() << "BearerCredentials asked the person for a key";
+    return Status(Code::kUnavailable, "no client");
+  }
+  void link_done(const credentials::KeyLink&) override {}
 
  private:
-  mcp::ClientInfo client_;
-  std::string key_;
+  CallKey key_;
+  CancelToken cancel_;
 };
 
 TEST(BearerCredentials, ScopesArePerKeyAndBounded) {
   credentials::BearerCredentials creds(2);
-  KeyedContext a("fini_key_a_0000000000"), b("fini_key_b_0000000000"), c("fini_key_c_0000000000");
+  KeyedCall a("fini_key_a_0000000000"), b("fini_key_b_0000000000"), c("fini_key_c_0000000000");
   EXPECT_EQ(*creds.key(a), "fini_key_a_0000000000");
   creds.observe("fini_key_a_0000000000", 403, "write", true);
   creds.observe("fini_key_b_0000000000", 200, "write", false);
-  EXPECT_EQ(creds.may_for(a, "write"), false);
-  EXPECT_EQ(creds.may_for(b, "write"), true);
-  EXPECT_EQ(creds.may_for(c, "write"), std::nullopt);  // another user's facts never leak over
+  EXPECT_EQ(creds.may_for(a.call_key(), "write"), false);
+  EXPECT_EQ(creds.may_for(b.call_key(), "write"), true);
+  EXPECT_EQ(creds.may_for(c.call_key(), "write"), std::nullopt);  // another user's facts never leak over
   creds.observe("fini_key_c_0000000000", 200, "read", false);  // evicts the least recently used (a)
   EXPECT_EQ(creds.remembered(), 2u);
-  EXPECT_EQ(creds.may_for(a, "write"), std::nullopt);
-  EXPECT_EQ(creds.may_for(b, "write"), true);
+  EXPECT_EQ(creds.may_for(a.call_key(), "write"), std::nullopt);
+  EXPECT_EQ(creds.may_for(b.call_key(), "write"), true);
 }
 
 TEST(BearerCredentials, NoKeyInContextIsUnauthenticated) {
   credentials::BearerCredentials creds;
-  mcp::ClientInfo client;
-  mcp::BasicCallContext none(client);
+  KeyedCall none("");
   auto key = creds.key(none);
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.status().code(), Code::kUnauthenticated);
@@ -101,6 +107,8 @@ TEST(BearerCredentials, DigestIsNotTheKey) {
   const std::string digest = credentials::key_digest("fini_sandbox_acme_rw_1d9a7e3c52");
   EXPECT_EQ(digest.size(), 64u);
   EXPECT_EQ(digest.find("fini_"), std::string::npos);
+  // The identity per-caller tables use for a call's key is the same digest.
+  EXPECT_EQ(CallKey("fini_sandbox_acme_rw_1d9a7e3c52").identity(), digest);
 }
 
 }  // namespace

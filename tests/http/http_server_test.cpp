@@ -29,13 +29,13 @@ class TestTools final : public mcp::ToolProvider {
   }
   std::vector<Json> list_tools_for(const mcp::CallContext& ctx) const override {
     auto tools = list_tools();
-    if (ctx.call_key() != nullptr) tools.push_back(Json{{"name", "keyed"}, {"inputSchema", {{"type", "object"}}}});
+    if (ctx.call_key()) tools.push_back(Json{{"name", "keyed"}, {"inputSchema", {{"type", "object"}}}});
     return tools;
   }
   Result<Json> call_tool(const std::string& name, const Json& args, mcp::CallContext& ctx) override {
     auto text = [](const std::string& t) { return Json{{"content", {{{"type", "text"}, {"text", t}}}}}; };
     if (name == "echo") return text(args.dump());
-    if (name == "key") return text(ctx.call_key() != nullptr ? *ctx.call_key() : "none");
+    if (name == "key") return text(ctx.call_key() ? ctx.call_key().reveal() : "none");
     if (name == "slow") {
       {
         std::lock_guard lock(mutex);

@@ -53,6 +53,21 @@ TEST(ClientAddress, BucketsGroupIpv6By64) {
   EXPECT_EQ(client_bucket(std::string(200, 'x')).size(), 64u);
 }
 
+// The --limit-* flags show each default as rate_spec of the AbuseOptions value: it must read
+// back as the same rate.
+TEST(RateLimit, SpecReadsBackAsTheSameRate) {
+  const AbuseOptions defaults;
+  for (const Rate& r : {defaults.key_checks, defaults.key_checks_global, defaults.authorize, defaults.token,
+                        defaults.registrations, Rate{}}) {
+    auto back = parse_rate(rate_spec(r), "--x");
+    ASSERT_TRUE(back.ok()) << rate_spec(r);
+    EXPECT_EQ(back->burst, r.burst);
+    EXPECT_EQ(back->per.count(), r.unlimited() ? 1.0 : r.per.count());
+  }
+  EXPECT_EQ(rate_spec(Rate{30, std::chrono::duration<double>(60)}), "30/60");
+  EXPECT_EQ(rate_spec(Rate{}), "0");
+}
+
 TEST(RateLimit, ParsesAndRefills) {
   EXPECT_EQ(parse_rate("10/60", "--x")->burst, 10);
   EXPECT_EQ(parse_rate("10/60s", "--x")->per.count(), 60);

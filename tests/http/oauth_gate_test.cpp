@@ -33,7 +33,7 @@ class Tools final : public mcp::ToolProvider {
     auto text = [](const std::string& t) { return Json{{"content", {{{"type", "text"}, {"text", t}}}}}; };
     if (name == "key") {
       ctx.upstream_answered(200);
-      return text(ctx.call_key() != nullptr ? *ctx.call_key() : "none");
+      return text(ctx.call_key() ? ctx.call_key().reveal() : "none");
     }
     if (name == "refused") {
       ctx.upstream_answered(401);

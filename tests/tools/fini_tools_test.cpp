@@ -41,7 +41,7 @@ class RecordingHttp final : public rest::HttpClient {
 
 class FixedKey final : public credentials::Credentials {
  public:
-  Result<std::string> key(mcp::CallContext&) override { return std::string(kKey); }
+  Result<std::string> key(credentials::KeyAsker&) override { return std::string(kKey); }
   void observe(const std::string&, int status, const std::string&, bool) override { observed.push_back(status); }
   std::vector<int> observed;
 };
