@@ -24,18 +24,19 @@ for round in $(seq "$ROUNDS"); do
     MCP=$([ "$which" = old ] && echo "$OLD" || echo "$NEW")
     for mode in stdio http; do
       flag=$([ "$mode" = http ] && echo --http || true)
-      line=$("$BENCH" concurrency $flag --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls "$CALLS" --goal 1 | grep '^GOAL')
+      goal=$([ "$mode" = http ] && echo 0.9 || echo 0.6)
+      line=$("$BENCH" concurrency $flag --mcp "$MCP" --sim "$SIM" --latency-ms 5 --concurrency 64 --calls "$CALLS" \
+        --goal "$goal" | grep '^GOAL')
       echo "round $round $which $mode: ${line#*: }"
       sed -E "s/.*: ([0-9.]+)× .*fini-mcp ([0-9.]+) us, fini-sim ([0-9.]+) us.*/$which $mode \1 \2 \3/" <<<"$line" >>"$OUT"
     done
     start_sim
-    line=$("$BENCH" latency --mcp "$MCP" --sim-url "$URL" --calls 500 --goal 1 | grep '^GOAL')
+    line=$("$BENCH" latency --mcp "$MCP" --sim-url "$URL" --calls 500 --goal 1.5 | grep '^GOAL')
     stop_sim
     echo "round $round $which latency: ${line#*: }"
     sed -E "s/.*: ([0-9.]+)× .*median ([0-9.]+) vs ([0-9.]+) us.*/$which latency \1 \2 \3/" <<<"$line" >>"$OUT"
   done
 done
-
 echo "== medians over $ROUNDS rounds (ratio, fini-mcp us/call or tools/call us, fini-sim us/call or direct GET us)"
 for which in old new; do
   for mode in stdio http latency; do
