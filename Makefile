@@ -121,9 +121,11 @@ scale-short: release node-deps
 test: build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
 
+# Every benchmark; the goals (GOAL lines, repeated at the end) come first. `make bench BENCH_ONLY=goals`
+# runs only those (a few minutes).
 bench: release node-deps
-	@bench/run.sh $(REL_DIR)
-	@$(MAKE) --no-print-directory scale-short SCALE_CALLS=20000
+	@bench/run.sh $(REL_DIR) $(BENCH_ONLY)
+	@[ "$(BENCH_ONLY)" = goals ] || $(MAKE) --no-print-directory scale-short SCALE_CALLS=20000
 
 demo: release node-deps
 	@tests/e2e/node_modules/.bin/node --version >/dev/null 2>&1 || true

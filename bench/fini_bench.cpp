@@ -1,8 +1,10 @@
 // fini-bench: start-up and call-latency benchmarks, reported as medians and ratios measured in
 // one run (never asserted in tests). Usage:
-//   fini-bench startup  --mcp BIN [--manifests DIR] [--runs N]
+//   fini-bench startup  --mcp BIN [--manifests DIR] [--runs N] [--manifests-times K] [--goal-ms G]
+//       --manifests-times K: start on a generated folder of K copies of the manifests (of --manifests,
+//       default ./manifests), each copy with distinct tool names
 //   FINI_API_KEY=KEY fini-bench latency --mcp BIN --sim-url URL [--calls N]   (the key never in argv)
-//   fini-bench listsize --mcp BIN [--manifests DIR]
+//   fini-bench listsize --mcp BIN [--manifests DIR] [--manifests-times K]
 //   FINI_API_KEY=KEY fini-bench concurrency --mcp BIN --sim BIN [--latency-ms 5] [--concurrency 64]
 //       [--calls N] [--workers W] [--direct]  calls/s vs the ideal concurrency/latency, CPU per call of each process
 //       [--http [--replicas N] [--nginx /usr/sbin/nginx --repo DIR] | --http --url URL]  the same over
@@ -16,6 +18,8 @@
 //       (flat = streaming), bytes of the tools/call reply (what reaches the model) vs bytes exported
 //   fini-bench outputcheck --manifests DIR [--calls N]  CPU per tools/call of the outputSchema check
 //       (in-process, thread CPU), as µs and as a ratio to the same call without it
+// --goal X on startup (ms), latency and concurrency (ratios) also prints one "GOAL <name>: ..." line:
+// the figure, measured in this run, next to the goal it is held to (bench/run.sh collects them).
 #include "output_check_bench.hpp"
 
 #include <arpa/inet.h>
@@ -142,8 +146,73 @@ std::map<std::string, std::string> parse_flags(int argc, char** argv) {
   return f;
 }
 
+// One line per goal, stable prefix "GOAL <name>: " (bench/run.sh collects them, the README cites them):
+// the figure measured in this run, the goal next to it, and whether it is met.
+void print_goal(const char* name, const std::string& what, double value, double goal, const char* unit,
+                const std::string& detail) {
+  const bool ratio = std::string(unit) == "x";
+  std::printf("GOAL %s: %s: %.2f%s (goal \u2264 %g%s) %s; %s\n", name, what.c_str(), value, ratio ? "\u00d7" : unit, goal,
+              ratio ? "\u00d7" : unit, value <= goal ? "met" : "NOT met", detail.c_str());
+  std::fflush(stdout);
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() = default;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    if (!path.empty()) std::filesystem::remove_all(path);
+  }
+};
+
+// A temporary manifest folder holding `times` copies of every manifest under `src` (one folder per
+// toolset, as the loader wants): copy 0 unchanged, copy i named "<name>_<i>". Files at the top
+// (manifest.schema.json, README.md) are copied once. Returns the folder, or "" on failure.
+std::string write_scaled_manifests(const std::string& src, int times) {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/fini-bench-manifests-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return {};
+  const fs::path out = tmpl;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(src, ec)) {
+    if (entry.is_regular_file()) fs::copy_file(entry.path(), out / entry.path().filename(), ec);
+    if (!entry.is_directory()) continue;
+    fs::create_directories(out / entry.path().filename(), ec);
+    for (const auto& file : fs::directory_iterator(entry.path(), ec)) {
+      if (file.path().extension() != ".json") continue;
+      std::ifstream in(file.path());
+      json manifest = json::parse(in, nullptr, false);
+      if (manifest.is_discarded() || !manifest.contains("name")) continue;
+      const std::string name = manifest["name"].get<std::string>();
+      for (int i = 0; i < times; ++i) {
+        const std::string copy = i == 0 ? name : name + "_" + std::to_string(i);
+        manifest["name"] = copy;
+        std::ofstream(out / entry.path().filename() / (copy + ".json")) << manifest.dump(2) << "\n";
+      }
+    }
+  }
+  if (ec) {
+    std::cerr << "could not copy the manifests of " << src << ": " << ec.message() << "\n";
+    fs::remove_all(out);
+    return {};
+  }
+  return out.string();
+}
+
+// --manifests-times K: points --manifests at a generated folder of K copies (removed with `dir`).
+bool use_scaled_manifests(std::map<std::string, std::string>& f, TempDir& dir) {
+  if (!f.count("--manifests-times")) return true;
+  dir.path = write_scaled_manifests(f.count("--manifests") ? f["--manifests"] : "manifests", std::stoi(f["--manifests-times"]));
+  if (dir.path.empty()) return false;
+  f["--manifests"] = dir.path;
+  return true;
+}
+
 int startup(std::map<std::string, std::string> f) {
   const int runs = std::stoi(f.count("--runs") ? f["--runs"] : "40");
+  TempDir scaled;
+  if (!use_scaled_manifests(f, scaled)) return 1;
   std::vector<std::string> argv{f["--mcp"], "serve"};
   if (f.count("--manifests")) {
     argv.push_back("--manifests");
@@ -163,12 +232,24 @@ int startup(std::map<std::string, std::string> f) {
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     c.close_and_wait();
   }
+  const std::string which = f.count("--manifests-times") ? f["--manifests-times"] + "x the manifests"
+                            : f.count("--manifests")      ? f["--manifests"]
+                                                          : "(default)";
   std::printf("startup_to_initialize_ms median=%.2f min=%.2f runs=%d manifests=%s\n", median(ms),
-              *std::min_element(ms.begin(), ms.end()), runs, f.count("--manifests") ? f["--manifests"].c_str() : "(default)");
+              *std::min_element(ms.begin(), ms.end()), runs, which.c_str());
+  if (f.count("--goal-ms")) {
+    const bool scaled_run = f.count("--manifests-times") > 0;
+    char what[160];
+    std::snprintf(what, sizeof what, "spawn \u2192 initialize median%s", scaled_run ? (" with " + which).c_str() : "");
+    print_goal(scaled_run ? "startup_scaled_ms" : "startup_ms", what, median(ms), std::stod(f["--goal-ms"]), " ms",
+               std::to_string(runs) + " runs");
+  }
   return 0;
 }
 
 int listsize(std::map<std::string, std::string> f) {
+  TempDir scaled;
+  if (!use_scaled_manifests(f, scaled)) return 1;
   std::vector<std::string> argv{f["--mcp"], "serve"};
   if (f.count("--manifests")) {
     argv.push_back("--manifests");
@@ -243,6 +324,13 @@ int latency(std::map<std::string, std::string> f) {
   std::printf("stdio_ping_rtt_median_ms=%.3f\n", median(ping_ms));
   std::printf("call_latency list_agents calls=%d direct_median_ms=%.3f mcp_median_ms=%.3f ratio=%.2f added_ms=%.3f\n",
               calls, d, m, m / d, m - d);
+  if (f.count("--goal")) {
+    char detail[160];
+    std::snprintf(detail, sizeof detail, "median %.1f vs %.1f us, %d calls", m * 1000, d * 1000, calls);
+    const std::string what = "tools/call vs direct keep-alive GET at " +
+                             (f.count("--upstream-ms") ? f["--upstream-ms"] : std::string("0")) + " ms upstream";
+    print_goal("call_vs_direct", what, m / d, std::stod(f["--goal"]), "x", detail);
+  }
   return 0;
 }
 
@@ -663,6 +751,17 @@ int drive_http(const std::string& url, const char* key, int conc, int total, std
   return failed.load();
 }
 
+// fini-mcp's CPU per call over the sandbox's, both from /proc (utime + stime) over the same calls.
+void print_cpu_goal(const char* name, const char* transport, int conc, double latency_ms, double mcp_s, double sim_s,
+                    int calls, double goal) {
+  char what[200], detail[160];
+  std::snprintf(what, sizeof what,
+                "server CPU/call \u00f7 sandbox CPU/call at %d in flight, %g ms upstream, %s", conc, latency_ms, transport);
+  std::snprintf(detail, sizeof detail, "fini-mcp %.1f us, fini-sim %.1f us per call, %d calls", mcp_s * 1e6 / calls,
+                sim_s * 1e6 / calls, calls);
+  print_goal(name, what, sim_s > 0 ? mcp_s / sim_s : 0, goal, "x", detail);
+}
+
 // HTTP mode: calls/s, p50/p99 and the CPU per call of every process in the path (replicas,
 // nginx, sandbox, this load generator) plus what else kept the machine busy.
 int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim& sim, int conc, int calls, int warm,
@@ -696,6 +795,7 @@ int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim
       percentile(ms, 0.5), percentile(ms, 0.99), mcp * us, nginx * us, simc * us, self * us,
       (mcp + nginx + simc + self) * us, (mcp + nginx + simc + self) * us * ideal / 1e6, host_busy,
       std::max(0.0, host_busy - (mcp + nginx + simc + self) / wall), failed);
+  if (f.count("--goal") && target == "direct") print_cpu_goal("http_cpu_ratio", "HTTP", conc, latency_ms, mcp, simc, calls, std::stod(f["--goal"]));
   return failed == 0 ? 0 : 1;
 }
 
@@ -805,6 +905,7 @@ int concurrency(std::map<std::string, std::string> f) {
       100.0 * rate / ideal, percentile(ms, 0.5), percentile(ms, 0.99), mcp_cpu * per_call_us, sim_cpu * per_call_us,
       self_cpu * per_call_us, (mcp_cpu + sim_cpu + self_cpu) / wall, ::sysconf(_SC_NPROCESSORS_ONLN), mcp_cpu / wall,
       sim_cpu / wall, self_cpu / wall, host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall), failed);
+  if (f.count("--goal")) print_cpu_goal("stdio_cpu_ratio", "stdio", conc, latency_ms, mcp_cpu, sim_cpu, calls, std::stod(f["--goal"]));
   if (!ok || failed > 0) {
     std::cerr << "concurrency: " << failed << " calls failed or unanswered\n";
     return 1;

@@ -1,6 +1,7 @@
 #include "common/crypto.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/opensslv.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -61,10 +62,24 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// OpenSSL 3 looks EVP_sha256() up in its provider table on every EVP_Digest (~0.8 µs of a 1.1 µs
+// digest of a key); fetched once, at first use, the digest is the hashing alone.
+const EVP_MD* sha256_md() {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md != nullptr) return md;
+#endif
+  return EVP_sha256();
+}
+
+}  // namespace
+
 std::string sha256(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, sha256_md(), nullptr);
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 

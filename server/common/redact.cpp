@@ -1,7 +1,5 @@
 #include "common/redact.hpp"
 
-#include <cctype>
-
 #include "common/text.hpp"
 
 namespace fini {
@@ -11,11 +9,15 @@ constexpr std::string_view kKeyPrefix = "fini_";
 constexpr std::size_t kMinKeyBody = 16;
 constexpr std::size_t kShowTailFrom = 16;
 
+// ASCII only, as std::isalnum in the "C" locale (the server never changes the locale): a byte
+// of multi-byte UTF-8 is not a key character. Inline and locale-free: this runs on every byte.
 bool is_key_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 bool is_word_char(char c) { return is_key_char(c); }
+
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 bool iequals_prefix(std::string_view text, std::size_t at, std::string_view word) {
   if (text.size() - at < word.size()) return false;
@@ -27,8 +29,19 @@ bool iequals_prefix(std::string_view text, std::size_t at, std::string_view word
 
 bool looks_random(std::string_view body) {
   for (char c : body) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isdigit(u) != 0 || std::isupper(u) != 0 || c == '-') return true;
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-') return true;
+  }
+  return false;
+}
+
+// Whether redact() could change `text`: it holds the secret, "fini_", or "bearer " in any case.
+// Most strings of a result hold none; they are then neither scanned byte by byte nor copied.
+bool may_hold_key(std::string_view text, std::string_view secret) {
+  if (!secret.empty() && text.find(secret) != std::string_view::npos) return true;
+  if (text.find(kKeyPrefix) != std::string_view::npos) return true;
+  // 'b' or 'B' (c | 0x20 folds only those two onto 'b'), then the rest of "bearer ".
+  for (std::size_t i = 0; i + 7 <= text.size(); ++i) {
+    if ((text[i] | 0x20) == 'b' && iequals_prefix(text, i, "bearer ")) return true;
   }
   return false;
 }
@@ -57,6 +70,7 @@ std::string mask_token(std::string_view token) {
 }
 
 std::string redact(std::string_view text, std::string_view secret) {
+  if (!may_hold_key(text, secret)) return std::string(text);
   // The exact secret first: it may not look like a key or follow "Bearer".
   std::string current = secret.empty() ? std::string(text) : replace_all(text, secret, mask_token(secret));
 
@@ -70,7 +84,7 @@ std::string redact(std::string_view text, std::string_view secret) {
       std::size_t j = i + 7;
       while (j < s.size() && s[j] == ' ') ++j;
       std::size_t end = j;
-      while (end < s.size() && std::isspace(static_cast<unsigned char>(s[end])) == 0 && s[end] != '"' &&
+      while (end < s.size() && !is_space(s[end]) && s[end] != '"' &&
              s[end] != '\'' && s[end] != ',' && s[end] != ';') {
         ++end;
       }
@@ -103,6 +117,7 @@ std::string redact(std::string_view text, std::string_view secret) {
 void redact_json(nlohmann::json& value, const std::string& key) {
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
+    if (!may_hold_key(s, key)) return;
     std::string clean = redact(s, key);
     if (clean != s) value = std::move(clean);
     return;
@@ -115,7 +130,7 @@ void redact_json(nlohmann::json& value, const std::string& key) {
   bool key_needs_redaction = false;
   for (auto it = value.begin(); it != value.end(); ++it) {
     redact_json(it.value(), key);
-    key_needs_redaction = key_needs_redaction || redact(it.key(), key) != it.key();
+    key_needs_redaction = key_needs_redaction || (may_hold_key(it.key(), key) && redact(it.key(), key) != it.key());
   }
   // Object keys cannot be renamed in place; rebuild only the rare object whose keys carry a key.
   if (!key_needs_redaction) return;

@@ -81,7 +81,7 @@ void AbuseLimits::key_answered(const std::string& key, int http_status) {
   } else if ((http_status >= 200 && http_status < 300) || http_status == 403) {
     accepted_.add(digest);
   }
-  probe_done(key);
+  probe_done_digest(digest);
 }
 
 std::size_t AbuseLimits::waiting() const {
@@ -89,8 +89,9 @@ std::size_t AbuseLimits::waiting() const {
   return probe_waiters_;
 }
 
-void AbuseLimits::probe_done(const std::string& key) {
-  const std::string digest = credentials::key_digest(key);
+void AbuseLimits::probe_done(const std::string& key) { probe_done_digest(credentials::key_digest(key)); }
+
+void AbuseLimits::probe_done_digest(const std::string& digest) {
   {
     std::lock_guard lock(probe_mutex_);
     if (probes_.erase(digest) == 0) return;

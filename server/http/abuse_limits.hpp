@@ -77,6 +77,7 @@ class AbuseLimits {
 
  private:
   Verdict limited(const char* limit, int retry_after, std::string message);
+  void probe_done_digest(const std::string& digest);
 
   AbuseOptions options_;
   SecondsClock clock_;

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/cancel.hpp"
 #include "common/status.hpp"
 #include "rest/base_url.hpp"
@@ -53,6 +55,9 @@ struct HttpResponse {
   std::optional<std::string> retry_after;
   std::multimap<std::string, std::string> headers;  // names lower-cased
   int attempts = 1;  // how many times the request was sent (send_with_retry sets it)
+  // A 2xx JSON body send_with_retry has already parsed (depth-checked, as parse_json_safely):
+  // the shaper takes it instead of parsing the body again. Empty otherwise.
+  std::optional<nlohmann::json> json_body;
 };
 
 struct ClientOptions {

@@ -1,5 +1,6 @@
 #include "rest/retry.hpp"
 
+#include "common/safe_json.hpp"
 #include "common/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -68,11 +69,23 @@ std::optional<std::string> retry_reason(const Result<HttpResponse>& result, cons
   if ((status == 500 && policy.retry_500) || status == 502 || status == 503 || status == 504) {
     return "HTTP " + std::to_string(status);
   }
+  // Not parsed by keep_parsed_body: invalid JSON, or nested too deep to build (valid, so not retried).
   if (status >= 200 && status < 300 && !result->body.empty() && is_json_type(result->content_type) &&
-      !nlohmann::json::accept(result->body)) {
+      !result->json_body && !nlohmann::json::accept(result->body)) {
     return "HTTP " + std::to_string(status) + " with a truncated or malformed JSON body";
   }
   return std::nullopt;
+}
+
+// Parses a 2xx JSON body once, here, and keeps it for the shaper: whether it parses decides a
+// retry, and the result needs the value. Bodies nested deeper than kMaxJsonDepth are not built.
+void keep_parsed_body(Result<HttpResponse>& result) {
+  if (!result.ok()) return;
+  HttpResponse& r = *result;
+  if (r.status < 200 || r.status >= 300 || r.body.empty() || !is_json_type(r.content_type)) return;
+  if (json_depth(r.body) > kMaxJsonDepth) return;
+  nlohmann::json value = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (!value.is_discarded()) r.json_body = std::move(value);
 }
 
 // Whether an attempt's outcome leaves open that the request was carried out.
@@ -132,6 +145,7 @@ RetryOutcome send_with_retry(HttpClient& http, const HttpRequest& request, const
     out.attempts = attempt;
     out.response = http.send(request);
     if (out.response.ok()) out.response->attempts = attempt;
+    keep_parsed_body(out.response);
     if (attempt >= policy.max_attempts) return out;
     const auto reason = retry_reason(out.response, request, policy);
     if (!reason) return out;

@@ -230,14 +230,14 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   if (!key.ok()) return {tool_error(key.status().message()), "", args};
   if (ctx.cancelled()) return {tool_error("Cancelled before the request was sent."), *key, args};
   request->bearer_token = *key;
-  const auto sent = send(m, std::move(*request), ctx);
+  auto sent = send(m, std::move(*request), ctx);
   Outcome out{settle(m, args, sent, *key, ctx), *key, args};
   out.notes = coercion_notes(coerced);
   return out;
 }
 
 // The result of a sent call, after what the answer alone cannot tell has been checked.
-json FiniToolProvider::settle(const Manifest& m, const json& args, const rest::RetryOutcome& sent, const std::string& key,
+json FiniToolProvider::settle(const Manifest& m, const json& args, rest::RetryOutcome& sent, const std::string& key,
                               mcp::CallContext& ctx) {
   json result = shape(m, sent, key);
   if (sent.response.ok() && sent.response->status == 500 && unknown_id_text(m, *sent.response)) {
@@ -293,11 +293,12 @@ rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest r
   return sent;
 }
 
-json FiniToolProvider::shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key) {
+json FiniToolProvider::shape(const Manifest& m, rest::RetryOutcome& sent, const std::string& key) {
   if (!sent.response.ok()) return shape_transport_error(m, sent.response.status(), base_url_);
-  const rest::HttpResponse& response = *sent.response;
+  rest::HttpResponse& response = *sent.response;
   credentials_.observe(key, response.status, m.scope, scope_denied(response));
-  json result = shape_response(m, response);
+  // No text block yet: fit() adds it from the final structuredContent, serialised once.
+  json result = shape_response(m, response, /*with_text=*/false);
   if (response.status == 401) {
     // Where the key comes from decides what to do next; the generic advice would not apply.
     if (const std::string note = credentials_.rejection_note(); !note.empty()) {
@@ -357,13 +358,14 @@ json FiniToolProvider::fit(const Manifest& m, const json& arguments, json result
       if (auto note = project_fields(*structured, m.request.project, *fields)) notes.push_back(*note);
     }
   }
-  const auto& props = m.input_schema.value("properties", json::object());
-  BudgetHints hints{props.contains("limit"), !m.request.project.empty(), props.contains("cursor")};
-  BudgetOutcome budget = fit_to_budget(*structured, call_.result_budget, hints);
-  if (!budget.fits) return tool_error(*budget.note);
-  if (budget.note && !budget.note->empty()) notes.push_back(*budget.note);
+  const auto props = m.input_schema.find("properties");
+  auto takes = [&](const char* name) { return props != m.input_schema.end() && props->contains(name); };
+  BudgetHints hints{takes("limit"), !m.request.project.empty(), takes("cursor")};
+  FittedText fitted = fit_and_serialize(*structured, call_.result_budget, hints);
+  if (!fitted.budget.fits) return tool_error(*fitted.budget.note);
+  if (fitted.budget.note && !fitted.budget.note->empty()) notes.push_back(*fitted.budget.note);
   // The text block is the same JSON as structuredContent (clients that read only text see it all).
-  result["content"] = json::array({json{{"type", "text"}, {"text", structured->dump(-1, ' ', false, json::error_handler_t::replace)}}});
+  result["content"] = json::array({json{{"type", "text"}, {"text", std::move(fitted.text)}}});
   for (const auto& note : notes) result["content"].push_back(json{{"type", "text"}, {"text", note}});
   return result;
 }

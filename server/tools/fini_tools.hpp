@@ -84,8 +84,8 @@ class FiniToolProvider final : public mcp::ToolProvider {
   };
   Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
-  nlohmann::json shape(const Manifest& m, const rest::RetryOutcome& sent, const std::string& key);
-  nlohmann::json settle(const Manifest& m, const nlohmann::json& args, const rest::RetryOutcome& sent,
+  nlohmann::json shape(const Manifest& m, rest::RetryOutcome& sent, const std::string& key);
+  nlohmann::json settle(const Manifest& m, const nlohmann::json& args, rest::RetryOutcome& sent,
                         const std::string& key, mcp::CallContext& ctx);
   nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
   std::string verify_each(const Manifest& m, const nlohmann::json& args, const std::string& key, mcp::CallContext& ctx);

@@ -1,6 +1,7 @@
 #include "tools/result_budget.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "common/redact.hpp"
@@ -11,9 +12,20 @@ using nlohmann::json;
 
 namespace {
 
-std::size_t size_of(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace).size();
-}
+// Counts what the serializer writes instead of keeping it.
+class CountingOutput final : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  void write_character(char) override { ++count_; }
+  void write_characters(const char*, std::size_t length) override { count_ += length; }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::size_t count_ = 0;
+};
+
+std::size_t size_of(const json& value) { return compact_size(value); }
+
+std::string compact_dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string kb(std::size_t bytes) { return std::to_string((bytes + 1023) / 1024) + " KB"; }
 
@@ -78,6 +90,23 @@ std::size_t fitting_prefix(const json& items, std::size_t base, std::size_t budg
 }
 
 }  // namespace
+
+std::size_t compact_size(const json& value) {
+  auto counter = std::make_shared<CountingOutput>();
+  nlohmann::detail::serializer<json> serializer(counter, ' ', json::error_handler_t::replace);
+  serializer.dump(value, false, false, 0);
+  return counter->count();
+}
+
+FittedText fit_and_serialize(json& structured, std::size_t budget, const BudgetHints& hints) {
+  FittedText out;
+  out.text = compact_dump(structured);
+  out.budget.original_bytes = out.text.size();
+  if (out.text.size() <= budget) return out;
+  out.budget = fit_to_budget(structured, budget, hints);
+  out.text = out.budget.fits ? compact_dump(structured) : std::string();
+  return out;
+}
 
 BudgetOutcome fit_to_budget(json& structured, std::size_t budget, const BudgetHints& hints) {
   BudgetOutcome out;

@@ -30,6 +30,17 @@ struct BudgetOutcome {
 // Trims `structured` in place so that its compact serialization is at most `budget` bytes.
 BudgetOutcome fit_to_budget(nlohmann::json& structured, std::size_t budget, const BudgetHints& hints);
 
+// fit_to_budget, and the compact serialization of the result (the text block). Under budget,
+// the common case, `structured` is serialised once: that text is both the measure and the result.
+struct FittedText {
+  BudgetOutcome budget;
+  std::string text;  // empty when !budget.fits
+};
+FittedText fit_and_serialize(nlohmann::json& structured, std::size_t budget, const BudgetHints& hints);
+
+// The length of value.dump() (compact, invalid UTF-8 replaced), counted without building it.
+std::size_t compact_size(const nlohmann::json& value);
+
 // Keeps only `fields` of each object in structured[items] (items "." = the root object).
 // Returns a note when none of the fields exist (naming the ones that do), else nullopt.
 std::optional<std::string> project_fields(nlohmann::json& structured, const std::string& items,

@@ -88,62 +88,82 @@ std::string snippet(const std::string& body) {
 
 }  // namespace
 
-json shape_response(const Manifest& m, const rest::HttpResponse& r) {
+namespace {
+
+json error_result(const Manifest& m, const rest::HttpResponse& r) {
+  std::string message;
+  json envelope = parse_json_safely(r.body).value;
+  if (envelope.is_object() && envelope.contains("message")) {
+    const auto& msg = envelope["message"];
+    message = msg.is_string() ? msg.get<std::string>() : msg.dump();
+  } else if (!r.body.empty()) {
+    message = snippet(r.body);
+  }
+  std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) + " (" +
+                     m.request.method + " " + m.request.path + ")";
+  if (!message.empty()) text += ": " + message;
+  text += ". " + next_step(m, r);
+  return tool_error(text);
+}
+
+json file_result(const Manifest& m, const rest::HttpResponse& r) {
+  const std::string mime = r.content_type.empty() ? "application/octet-stream" : r.content_type;
+  const std::string uri = "fini://files/" + m.name;
+  json text_block{{"type", "text"},
+                  {"text", "The API returned a file (" + mime + ", " + std::to_string(r.body.size()) +
+                               " bytes); its content follows as an embedded resource.\n\n" + r.body}};
+  json resource{{"type", "resource"}, {"resource", {{"uri", uri}, {"mimeType", mime}, {"text", r.body}}}};
+  return json{{"content", json::array({text_block, resource})}};
+}
+
+// A write answered 2xx was applied: say so, or the model would repeat it.
+json unusable_body(const Manifest& m, const rest::HttpResponse& r, const std::string& error) {
+  const std::string applied =
+      m.read_only() ? " If it persists, the API is misbehaving."
+                    : " The status means the change was most likely made: check with a list or get call before "
+                      "repeating it.";
+  return tool_error("Fini answered " + std::to_string(r.status) + " but the body is not usable JSON (" + error +
+                    "; first bytes: \"" + snippet(r.body) + "\")." + applied);
+}
+
+// structuredContent from the body, moved (never copied): wrapped, as is, or under "result".
+json structured_of(const Manifest& m, json body) {
+  if (m.request.wrap.empty() && body.is_object()) return body;
+  json structured = json::object();
+  structured[m.request.wrap.empty() ? std::string("result") : m.request.wrap] = std::move(body);
+  return structured;
+}
+
+json shape(const Manifest& m, const rest::HttpResponse& r, std::optional<json> parsed, bool with_text) {
   if (auto text = unknown_id_text(m, r)) return tool_error(*text);
-  if (r.status < 200 || r.status >= 300) {
-    std::string message;
-    json envelope = parse_json_safely(r.body).value;
-    if (envelope.is_object() && envelope.contains("message")) {
-      const auto& msg = envelope["message"];
-      message = msg.is_string() ? msg.get<std::string>() : msg.dump();
-    } else if (!r.body.empty()) {
-      message = snippet(r.body);
-    }
-    std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) + " (" +
-                       m.request.method + " " + m.request.path + ")";
-    if (!message.empty()) text += ": " + message;
-    text += ". " + next_step(m, r);
-    return tool_error(text);
-  }
-
-  if (m.request.file_response) {
-    const std::string mime = r.content_type.empty() ? "application/octet-stream" : r.content_type;
-    const std::string uri = "fini://files/" + m.name;
-    json text_block{{"type", "text"},
-                    {"text", "The API returned a file (" + mime + ", " + std::to_string(r.body.size()) +
-                                 " bytes); its content follows as an embedded resource.\n\n" + r.body}};
-    json resource{{"type", "resource"}, {"resource", {{"uri", uri}, {"mimeType", mime}, {"text", r.body}}}};
-    return json{{"content", json::array({text_block, resource})}};
-  }
-
+  if (r.status < 200 || r.status >= 300) return error_result(m, r);
+  if (m.request.file_response) return file_result(m, r);
   json body;
-  if (r.body.empty()) {
-    body = nullptr;
-  } else {
-    auto parsed = parse_json_safely(r.body);
-    body = std::move(parsed.value);
-    if (parsed.error) {
-      // A write answered 2xx was applied: say so, or the model would repeat it.
-      const std::string applied =
-          m.read_only() ? " If it persists, the API is misbehaving."
-                        : " The status means the change was most likely made: check with a list or get call before "
-                          "repeating it.";
-      return tool_error("Fini answered " + std::to_string(r.status) + " but the body is not usable JSON (" +
-                        *parsed.error + "; first bytes: \"" + snippet(r.body) + "\")." + applied);
-    }
+  if (parsed) {
+    body = std::move(*parsed);
+  } else if (!r.body.empty()) {
+    auto safe = parse_json_safely(r.body);
+    if (safe.error) return unusable_body(m, r, *safe.error);
+    body = std::move(safe.value);
   }
-  json structured;
-  if (!m.request.wrap.empty()) {
-    structured = json{{m.request.wrap, body}};
-  } else if (body.is_object()) {
-    structured = body;
-  } else {
-    structured = json{{"result", body}};
+  json structured = structured_of(m, std::move(body));
+  json result = json::object();
+  if (with_text) {
+    result["content"] = json::array(
+        {json{{"type", "text"}, {"text", structured.dump(-1, ' ', false, json::error_handler_t::replace)}}});
   }
-  json result{{"content", json::array({json{{"type", "text"},
-                                            {"text", structured.dump(-1, ' ', false, json::error_handler_t::replace)}}})}};
   result["structuredContent"] = std::move(structured);
   return result;
+}
+
+}  // namespace
+
+json shape_response(const Manifest& m, const rest::HttpResponse& r) { return shape(m, r, r.json_body, true); }
+
+json shape_response(const Manifest& m, rest::HttpResponse& r, bool with_text) {
+  std::optional<json> parsed = std::move(r.json_body);
+  r.json_body.reset();
+  return shape(m, r, std::move(parsed), with_text);
 }
 
 json shape_transport_error(const Manifest& m, const Status& status, const std::string& base_url) {

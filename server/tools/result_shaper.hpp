@@ -13,6 +13,10 @@ namespace fini::tools {
 
 nlohmann::json tool_error(const std::string& text);
 nlohmann::json shape_response(const Manifest& manifest, const rest::HttpResponse& response);
+// The same, taking the body send_with_retry parsed (response.json_body, moved out) instead of
+// parsing it again. with_text false: a 2xx result carries structuredContent only, and the caller
+// adds the text block once the content is final (FiniToolProvider::fit serialises it once).
+nlohmann::json shape_response(const Manifest& manifest, rest::HttpResponse& response, bool with_text);
 nlohmann::json shape_transport_error(const Manifest& manifest, const Status& status, const std::string& base_url);
 
 }  // namespace fini::tools

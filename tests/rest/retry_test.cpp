@@ -288,6 +288,32 @@ TEST_F(RetryTest, NonJsonContentTypeIsNotJudgedAsJson) {
   EXPECT_EQ(out.attempts, 1);
 }
 
+// The body that decided "no retry" is kept parsed, so the result is built without parsing again.
+TEST_F(RetryTest, A2xxJsonBodyIsKeptParsed) {
+  script("/items", {{200, R"({"items":[1,2]})"}});
+  script("/torn-then-fine", {{200, R"({"items":[1,2)"}, {200}});
+  script("/text", {{200, "plain {", "", "text/plain"}});
+  script("/gone", {{404, R"({"message":"no"})"}});
+  start();
+  auto items = send_with_retry(*client_, request("GET", "/items"), fast(true));
+  ASSERT_TRUE(items.response.ok() && items.response->json_body.has_value());
+  EXPECT_EQ(*items.response->json_body, nlohmann::json::parse(R"({"items":[1,2]})"));
+  auto torn = send_with_retry(*client_, request("GET", "/torn-then-fine"), fast(true));
+  ASSERT_TRUE(torn.response->json_body.has_value());
+  EXPECT_EQ(*torn.response->json_body, nlohmann::json::parse(R"({"ok":true})"));
+  EXPECT_FALSE(send_with_retry(*client_, request("GET", "/text"), fast(true)).response->json_body.has_value());
+  EXPECT_FALSE(send_with_retry(*client_, request("GET", "/gone"), fast(true)).response->json_body.has_value());
+}
+
+// Valid JSON nested deeper than any parse may build is not malformed: not retried, not built.
+TEST_F(RetryTest, DeeplyNestedValidJsonIsNotRetriedNorBuilt) {
+  script("/deep", {{200, std::string(5000, '[') + std::string(5000, ']')}});
+  start();
+  auto out = send_with_retry(*client_, request("GET", "/deep"), fast(true));
+  EXPECT_EQ(out.attempts, 1);
+  EXPECT_FALSE(out.response->json_body.has_value());
+}
+
 TEST(RetryTransport, ConnectionRefusedIsRetriedEvenForPost) {
   ClientOptions o;
   o.base = *parse_base_url("http://127.0.0.1:" + std::to_string(closed_port()));

@@ -128,6 +128,41 @@ TEST(FiniTools, EchoedKeyInAnErrorBodyNeverReachesTheResult) {
   EXPECT_EQ(h.keys.observed, (std::vector<int>{401}));
 }
 
+// The text block is the compact JSON of the final structuredContent, made once after redaction
+// and fitting, byte for byte what dumping the structured content gives.
+TEST(FiniTools, TheTextBlockIsTheFinalStructuredContent) {
+  Harness h([](const rest::HttpRequest& req) {
+    return json_response(200, json{{"id", "c1"},
+                                   {"messages", json::array({json{{"text", "caf\u00e9 \"quoted\"\n\u65e5 " + req.bearer_token}}})}});
+  });
+  const json result = h.call("get_conversation", json{{"conversationId", "c1"}});
+  ASSERT_TRUE(result.contains("structuredContent"));
+  ASSERT_EQ(result["content"].size(), 1u);
+  const std::string text = result["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text, result["structuredContent"].dump());
+  EXPECT_EQ(text.find(kKey), std::string::npos);
+}
+
+TEST(FiniTools, AnOverBudgetResultIsTrimmedAndItsTextMatches) {
+  json messages = json::array();
+  for (int i = 0; i < 200; ++i) messages.push_back(json{{"text", std::string(100, 'x') + std::to_string(i)}});
+  RecordingHttp http([&](const rest::HttpRequest&) { return json_response(200, json{{"id", "c1"}, {"messages", messages}}); });
+  FixedKey keys;
+  CallOptions small;
+  small.result_budget = 2000;
+  FiniToolProvider tools(fixture_manifests(), SurfaceOptions{}, http, keys, "https://api.fini.test", small);
+  QuietContext ctx;
+  auto r = tools.call_tool("get_conversation", json{{"conversationId", "c1"}}, ctx);
+  ASSERT_TRUE(r.ok());
+  const json& result = *r;
+  ASSERT_GE(result["content"].size(), 2u);
+  const std::string text = result["content"][0]["text"].get<std::string>();
+  EXPECT_EQ(text, result["structuredContent"].dump());
+  EXPECT_LE(text.size(), 2000u);
+  EXPECT_LT(result["structuredContent"]["messages"].size(), 200u);
+  EXPECT_NE(result["content"][1]["text"].get<std::string>().find("Showing the first"), std::string::npos);
+}
+
 TEST(FiniTools, InvalidArgumentsAreRefusedBeforeAnythingIsSent) {
   Harness h([](const rest::HttpRequest&) { return json_response(200, json::object()); });
   const json result = h.call("get_conversation", json{{"conversationId", ""}});
