@@ -1,6 +1,8 @@
 // fini-bench: start-up and call-latency benchmarks, reported as medians and ratios measured in
 // one run (never asserted in tests). Usage:
-//   fini-bench startup  --mcp BIN [--manifests DIR] [--runs N]
+//   fini-bench startup  --mcp BIN [--manifests DIR] [--runs N] [--copies K]
+//       --copies K: serve a generated folder with K copies of every manifest of DIR (default
+//       ./manifests), each copy under its own tool name (K = 10: "10x the manifests")
 //   FINI_API_KEY=KEY fini-bench latency --mcp BIN --sim-url URL [--calls N]   (the key never in argv)
 //   fini-bench listsize --mcp BIN [--manifests DIR]
 //   FINI_API_KEY=KEY fini-bench concurrency --mcp BIN --sim BIN [--latency-ms 5] [--concurrency 64]
@@ -142,8 +144,46 @@ std::map<std::string, std::string> parse_flags(int argc, char** argv) {
   return f;
 }
 
+// A temporary folder holding `copies` copies of every manifest of `from` (copy k > 1 of tool x is
+// tool x_k in the same toolset), plus its manifest.schema.json. The caller removes it.
+std::filesystem::path manifest_copies(const std::filesystem::path& from, int copies) {
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "fini-bench-manifests.XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) std::exit(1);
+  const fs::path to = tmpl;
+  for (const auto& entry : fs::recursive_directory_iterator(from)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    const fs::path rel = entry.path().lexically_relative(from);
+    fs::create_directories((to / rel).parent_path());
+    fs::copy_file(entry.path(), to / rel);
+    if (!rel.has_parent_path()) continue;  // manifest.schema.json
+    std::ifstream in(entry.path());
+    json doc = json::parse(in);
+    const std::string name = doc["name"].get<std::string>();
+    for (int k = 2; k <= copies; ++k) {
+      doc["name"] = name + "_" + std::to_string(k);
+      std::ofstream(to / rel.parent_path() / (name + "_" + std::to_string(k) + ".json")) << doc.dump(2);
+    }
+  }
+  return to;
+}
+
 int startup(std::map<std::string, std::string> f) {
   const int runs = std::stoi(f.count("--runs") ? f["--runs"] : "40");
+  std::string label = f.count("--manifests") ? f["--manifests"] : "(default)";
+  struct RemoveAll {
+    std::filesystem::path dir;
+    ~RemoveAll() {
+      std::error_code ec;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    }
+  } generated;
+  if (f.count("--copies")) {
+    const std::string from = f.count("--manifests") ? f["--manifests"] : "manifests";
+    label = from + " x" + f["--copies"];
+    generated.dir = manifest_copies(from, std::stoi(f["--copies"]));
+    f["--manifests"] = generated.dir.string();
+  }
   std::vector<std::string> argv{f["--mcp"], "serve"};
   if (f.count("--manifests")) {
     argv.push_back("--manifests");
@@ -164,7 +204,7 @@ int startup(std::map<std::string, std::string> f) {
     c.close_and_wait();
   }
   std::printf("startup_to_initialize_ms median=%.2f min=%.2f runs=%d manifests=%s\n", median(ms),
-              *std::min_element(ms.begin(), ms.end()), runs, f.count("--manifests") ? f["--manifests"].c_str() : "(default)");
+              *std::min_element(ms.begin(), ms.end()), runs, label.c_str());
   return 0;
 }
 
