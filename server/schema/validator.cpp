@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -514,8 +515,43 @@ class Coercer {
 
 }  // namespace
 
+struct Validator::Deferred {
+  std::once_flag once;
+  json schema;  // released once compiled
+  std::shared_ptr<const Node> root;
+};
+
+const Node& Validator::root() const {
+  if (root_) return *root_;
+  std::call_once(deferred_->once, [d = deferred_.get()] {
+    Compiler compiler;
+    std::unique_ptr<Node> root = compiler.compile(d->schema, "");
+    if (!compiler.errors.empty()) {  // check() passed, so this is not expected: accept nothing
+      root = std::make_unique<Node>();
+      root->constant = false;
+    }
+    d->root = std::move(root);
+    d->schema = json();
+  });
+  return *deferred_->root;
+}
+
+Validator Validator::deferred(json schema) {
+  Validator v(nullptr);
+  v.deferred_ = std::make_shared<Deferred>();
+  v.deferred_->schema = std::move(schema);
+  return v;
+}
+
+Validator Validator::compile(const json& schema, std::vector<SchemaError>& errors) {
+  Compiler compiler;
+  std::shared_ptr<const Node> root = compiler.compile(schema, "");
+  errors = std::move(compiler.errors);
+  return Validator(std::move(root));
+}
+
 json Validator::coerce(const json& instance, std::vector<Coercion>& notes) const {
-  return Coercer(notes).apply(*root_, instance, "");
+  return Coercer(notes).apply(root(), instance, "");
 }
 
 std::vector<SchemaError> Validator::check(const json& schema) {
@@ -540,7 +576,7 @@ Result<Validator> Validator::compile(const json& schema) {
 
 std::vector<ValidationError> Validator::validate(const json& instance) const {
   std::vector<ValidationError> out;
-  Checker(out).check(*root_, instance, "");
+  Checker(out).check(root(), instance, "");
   return out;
 }
 
