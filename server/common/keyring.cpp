@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "common/safe_json.hpp"
@@ -30,19 +31,39 @@ std::string aad_for(const std::string& kid, std::string_view type) {
 
 }  // namespace
 
+struct KeyRing::LazySecret {
+  std::once_flag once;
+  std::vector<Key> keys;  // empty when the random generator failed
+};
+
+std::vector<KeyRing::Key> KeyRing::keys_from(const std::vector<std::string>& secrets) {
+  std::vector<Key> keys;
+  for (const auto& secret : secrets) {
+    // Secrets are high-entropy; domain-separated hashes give the AES key and a public key id.
+    keys.push_back(Key{base64url_encode(sha256("fini-mcp oauth kid v1\n" + secret)).substr(0, 8),
+                       sha256("fini-mcp oauth seal v1\n" + secret)});
+  }
+  return keys;
+}
+
+const std::vector<KeyRing::Key>& KeyRing::keys() const {
+  if (!lazy_) return keys_;
+  std::call_once(lazy_->once, [this] {
+    if (auto bytes = random_bytes(32)) lazy_->keys = keys_from({base64url_encode(*bytes)});
+  });
+  return lazy_->keys;
+}
+
 Result<KeyRing> KeyRing::from_secrets(const std::vector<std::string>& secrets) {
-  KeyRing ring;
   for (const auto& secret : secrets) {
     if (secret.size() < kMinSecretLength) {
       return invalid_argument("a token secret is shorter than " + std::to_string(kMinSecretLength) +
                               " characters (make one with `openssl rand -hex 32`)");
     }
-    // Secrets are high-entropy; domain-separated hashes give the AES key and a public key id.
-    Key key{base64url_encode(sha256("fini-mcp oauth kid v1\n" + secret)).substr(0, 8),
-            sha256("fini-mcp oauth seal v1\n" + secret)};
-    ring.keys_.push_back(std::move(key));
   }
-  if (ring.keys_.empty()) return invalid_argument("no token secret given");
+  if (secrets.empty()) return invalid_argument("no token secret given");
+  KeyRing ring;
+  ring.keys_ = keys_from(secrets);
   return ring;
 }
 
@@ -68,14 +89,15 @@ Result<KeyRing> KeyRing::from_file(const std::string& path) {
 }
 
 Result<KeyRing> KeyRing::ephemeral() {
-  auto bytes = random_bytes(32);
-  if (!bytes) return internal_error("the system random generator failed");
-  return from_secrets({base64url_encode(*bytes)});
+  KeyRing ring;
+  ring.lazy_ = std::make_shared<LazySecret>();
+  return ring;
 }
 
 std::optional<std::string> KeyRing::seal(std::string_view type, const nlohmann::json& payload) const {
-  if (keys_.empty()) return std::nullopt;
-  const Key& key = keys_.front();
+  const std::vector<Key>& keys = this->keys();
+  if (keys.empty()) return std::nullopt;
+  const Key& key = keys.front();
   auto nonce = random_bytes(kNonceBytes);
   if (!nonce) return std::nullopt;
   const std::string plain = payload.dump();
@@ -109,7 +131,7 @@ std::optional<nlohmann::json> KeyRing::open(std::string_view type, std::string_v
   if (dot2 == std::string_view::npos || sealed.substr(0, dot1) != kVersion) return std::nullopt;
   const std::string kid(sealed.substr(dot1 + 1, dot2 - dot1 - 1));
   const Key* key = nullptr;
-  for (const auto& k : keys_) {
+  for (const auto& k : keys()) {
     if (k.id == kid) key = &k;
   }
   auto raw = base64url_decode(sealed.substr(dot2 + 1));

@@ -7,6 +7,7 @@
 // its type (code, access, refresh, client, …) is bound in as associated data, so one kind can
 // never be opened as another. Thread-safe after construction; never throws; never logs a secret.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,9 @@ class KeyRing {
   // never its content.
   static Result<KeyRing> from_file(const std::string& path);
   static Result<KeyRing> from_secrets(const std::vector<std::string>& secrets);
-  // A random secret for this process only (tokens die with it and cannot cross replicas).
+  // A random secret for this process only (tokens die with it and cannot cross replicas). The
+  // secret is drawn on first use, not here: a stdio session that never seals pays nothing for it
+  // at start-up. Should the system random generator fail then, nothing seals and nothing opens.
   static Result<KeyRing> ephemeral();
 
   std::optional<std::string> seal(std::string_view type, const nlohmann::json& payload) const;
@@ -37,14 +40,18 @@ class KeyRing {
   // sealed as another type, or altered.
   std::optional<nlohmann::json> open(std::string_view type, std::string_view sealed) const;
 
-  std::size_t size() const { return keys_.size(); }
+  std::size_t size() const { return keys().size(); }
 
  private:
   struct Key {
     std::string id;        // 8 base64url characters, derived from the secret (not secret)
     std::string material;  // 32 bytes
   };
+  struct LazySecret;  // the ephemeral secret, drawn once on first use (shared by copies)
+  const std::vector<Key>& keys() const;
+  static std::vector<Key> keys_from(const std::vector<std::string>& secrets);
   std::vector<Key> keys_;
+  std::shared_ptr<LazySecret> lazy_;
 };
 
 }  // namespace fini

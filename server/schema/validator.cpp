@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -39,7 +40,7 @@ struct Node {
   std::optional<json> minimum, maximum, exclusive_minimum, exclusive_maximum;
   std::optional<std::size_t> min_length, max_length, min_items, max_items;
   bool unique_items = false;
-  std::optional<std::regex> pattern;
+  std::shared_ptr<const std::regex> pattern;
   std::string pattern_source;
   std::unique_ptr<Node> items;
 };
@@ -145,6 +146,30 @@ std::string plural(std::size_t n, std::string_view word) {
 }
 
 // ---- compilation ---------------------------------------------------------------------------
+
+// One compiled std::regex per distinct pattern text, shared by every schema of the process:
+// manifest.schema.json repeats a handful of patterns many times, and a compile costs far more than
+// a lookup (at most kMaxCached kept). Throws std::regex_error like the std::regex constructor
+// (failures are not kept).
+std::shared_ptr<const std::regex> shared_regex(const std::string& source) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const std::regex>, std::less<>> cache;
+  constexpr std::size_t kMaxCached = 256;  // bounded whatever schemas a process compiles
+  std::lock_guard lock(mutex);
+  if (cache.size() >= kMaxCached && cache.count(source) == 0) {
+    return std::make_shared<const std::regex>(source, std::regex::ECMAScript);
+  }
+  auto& slot = cache[source];
+  if (!slot) {
+    try {
+      slot = std::make_shared<const std::regex>(source, std::regex::ECMAScript);
+    } catch (...) {
+      cache.erase(source);
+      throw;
+    }
+  }
+  return slot;
+}
 
 class Compiler {
  public:
@@ -274,7 +299,7 @@ class Compiler {
     } else if (key == "pattern") {
       if (!v.is_string()) return fail(ptr, "must be a string");
       try {
-        node.pattern.emplace(v.get<std::string>(), std::regex::ECMAScript);
+        node.pattern = shared_regex(v.get<std::string>());
         node.pattern_source = v.get<std::string>();
       } catch (const std::regex_error& e) {
         fail(ptr, "not a valid ECMAScript regular expression for std::regex (" + std::string(e.what()) + ")");
@@ -514,8 +539,43 @@ class Coercer {
 
 }  // namespace
 
+struct Validator::Deferred {
+  std::once_flag once;
+  json schema;  // released once compiled
+  std::shared_ptr<const Node> root;
+};
+
+const Node& Validator::root() const {
+  if (root_) return *root_;
+  std::call_once(deferred_->once, [d = deferred_.get()] {
+    Compiler compiler;
+    std::unique_ptr<Node> root = compiler.compile(d->schema, "");
+    if (!compiler.errors.empty()) {  // check() passed, so this is not expected: accept nothing
+      root = std::make_unique<Node>();
+      root->constant = false;
+    }
+    d->root = std::move(root);
+    d->schema = json();
+  });
+  return *deferred_->root;
+}
+
+Validator Validator::deferred(json schema) {
+  Validator v(nullptr);
+  v.deferred_ = std::make_shared<Deferred>();
+  v.deferred_->schema = std::move(schema);
+  return v;
+}
+
+Validator Validator::compile(const json& schema, std::vector<SchemaError>& errors) {
+  Compiler compiler;
+  std::shared_ptr<const Node> root = compiler.compile(schema, "");
+  errors = std::move(compiler.errors);
+  return Validator(std::move(root));
+}
+
 json Validator::coerce(const json& instance, std::vector<Coercion>& notes) const {
-  return Coercer(notes).apply(*root_, instance, "");
+  return Coercer(notes).apply(root(), instance, "");
 }
 
 std::vector<SchemaError> Validator::check(const json& schema) {
@@ -540,7 +600,7 @@ Result<Validator> Validator::compile(const json& schema) {
 
 std::vector<ValidationError> Validator::validate(const json& instance) const {
   std::vector<ValidationError> out;
-  Checker(out).check(*root_, instance, "");
+  Checker(out).check(root(), instance, "");
   return out;
 }
 

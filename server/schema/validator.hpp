@@ -46,6 +46,13 @@ class Validator {
   // The same checks as compile(), returned one by one (empty = compiles). The linter uses the
   // pointers to point into manifest files.
   static std::vector<SchemaError> check(const nlohmann::json& schema);
+  // check() and compile() in one pass: every problem into errors; the validator is usable only
+  // when errors is empty.
+  static Validator compile(const nlohmann::json& schema, std::vector<SchemaError>& errors);
+  // Compiled on first use (validate, accepts or coerce), once, safely from any thread. For a schema
+  // check() has already passed (a linted manifest): start-up then compiles nothing it may never use.
+  // Should it not compile after all, nothing is accepted.
+  static Validator deferred(nlohmann::json schema);
 
   // Every failed check, in a deterministic order (schema keyword order, then instance order).
   // Once a value has the wrong type, its other keywords are not checked (they would only add noise).
@@ -59,8 +66,11 @@ class Validator {
   nlohmann::json coerce(const nlohmann::json& instance, std::vector<Coercion>& notes) const;
 
  private:
+  struct Deferred;
   explicit Validator(std::shared_ptr<const detail::Node> root) : root_(std::move(root)) {}
-  std::shared_ptr<const detail::Node> root_;
+  const detail::Node& root() const;
+  std::shared_ptr<const detail::Node> root_;  // null while deferred_ has not compiled
+  std::shared_ptr<Deferred> deferred_;
 };
 
 // "/limit: must be <= 100 (got 500)"; an error at the root is just its message.

@@ -48,6 +48,7 @@ std::string invalid_arguments_text(const std::string& name, const std::vector<st
 
 std::optional<OutputCheck> compile_output_check(const Manifest& m) {
   if (m.output_schema.is_null()) return std::nullopt;
+  if (m.output_validator) return OutputCheck::over(*m.output_validator);  // linted: compiled on first use
   auto check = OutputCheck::compile(m.output_schema);
   if (check.ok()) return std::move(*check);
   // The linter refuses such a manifest; a hand-loaded one is served unchecked rather than not at all.

@@ -1,9 +1,12 @@
 #include "tools/manifest.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 #include "tools/manifest_lint.hpp"
@@ -17,13 +20,24 @@ namespace {
 
 constexpr std::string_view kSchemaFileName = "manifest.schema.json";
 
+// POSIX reads: an ifstream per file costs more in locale set-up than the read itself.
 bool read_file(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  out = buf.str();
-  return !in.bad();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0;
+  out.clear();
+  if (ok && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
+  char chunk[16384];
+  while (ok) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) out.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return ok;
 }
 
 // Parses a file we ship (not wire input): the loader is the control plane, and nlohmann only
@@ -55,7 +69,8 @@ void strip_private(json& schema) {
   if (auto it = schema.find("items"); it != schema.end()) strip_private(*it);
 }
 
-Manifest build_manifest(const json& doc, const std::string& file, schema::Validator validator) {
+// doc has passed the linter: its schemas compile, so they are compiled on first use.
+Manifest build_manifest(const json& doc, const std::string& file) {
   Manifest m;
   m.name = doc["name"].get<std::string>();
   m.title = doc["title"].get<std::string>();
@@ -81,7 +96,10 @@ Manifest build_manifest(const json& doc, const std::string& file, schema::Valida
   m.input_schema = publish_input_schema(m.request.project.empty() ? doc["input"] : with_fields_argument(doc["input"]));
   m.output_schema = doc.contains("output") ? doc["output"] : json();
   m.annotations = doc["annotations"];
-  m.validator = std::make_shared<const schema::Validator>(std::move(validator));
+  m.validator = std::make_shared<const schema::Validator>(schema::Validator::deferred(m.input_schema));
+  if (!m.output_schema.is_null()) {
+    m.output_validator = std::make_shared<const schema::Validator>(schema::Validator::deferred(m.output_schema));
+  }
   if (doc.contains("paging")) m.paging = parse_paging(doc["paging"]);
   return m;
 }
@@ -259,10 +277,12 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
     } else if (!parse_json(text, doc, error)) {
       result.issues.push_back({schema_path, "", error});
     } else {
-      for (const auto& e : schema::Validator::check(doc)) {
+      std::vector<schema::SchemaError> errors;
+      schema::Validator compiled = schema::Validator::compile(doc, errors);
+      for (const auto& e : errors) {
         result.issues.push_back({schema_path, e.pointer, "not usable by the server's validator: " + e.message});
       }
-      if (auto compiled = schema::Validator::compile(doc); compiled.ok()) schema_file = std::move(compiled).value();
+      if (errors.empty()) schema_file = std::move(compiled);
     }
   }
 
@@ -292,16 +312,7 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
         issues.push_back({file, "/name", "duplicate tool name '" + name + "' (also in " + owner->second + ")"});
       }
     }
-    if (issues.empty()) {
-      const bool projects = doc["request"].contains("project");
-      auto compiled = schema::Validator::compile(
-          publish_input_schema(projects ? with_fields_argument(doc["input"]) : doc["input"]));
-      if (compiled.ok()) {
-        result.manifests.push_back(build_manifest(doc, file, std::move(compiled).value()));
-      } else {  // unreachable once lint passed; kept so a linter gap cannot crash start-up
-        issues.push_back({file, "/input", compiled.status().message()});
-      }
-    }
+    if (issues.empty()) result.manifests.push_back(build_manifest(doc, file));
     result.issues.insert(result.issues.end(), issues.begin(), issues.end());
   }
   std::sort(result.manifests.begin(), result.manifests.end(),

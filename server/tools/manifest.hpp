@@ -102,6 +102,8 @@ struct Manifest {
   nlohmann::json annotations;
   std::string confirm;  // question template asked before a destructive call; empty = none
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
+  // Compiled from output_schema (on first use) when the loader linted it; null otherwise.
+  std::shared_ptr<const schema::Validator> output_validator;
   std::optional<PagingSpec> paging;                    // set for pageable list tools
   bool read_only() const;    // annotations.readOnlyHint
   bool destructive() const;  // annotations.destructiveHint

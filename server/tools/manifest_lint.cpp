@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <utility>
+
+#include "tools/text_scan.hpp"
 
 namespace fini::tools {
 
@@ -116,19 +117,6 @@ const AnnotationRule* annotation_rule(std::string_view name) {
     if (hit) return &rule;
   }
   return nullptr;
-}
-
-// manifests/README.md "One name per concept": an id-like argument (id, ids, or ending in
-// Id/Ids) is <concept>Id(s) for a known concept, whatever Fini calls it on the wire (wireName).
-bool id_like(const std::string& name) {
-  static const std::regex re("^ids?$|Ids?(To[A-Z][A-Za-z]*)?$");
-  return std::regex_search(name, re);
-}
-bool canonical_id(const std::string& name) {
-  static const std::regex re(
-      "^((parent|default)(Folder|Rule)Id|(agent|conversation|source|article|folder|rule|tagGroup|tag|job|event)"
-      "Ids?(ToAdd|ToRefresh)?)$");
-  return std::regex_match(name, re);
 }
 
 class Linter {
@@ -585,7 +573,7 @@ class Linter {
   void check_policy(const json& doc) {
     const json& props = input_properties(doc);
     for (auto it = props.begin(); it != props.end(); ++it) {
-      if (id_like(it.key()) && !canonical_id(it.key())) {
+      if (id_like_name(it.key()) && !canonical_id_name(it.key())) {
         add(child("/input/properties", it.key()),
             "id-like argument '" + it.key() + "' must use the canonical name (agentId, conversationId, sourceId, "
             "articleId, folderId, ruleId, tagGroupId, tagId, jobIds, eventId, ...) with wireName for Fini's name");
@@ -624,12 +612,8 @@ class Linter {
     }
     if (!it->is_string() || it->get_ref<const std::string&>().empty()) return add("/confirm", "must be a non-empty string");
     if (!destructive) return add("/confirm", "only destructive tools ask for confirmation");
-    static const std::regex placeholder("\\{(count:)?([A-Za-z0-9_]+)\\}");
-    const std::string& text = it->get_ref<const std::string&>();
-    for (auto m = std::sregex_iterator(text.begin(), text.end(), placeholder); m != std::sregex_iterator(); ++m) {
-      if (!input_properties(doc).contains((*m)[2].str())) {
-        add("/confirm", "placeholder {" + (*m)[0].str().substr(1, (*m)[0].length() - 2) + "} names no input property");
-      }
+    for (const auto& p : placeholders_in(it->get_ref<const std::string&>())) {
+      if (!input_properties(doc).contains(p.name)) add("/confirm", "placeholder {" + p.inner + "} names no input property");
     }
   }
 

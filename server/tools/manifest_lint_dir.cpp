@@ -1,9 +1,10 @@
 #include "tools/manifest_lint_dir.hpp"
 
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
+
+#include "tools/text_scan.hpp"
 
 namespace fini::tools {
 
@@ -24,34 +25,6 @@ void collect_property_names(const json& schema, std::set<std::string>& out) {
   if (auto it = schema.find("additionalProperties"); it != schema.end()) collect_property_names(*it, out);
 }
 
-const std::regex& id_like_word() {
-  static const std::regex re(R"(\b[a-z][A-Za-z0-9]*Ids?(ToAdd|ToRefresh)?\b)");
-  return re;
-}
-
-// The text with every "(Fini: ...)" wire-name note blanked out.
-std::string without_wire_notes(const std::string& text) {
-  static const std::regex note(R"(\(Fini: [^)]*\))");
-  return std::regex_replace(text, note, "");
-}
-
-struct Word {
-  std::string name;
-  bool in_shape;  // inside {...}: a result shape the text declares
-};
-
-std::vector<Word> id_like_words(const std::string& text) {
-  std::vector<Word> out;
-  const std::string clean = without_wire_notes(text);
-  for (std::sregex_iterator it(clean.begin(), clean.end(), id_like_word()), end; it != end; ++it) {
-    const auto at = static_cast<std::size_t>(it->position());
-    int depth = 0;
-    for (std::size_t i = 0; i < at; ++i) depth += clean[i] == '{' ? 1 : clean[i] == '}' ? -1 : 0;
-    out.push_back({it->str(), depth > 0});
-  }
-  return out;
-}
-
 // The argument whose wire name is `wire`, to suggest instead ("" = none).
 std::string argument_for_wire_name(const std::vector<Manifest>& manifests, const std::string& wire) {
   for (const auto& m : manifests) {
@@ -64,7 +37,7 @@ std::string argument_for_wire_name(const std::vector<Manifest>& manifests, const
 
 void check_text(const std::vector<Manifest>& manifests, const std::set<std::string>& known, const Manifest& m,
                 const std::string& pointer, const std::string& text, std::vector<LintIssue>& issues) {
-  const std::vector<Word> words = id_like_words(text);
+  const std::vector<IdWord> words = id_like_words(without_wire_notes(text));
   std::set<std::string> shaped;
   for (const auto& w : words) {
     if (w.in_shape) shaped.insert(w.name);

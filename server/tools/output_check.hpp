@@ -33,6 +33,8 @@ std::string describe(const SchemaDrift& drift);
 class OutputCheck {
  public:
   static Result<OutputCheck> compile(const nlohmann::json& schema);
+  // Over a validator compiled already (or deferred: Manifest::output_validator).
+  static OutputCheck over(schema::Validator validator) { return OutputCheck(std::move(validator)); }
 
   // Every mismatch of `structured` as it is, nothing converted (doctor).
   std::vector<SchemaDrift> drift_of(const nlohmann::json& structured) const;
