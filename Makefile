@@ -14,17 +14,21 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # -dev packages of the libraries it links. No service, no browser: a fresh Debian 12 stays as it was.
 BUILD_PACKAGES := build-essential cmake pkg-config nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev \
   libcli11-dev libssl-dev libsqlitecpp-dev libsqlite3-dev ca-certificates
-# What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, and the
-# reverse proxy and browser the e2e tiers drive (Debian starts nginx when it installs it).
-TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium tmux jq
+# The formatter the root .clang-format is written for (`make format`, `make format-check`).
+FORMAT_PACKAGES := clang-format-14
+# What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, the reverse
+# proxy and browser the e2e tiers drive (Debian starts nginx when it installs it), the formatter.
+TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium tmux jq \
+  $(FORMAT_PACKAGES)
 # Node.js: the bundle/plugin generators and the e2e tools.
 NODE_PACKAGES := nodejs npm
 
-.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test clean
+.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test format format-check clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
 	@echo "make test   - install, build (ASan+UBSan, warnings as errors) and run every test tier"
+	@echo "make format - clang-format every C++ file under server/ sim/ tests/ bench/ (make format-check: only check)"
 	@echo "make bench | fuzz | bundle | install PREFIX=... | clean"
 
 # apt-get installs only what is missing: a quick no-op when everything is present.
@@ -118,7 +122,17 @@ scale-short: release node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(REL_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(REL_DIR)/sim/fini-sim \
 	  tests/e2e/node_modules/.bin/node deploy/slow-clients-test.mjs --slow 500
 
-test: build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
+# clang-format-14 over the tracked C++ files: `format` rewrites them, `format-check` (the first tier of
+# `make test`, a few seconds) fails naming the files it would change.
+format:
+	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
+	@tests/format.sh apply
+
+format-check:
+	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
+	@tests/format.sh check
+
+test: format-check build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
 
 bench: release node-deps
