@@ -23,7 +23,7 @@ TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-
 # Node.js: the bundle/plugin generators and the e2e tools.
 NODE_PACKAGES := nodejs npm
 
-.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test format format-check clean
+.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test format format-check fuzz-build clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
@@ -82,9 +82,12 @@ unit: build
 e2e: build node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim tests/e2e/run.sh
 
-fuzz-short: deps
+# The libFuzzer tree (clang) is built apart from running it, so `make test` can build it early.
+fuzz-build: deps
 	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFINI_FUZZ=ON -DFINI_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_session
+
+fuzz-short: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus && cp -n tests/fuzz/corpus/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
 	@$(FUZZ_DIR)/tests/fuzz/fuzz_session -max_total_time=$(FUZZ_SECONDS) -max_len=1048576 -dict=tests/fuzz/jsonrpc.dict -rss_limit_mb=4096 -print_final_stats=0 $(FUZZ_DIR)/corpus 2>$(FUZZ_DIR)/fuzz.log \
 	  && echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(FUZZ_DIR)/fuzz.log))" \
@@ -132,7 +135,18 @@ format-check:
 	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
 	@tests/format.sh check
 
-test: format-check build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
+# Every tier, cheapest first. While the ASan tiers run (unit, e2e, skills: they wait on sockets, timers
+# and child processes more than they compute), the release and fuzz trees the later tiers need are
+# compiled in the background at the lowest CPU priority: nice 19 in the same session (a new session
+# would get its own scheduler autogroup and an equal share), so a test always gets the CPU first and
+# the compile takes what the tests leave idle. It runs in its own process group, killed if a
+# foreground tier fails. Its output: build/background.log.
+test: format-check build node-deps
+	@set -m; nice -n 19 $(MAKE) --no-print-directory release fuzz-build >build/background.log 2>&1 & bg=$$!; set +m; \
+	  trap 'kill -- -$$bg 2>/dev/null' EXIT; \
+	  $(MAKE) --no-print-directory unit e2e skills-test || exit 1; \
+	  wait $$bg || { tail -40 build/background.log; echo "make test: the background release/fuzz build failed"; exit 1; }; \
+	  $(MAKE) --no-print-directory fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
 
 bench: release node-deps
