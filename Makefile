@@ -135,16 +135,17 @@ format-check:
 	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
 	@tests/format.sh check
 
-# Every tier, cheapest first. While the ASan tiers run (unit, e2e, skills: they wait on sockets, timers
-# and child processes more than they compute), the release and fuzz trees the later tiers need are
-# compiled in the background at the lowest CPU priority: nice 19 in the same session (a new session
-# would get its own scheduler autogroup and an equal share), so a test always gets the CPU first and
-# the compile takes what the tests leave idle. It runs in its own process group, killed if a
-# foreground tier fails. Its output: build/background.log.
-test: format-check build node-deps
-	@set -m; nice -n 19 $(MAKE) --no-print-directory release fuzz-build >build/background.log 2>&1 & bg=$$!; set +m; \
+# Every tier, cheapest first. Once the packages are in, the release and fuzz trees (needed from
+# fuzz-short on) compile in the background at the lowest CPU priority while the foreground builds the
+# ASan tree, fetches the e2e tools and runs the ASan tiers (unit, e2e, skills: they wait on sockets,
+# timers and child processes more than they compute). nice 19 in the same session (a new session would
+# get its own scheduler autogroup and an equal share): the foreground always gets the CPU first and the
+# background takes what it leaves idle. Its own process group, killed if a foreground step fails; its
+# output: build/background.log.
+test: format-check deps
+	@mkdir -p build; set -m; nice -n 19 $(MAKE) --no-print-directory release fuzz-build >build/background.log 2>&1 & bg=$$!; set +m; \
 	  trap 'kill -- -$$bg 2>/dev/null' EXIT; \
-	  $(MAKE) --no-print-directory unit e2e skills-test || exit 1; \
+	  $(MAKE) --no-print-directory build node-deps unit e2e skills-test || exit 1; \
 	  wait $$bg || { tail -40 build/background.log; echo "make test: the background release/fuzz build failed"; exit 1; }; \
 	  $(MAKE) --no-print-directory fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
