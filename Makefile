@@ -14,17 +14,21 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # -dev packages of the libraries it links. No service, no browser: a fresh Debian 12 stays as it was.
 BUILD_PACKAGES := build-essential cmake pkg-config nlohmann-json3-dev libcpp-httplib-dev libspdlog-dev \
   libcli11-dev libssl-dev libsqlitecpp-dev libsqlite3-dev ca-certificates
-# What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, and the
-# reverse proxy and browser the e2e tiers drive (Debian starts nginx when it installs it).
-TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium tmux jq
+# The formatter the root .clang-format is written for (`make format`, `make format-check`).
+FORMAT_PACKAGES := clang-format-14
+# What only the tests need on top: the sanitizer/fuzz compiler, gtest, the schema suite, the reverse
+# proxy and browser the e2e tiers drive (Debian starts nginx when it installs it), the formatter.
+TEST_PACKAGES := clang libclang-rt-14-dev libgtest-dev libgmock-dev json-schema-test-suite openssl curl nginx chromium tmux jq \
+  $(FORMAT_PACKAGES)
 # Node.js: the bundle/plugin generators and the e2e tools.
 NODE_PACKAGES := nodejs npm
 
-.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test clean
+.PHONY: help deps build-deps nodejs print-deps node-deps pkg-npm configure build release test unit e2e fuzz fuzz-short soak-short scale-short bench demo install bundle plugin packaging-test format format-check fuzz-build clean
 
 help:
 	@echo "make demo   - install, build, and run a realistic operator session against the sandbox"
 	@echo "make test   - install, build (ASan+UBSan, warnings as errors) and run every test tier"
+	@echo "make format - clang-format every C++ file under server/ sim/ tests/ bench/ (make format-check: only check)"
 	@echo "make bench | fuzz | bundle | install PREFIX=... | clean"
 
 # apt-get installs only what is missing: a quick no-op when everything is present.
@@ -78,9 +82,12 @@ unit: build
 e2e: build node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(ASAN_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(ASAN_DIR)/sim/fini-sim tests/e2e/run.sh
 
-fuzz-short: deps
+# The libFuzzer tree (clang) is built apart from running it, so `make test` can build it early.
+fuzz-build: deps
 	@CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFINI_FUZZ=ON -DFINI_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_session
+
+fuzz-short: fuzz-build
 	@mkdir -p $(FUZZ_DIR)/corpus && cp -n tests/fuzz/corpus/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
 	@$(FUZZ_DIR)/tests/fuzz/fuzz_session -max_total_time=$(FUZZ_SECONDS) -max_len=1048576 -dict=tests/fuzz/jsonrpc.dict -rss_limit_mb=4096 -print_final_stats=0 $(FUZZ_DIR)/corpus 2>$(FUZZ_DIR)/fuzz.log \
 	  && echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(FUZZ_DIR)/fuzz.log))" \
@@ -118,7 +125,29 @@ scale-short: release node-deps
 	@FINI_MCP_BIN=$(CURDIR)/$(REL_DIR)/server/fini-mcp FINI_SIM_BIN=$(CURDIR)/$(REL_DIR)/sim/fini-sim \
 	  tests/e2e/node_modules/.bin/node deploy/slow-clients-test.mjs --slow 500
 
-test: build unit e2e skills-test fuzz-short packaging-test soak-short scale-short
+# clang-format-14 over the tracked C++ files: `format` rewrites them, `format-check` (the first tier of
+# `make test`, a few seconds) fails naming the files it would change.
+format:
+	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
+	@tests/format.sh apply
+
+format-check:
+	@$(call APT_INSTALL,$(FORMAT_PACKAGES))
+	@tests/format.sh check
+
+# Every tier, cheapest first. Once the packages are in, the release and fuzz trees (needed from
+# fuzz-short on) compile in the background at the lowest CPU priority while the foreground builds the
+# ASan tree, fetches the e2e tools and runs the ASan tiers (unit, e2e, skills: they wait on sockets,
+# timers and child processes more than they compute). nice 19 in the same session (a new session would
+# get its own scheduler autogroup and an equal share): the foreground always gets the CPU first and the
+# background takes what it leaves idle. Its own process group, killed if a foreground step fails; its
+# output: build/background.log.
+test: format-check deps
+	@mkdir -p build; set -m; nice -n 19 $(MAKE) --no-print-directory release fuzz-build >build/background.log 2>&1 & bg=$$!; set +m; \
+	  trap 'kill -- -$$bg 2>/dev/null' EXIT; \
+	  $(MAKE) --no-print-directory build node-deps unit e2e skills-test || exit 1; \
+	  wait $$bg || { tail -40 build/background.log; echo "make test: the background release/fuzz build failed"; exit 1; }; \
+	  $(MAKE) --no-print-directory fuzz-short packaging-test soak-short scale-short
 	@echo "make test: all tiers passed"
 
 # Every benchmark; the goals (GOAL lines, repeated at the end) come first. `make bench BENCH_ONLY=goals`
