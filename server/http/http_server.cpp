@@ -23,6 +23,7 @@
 #include "http/body_reader.hpp"
 #include "http/conn_stream.hpp"
 #include "http/disconnect_watch.hpp"
+#include "http/era_status.hpp"
 #include "http/framing.hpp"
 #include "http/guards.hpp"
 #include "http/modern_http.hpp"
@@ -269,52 +270,51 @@ class EdgeListener final : public Base, public McpHttpServer::Listener {
 
 }  // namespace
 
-// One tools/call: the worker runs it; the connection thread streams what it produces.
-struct McpHttpServer::Call {
+// One tools/call over HTTP: its reply sink (a JSON body, or an SSE stream the connection thread
+// writes) and the rest of its CallContext (the caller's key; no session, so nothing to ask).
+struct McpHttpServer::Call final : public mcp::EngineCall {
+  Call(mcp::CallEngine& engine, const std::string& caller_key, mcp::CheckedCall checked_call, bool stream)
+      : EngineCall(engine, caller_key, checked_call.request.id, stream ? checked_call.progress_token : Json()),
+        checked(std::move(checked_call)),
+        key(caller_key) {}
+
+  const mcp::ClientInfo& client() const override { return checked.client; }
+  void log(mcp::LogLevel, const std::string&, const Json&) override {}
+  void notify(const std::string&, const Json&) override {}
+  const std::string* call_key() const override { return &key; }
+  void upstream_answered(int status) override {
+    {
+      std::lock_guard lock(mutex);
+      upstream_status = status;
+    }
+    cv.notify_all();  // a token call waits for Fini's verdict on the key (refused_key)
+  }
+
+  const mcp::CheckedCall checked;
+  const std::string key;  // whose call it is (request-scoped, like the request itself)
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<std::string> events;  // SSE notifications not yet written
   std::optional<std::string> reply;
   std::atomic<int> upstream_status{-1};
-  CancelToken cancel;  // client disconnect, notifications/cancelled, or the end of the drain
-  std::atomic<bool> client_gone{false};
-  std::string request_id;  // the JSON-RPC id, serialized
-  std::string key;         // whose call it is (request-scoped, like the request itself)
-};
-
-class McpHttpServer::CallCtx final : public mcp::BasicCallContext {
- public:
-  CallCtx(std::shared_ptr<Call> call, std::string key, Json progress_token)
-      : BasicCallContext(client_), call_(std::move(call)), key_(std::move(key)), progress_token_(std::move(progress_token)) {
-    client_.stateless = true;  // a legacy-era call: nothing can be asked mid-call
-  }
-  const CancelToken& cancel_token() const override { return call_->cancel; }
-  const std::string* call_key() const override { return &key_; }
-  void upstream_answered(int status) override {
-    {
-      std::lock_guard lock(call_->mutex);
-      call_->upstream_status = status;
-    }
-    call_->cv.notify_all();  // a token call waits for Fini's verdict on the key (refused_key)
-  }
-  void progress(double value, std::optional<double> total, const std::string& message) override {
-    if (progress_token_.is_null()) return;  // no SSE stream for this call
-    Json params{{"progressToken", progress_token_}, {"progress", value}};
-    if (total) params["total"] = *total;
-    if (!message.empty()) params["message"] = message;
-    std::lock_guard lock(call_->mutex);
-    if (call_->reply || value <= last_progress_) return;  // monotonic, never after the reply
-    last_progress_ = value;
-    call_->events.push_back(sse_event(jsonrpc::serialize(jsonrpc::make_notification("notifications/progress", params))));
-    call_->cv.notify_all();
-  }
+  std::atomic<bool> client_gone{false};  // the connection closed (not a notifications/cancelled)
 
  private:
-  mcp::ClientInfo client_;  // stateless: no declared capabilities (no elicitation)
-  std::shared_ptr<Call> call_;
-  std::string key_;
-  Json progress_token_;
-  double last_progress_ = -std::numeric_limits<double>::infinity();
+  void emit(const Json& notification) override {
+    {
+      std::lock_guard lock(mutex);
+      events.push_back(sse_event(jsonrpc::serialize(notification)));
+    }
+    cv.notify_all();
+  }
+  // Answered whatever the client asked: an HTTP request always gets its response.
+  void deliver(Json answer, bool) override {
+    {
+      std::lock_guard lock(mutex);
+      reply = jsonrpc::serialize(answer);
+    }
+    cv.notify_all();
+  }
 };
 
 // What a connection beyond the pool gets, written raw: over TLS nothing (a response needs a
@@ -327,21 +327,34 @@ std::string McpHttpServer::overloaded_response() const {
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+namespace {
+
+mcp::EngineOptions engine_options(const HttpOptions& options, Metrics& metrics) {
+  mcp::EngineOptions engine;
+  engine.workers = std::max<std::size_t>(options.max_in_flight, 1);
+  engine.capacity = options.max_in_flight;
+  engine.unique_ids = false;            // ids are unique per client; clients may share a key
+  engine.release_before_reply = true;   // the connection thread writes the reply after
+  engine.not_sent_code = -32000;
+  engine.drain_timeout = options.drain_timeout;
+  engine.abort_grace = options.abort_grace;
+  engine.on_in_flight = [&metrics](long delta) { metrics.in_flight_add(static_cast<int>(delta)); };
+  return engine;  // no send_to_client: a stateless POST has no way back for a server→client request
+}
+
+}  // namespace
+
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
-    : options_(std::move(options)), dispatcher_(dispatcher), tools_pool_(std::max<std::size_t>(options_.max_in_flight, 1)) {
-  watch_ = std::make_unique<DisconnectWatch>([this](std::uint64_t id) {
-    std::shared_ptr<Call> call;
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = calls_.find(id); it != calls_.end()) call = it->second.lock();
-    }
+    : options_(std::move(options)), dispatcher_(dispatcher), engine_(engine_options(options_, metrics_)) {
+  watch_ = std::make_unique<DisconnectWatch>([this](std::uint64_t serial) {
+    auto call = std::static_pointer_cast<Call>(engine_.find(serial));
     if (!call) return;
     call->client_gone = true;
-    call->cancel.cancel("the client disconnected");
+    call->cancel("the client disconnected", /*client_gone=*/false);
   });
 }
 
-McpHttpServer::~McpHttpServer() { tools_pool_.shutdown(); }
+McpHttpServer::~McpHttpServer() { engine_.shutdown_pool(); }
 
 std::string McpHttpServer::url() const {
   const bool tls = !options_.tls_cert.empty();
@@ -404,8 +417,8 @@ Status McpHttpServer::bind() {
 
 bool McpHttpServer::run() {
   listener_->server().listen_after_bind();
-  tools_pool_.shutdown();
-  return in_flight_.load() == 0;
+  engine_.shutdown_pool();
+  return engine_.idle();
 }
 
 void McpHttpServer::install_routes() {
@@ -594,43 +607,31 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
-// Whether a POST speaks 2026-07-28 (true) or a legacy revision (false), after the checks its
-// era makes before anything runs; nullopt: already answered (400/404).
-std::optional<bool> McpHttpServer::era_of(const httplib::Request& req, const jsonrpc::Request* request,
-                                          const jsonrpc::Notification* note, httplib::Response& res) {
-  const std::optional<std::string> version =
-      req.has_header("MCP-Protocol-Version") ? std::optional(req.get_header_value("MCP-Protocol-Version")) : std::nullopt;
-  const bool modern = (request != nullptr && is_modern_post(version, request->params)) ||
-                      (note != nullptr && is_modern_post(version, note->params));
-  if (!modern && !protocol_version(version.value_or(""), version.has_value())) {
+// The era of a POST and, for a request, the era's one check of it (its _meta and headers);
+// nullopt: already answered (an unsupported version 400; a request its era refuses 400/404).
+std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::Request& req,
+                                                                const jsonrpc::Message& message,
+                                                                httplib::Response& res) {
+  const auto* request = std::get_if<jsonrpc::Request>(&message);
+  const auto* note = std::get_if<jsonrpc::Notification>(&message);
+  const Json& params = request != nullptr ? request->params : note != nullptr ? note->params : Json();
+  mcp::Era* era = era_for_post(eras_, req, params);
+  if (era == nullptr) {
     reject(res, 400, "protocol_version",
            "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
            "2025-03-26, 2024-11-05).");
     return std::nullopt;
   }
-  if (modern && request != nullptr && !check_modern(req, *request, res)) return std::nullopt;
-  return modern;
-}
-
-// A modern POST's headers and _meta (2026-07-28 order), then its routing; false: answered.
-bool McpHttpServer::check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res) {
-  auto header = [&](const char* name) -> std::optional<std::string> {
-    if (!req.has_header(name)) return std::nullopt;
-    return req.get_header_value(name);
-  };
-  std::optional<Json> reply;
-  if (auto bad = check_modern_headers(ModernHeaders{header("MCP-Protocol-Version"), header("Mcp-Method"), header("Mcp-Name")},
-                                      request)) {
-    reply = jsonrpc::make_error(request.id, *bad);
-  } else {
-    reply = modern_.check(request);
+  if (request == nullptr) return Checked{era, std::nullopt};
+  const mcp::MessageHeaders headers = message_headers(req);
+  mcp::Checked checked = era->check(*request, &headers);
+  if (const auto* refusal = std::get_if<mcp::Refusal>(&checked); refusal != nullptr && http_status(refusal->kind) != 200) {
+    res.status = http_status(refusal->kind);
+    res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
+    metrics_.rejected(rejected_reason(refusal->kind));
+    return std::nullopt;
   }
-  if (!reply) return true;
-  const int code = (*reply)["error"].value("code", 0);
-  res.status = code == jsonrpc::kMethodNotFound ? 404 : 400;
-  res.set_content(jsonrpc::serialize(*reply), "application/json");
-  metrics_.rejected(code == jsonrpc::kMethodNotFound ? "method_not_found" : "modern_request");
-  return false;
+  return Checked{era, std::move(checked)};
 }
 
 namespace {
@@ -643,29 +644,6 @@ class KeyedContext final : public mcp::BasicCallContext {
 
  private:
   const std::string* key_;
-};
-
-// RAII: one of the max_in_flight slots, released when the work (not the response) ends.
-class Slot {
- public:
-  Slot(std::atomic<long>& count, Metrics& metrics, std::condition_variable& idle, std::mutex& mutex)
-      : count_(count), metrics_(metrics), idle_(idle), mutex_(mutex) {}
-  ~Slot() {
-    {
-      std::lock_guard lock(mutex_);
-      --count_;
-    }
-    metrics_.in_flight_add(-1);
-    idle_.notify_all();
-  }
-  Slot(const Slot&) = delete;
-  Slot& operator=(const Slot&) = delete;
-
- private:
-  std::atomic<long>& count_;
-  Metrics& metrics_;
-  std::condition_variable& idle_;
-  std::mutex& mutex_;
 };
 
 }  // namespace
@@ -685,9 +663,8 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   }
   const auto* request = std::get_if<jsonrpc::Request>(&message);
   const auto* note = std::get_if<jsonrpc::Notification>(&message);
-  const auto era = era_of(req, request, note, res);
-  if (!era) return;
-  const bool modern = *era;
+  auto checked = check_post(req, message, res);
+  if (!checked) return;
   if (request != nullptr) {
     t_info.rpc = request->method;
     if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
@@ -708,8 +685,8 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
     const std::string why = unauthorized(req, res, "unauthorized");
-    // A modern client tells a recognised error from a legacy server's by the body: echo the id.
-    if (modern && request != nullptr) {
+    // A client that reads ids in refusals tells a recognised error from another server's by the body.
+    if (checked->era->echoes_id_in_refusals() && request != nullptr) {
       res.set_content(jsonrpc::serialize(jsonrpc::make_error(request->id, jsonrpc::Error{-32001, why, nullptr})),
                       "application/json");
     }
@@ -723,119 +700,80 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
     res.status = 202;
     return;
   }
-  {
-    std::lock_guard lock(mutex_);
-    if (in_flight_.load() >= static_cast<long>(options_.max_in_flight)) {
-      res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-      reject(res, 503, "capacity", "The server is at capacity; retry shortly.", -32000);
-      return;
-    }
-    ++in_flight_;
-  }
-  metrics_.in_flight_add(1);
-  t_info.counted = true;
-  const bool sse = accepts(req.get_header_value("Accept"), "text/event-stream");
-  const Post post{req, key ? &*key : nullptr, reauth ? &*reauth : nullptr, sse, modern};
-  handle_request(*request, post, res);
-}
-
-void McpHttpServer::handle_request(const jsonrpc::Request& request, const Post& post, httplib::Response& res) {
-  if (mcp::Dispatcher::is_tool_call(request.method) && !dispatcher_.check_call(request) && post.key != nullptr) {
-    start_call(request, post, res);  // takes over the slot
+  auto slot = engine_.try_acquire();
+  if (!slot) {
+    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+    reject(res, 503, "capacity", "The server is at capacity; retry shortly.", -32000);
     return;
   }
-  Slot slot(in_flight_, metrics_, idle_cv_, mutex_);
-  mcp::ClientInfo client;  // stateless: nothing declared (no elicitation, no sampling)
-  KeyedContext ctx(client, post.key);
-  mcp::Caller caller;
-  caller.context = &ctx;  // tools/list shows what this key may do
-  // logging/setLevel: accepted; a stateless server has no session to keep a level for.
-  Json reply = post.modern ? modern_.handle(request, ctx) : dispatcher_.handle(request, caller);
-  if (post.modern) res.status = mcp::ModernEra::http_status(reply);
-  res.set_content(jsonrpc::serialize(reply), "application/json");
+  t_info.counted = true;
+  const Post post{req, key ? &*key : nullptr, reauth ? &*reauth : nullptr,
+                  accepts(req.get_header_value("Accept"), "text/event-stream")};
+  handle_request(*checked->era, std::move(*checked->request), post, std::move(*slot), res);
+}
+
+void McpHttpServer::handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot,
+                                   httplib::Response& res) {
+  if (auto* refusal = std::get_if<mcp::Refusal>(&checked)) {  // an ordinary error reply: 200
+    res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
+    return;
+  }
+  auto& call = std::get<mcp::CheckedCall>(checked);
+  if (mcp::Dispatcher::is_tool_call(call.request.method) && post.key != nullptr) {
+    start_call(era, std::move(call), post, std::move(slot), res);  // takes over the slot
+    return;
+  }
+  KeyedContext ctx(call.client, post.key);  // tools/list shows what this key may do
+  res.set_content(jsonrpc::serialize(era.handle(call, ctx)), "application/json");
+}
+
+// Counts what Fini said to the call (metrics, and the key-guessing limits for a raw key).
+void McpHttpServer::call_done(Call& call, bool raw_key) {
+  const int upstream = call.upstream_status.load();
+  if (upstream < 0) return;
+  metrics_.upstream_done(call.checked.tool, upstream);
+  if (options_.limits && raw_key) options_.limits->key_answered(call.key, upstream);
+}
+
+void McpHttpServer::start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot,
+                               httplib::Response& res) {
+  // SSE only when there may be something to stream before the result and the client takes it.
+  const bool stream = post.sse && !checked.progress_token.is_null();
+  auto call = std::make_shared<Call>(engine_, *post.key, std::move(checked), stream);
+  const bool raw_key = post.reauth == nullptr;  // a key from a token was checked at sign-in
+  mcp::CallEngine::Job job = [this, &era, sink = call.get(), raw_key](mcp::CallContext& ctx) {
+    Json reply = era.call_tool(sink->checked, ctx);
+    call_done(*sink, raw_key);
+    return reply;
+  };
+  if (!stream && t_conn_sock >= 0) return run_inline(call, job, post, std::move(slot), res);
+  if (engine_.start(call, std::move(job), std::move(slot)) == mcp::CallEngine::Started::kNotSent) {
+    res.status = 503;
+    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
+    res.set_content(call->reply.value_or(""), "application/json");
+    return;
+  }
+  if (post.reauth != nullptr && refused_key(call, *post.reauth, res)) return;
+  stream_reply(call, stream, res);
 }
 
 // A call answered as plain JSON runs on the connection's own thread: handing it to a worker and
 // the reply back cost more CPU than the call itself. The disconnect watch stands in for the
 // connection thread, which cannot look at its socket while it runs the call.
-void McpHttpServer::run_inline(const jsonrpc::Request& request, const Post& post, Call& call, CallCtx& ctx,
-                               std::uint64_t id, httplib::Response& res) {
-  std::string reply;
+void McpHttpServer::run_inline(const std::shared_ptr<Call>& call, const mcp::CallEngine::Job& job, const Post& post,
+                               mcp::EngineSlot slot, httplib::Response& res) {
   {
-    const auto watched = watch_->watch(t_conn_sock, id);
-    reply = jsonrpc::serialize(post.modern ? modern_.call_tool(request, ctx) : dispatcher_.call_tool(request, ctx));
+    const auto watched = watch_->watch(t_conn_sock, call->serial());
+    engine_.run_inline(call, job, std::move(slot));  // the slot is released before httplib writes the reply
   }
-  const int upstream = call.upstream_status.load();
-  if (upstream >= 0) metrics_.upstream_done(t_info.tool, upstream);
-  if (upstream >= 0 && options_.limits && post.reauth == nullptr) options_.limits->key_answered(call.key, upstream);
-  {
-    std::lock_guard lock(mutex_);
-    calls_.erase(id);
-  }
-  t_info.upstream_status = upstream;
-  t_info.client_gone = call.client_gone.load();
-  if (post.reauth != nullptr && upstream == 401) return reauthenticate(*post.reauth, res);
-  res.set_content(reply, "application/json");
+  t_info.upstream_status = call->upstream_status.load();
+  t_info.client_gone = call->client_gone.load();
+  if (post.reauth != nullptr && call->upstream_status.load() == 401) return reauthenticate(*post.reauth, res);
+  res.set_content(call->reply.value_or(""), "application/json");
 }
 
-void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post, httplib::Response& res) {
-  const std::string& key = *post.key;
-  const bool sse = post.sse;
-  const bool modern = post.modern;
-  auto call = std::make_shared<Call>();
-  Json token;
-  if (auto meta = request.params.find("_meta"); meta != request.params.end() && meta->is_object()) {
-    if (auto t = meta->find("progressToken"); t != meta->end() && (t->is_string() || t->is_number_integer())) token = *t;
-  }
-  // SSE only when there may be something to stream before the result and the client takes it.
-  const bool stream = sse && !token.is_null();
-  auto ctx = std::make_shared<CallCtx>(call, key, stream ? token : Json());
-  call->request_id = request.id.dump();
-  call->key = key;
-  std::uint64_t id = 0;
-  {
-    std::lock_guard lock(mutex_);
-    id = next_call_++;
-    calls_[id] = call;
-  }
-  auto slot = std::make_shared<Slot>(in_flight_, metrics_, idle_cv_, mutex_);
-  const std::string tool = t_info.tool;
-  if (!stream && t_conn_sock >= 0) {
-    run_inline(request, post, *call, *ctx, id, res);
-    return;  // the slot is released here, before httplib writes the reply
-  }
-  const bool raw_key = post.reauth == nullptr;  // a key from a token was checked at sign-in
-  auto job = [this, call, ctx, request, slot, id, tool, modern, raw_key]() mutable {
-    std::string reply = jsonrpc::serialize(modern ? modern_.call_tool(request, *ctx) : dispatcher_.call_tool(request, *ctx));
-    if (call->upstream_status.load() >= 0) metrics_.upstream_done(tool, call->upstream_status.load());
-    if (call->upstream_status.load() >= 0 && options_.limits && raw_key) {
-      options_.limits->key_answered(call->key, call->upstream_status.load());
-    }
-    {
-      std::lock_guard lock(mutex_);
-      calls_.erase(id);
-    }
-    ctx.reset();
-    // The slot goes before the reply is published: a client answered at once may send its next
-    // request immediately, and must not find its own finished call still counted. (The drain
-    // still waits for the reply: run() returns only once every connection thread has written.)
-    slot.reset();
-    {
-      std::lock_guard lock(call->mutex);
-      call->reply = std::move(reply);
-    }
-    call->cv.notify_all();
-  };
-  if (cut_short_.load() || !tools_pool_.submit(job)) {
-    std::lock_guard lock(mutex_);
-    calls_.erase(id);
-    res.status = 503;
-    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-    res.set_content(json_error_body("The server is shutting down; the request was not sent to Fini.", -32000),
-                    "application/json");
-    return;
-  }
-  if (post.reauth != nullptr && refused_key(call, id, *post.reauth, res)) return;
+// The connection thread writes what the worker produces: progress events, then the reply.
+void McpHttpServer::stream_reply(const std::shared_ptr<Call>& call, bool stream, httplib::Response& res) {
   if (stream) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
@@ -850,7 +788,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post
             call->events.pop_front();
             lock.unlock();
             if (!sink.write(event.data(), event.size())) {
-              call->cancel.cancel("the client disconnected");
+              call->cancel("the client disconnected", false);
               t_info.client_gone = true;
               return false;
             }
@@ -874,7 +812,7 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post
           // aborts its upstream request (the cancel token reaches the socket).
           lock.unlock();
           if (!sink.is_writable()) {
-            call->cancel.cancel("the client disconnected");
+            call->cancel("the client disconnected", false);
             t_info.client_gone = true;
             t_info.upstream_status = call->upstream_status.load();
             return false;
@@ -888,9 +826,8 @@ void McpHttpServer::start_call(const jsonrpc::Request& request, const Post& post
 // sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
 // such a call's response starts only once Fini has answered (or the call ended); a client that
 // leaves meanwhile cancels the call through the disconnect watch.
-bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
-                                httplib::Response& res) {
-  const auto watched = watch_->watch(t_conn_sock, id);
+bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res) {
+  const auto watched = watch_->watch(t_conn_sock, call->serial());
   std::unique_lock lock(call->mutex);
   call->cv.wait(lock, [&] {
     return call->reply.has_value() || (call->upstream_status.load() >= 0 && call->upstream_status.load() != 401);
@@ -954,41 +891,16 @@ void McpHttpServer::access_log(const httplib::Request& req, const httplib::Respo
 // caller can never cancel somebody else's call.
 void McpHttpServer::cancel_call(const jsonrpc::Notification& note, const std::string& key) {
   if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId")) return;
-  const std::string id = note.params["requestId"].dump();
-  std::vector<std::shared_ptr<Call>> matched;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [n, weak] : calls_) {
-      if (auto call = weak.lock(); call && call->request_id == id && call->key == key) matched.push_back(call);
-    }
-  }
-  for (auto& call : matched) call->cancel.cancel("cancelled by the client");
+  engine_.cancel(key, note.params["requestId"]);
 }
 
 void McpHttpServer::drain() {
   if (draining_.exchange(true) || !listener_) return;
-  spdlog::info("draining: no new connections; {} request(s) in flight", in_flight_.load());
+  spdlog::info("draining: no new connections; {} request(s) in flight", engine_.in_flight());
   listener_->stop_accepting();
-  std::unique_lock lock(mutex_);
-  idle_cv_.wait_for(lock, options_.drain_timeout, [&] { return in_flight_.load() == 0 || cut_short_.load(); });
-  if (in_flight_.load() == 0) return;
-  lock.unlock();
-  cut_short();
-  lock.lock();
-  idle_cv_.wait_for(lock, options_.abort_grace, [&] { return in_flight_.load() == 0; });
+  engine_.drain();
 }
 
-void McpHttpServer::cut_short() {
-  cut_short_ = true;
-  idle_cv_.notify_all();
-  std::vector<std::shared_ptr<Call>> running;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto& [id, weak] : calls_) {
-      if (auto call = weak.lock()) running.push_back(call);
-    }
-  }
-  for (auto& call : running) call->cancel.cancel("the server is shutting down");
-}
+void McpHttpServer::cut_short() { engine_.cut_short(); }
 
 }  // namespace fini::http

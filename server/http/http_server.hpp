@@ -33,8 +33,8 @@
 #include "http/auth_gate.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
-#include "mcp/modern_era.hpp"
-#include "mcp/worker_pool.hpp"
+#include "mcp/engine.hpp"
+#include "mcp/eras.hpp"
 
 namespace httplib {
 class Server;
@@ -105,7 +105,6 @@ class McpHttpServer {
 
  private:
   struct Call;
-  class CallCtx;
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
@@ -121,17 +120,20 @@ class McpHttpServer {
     const std::string* key;     // the caller's Fini key (null: none; anonymous discovery)
     const std::string* reauth;  // the 401 challenge if Fini refuses a key that came in an OAuth token
     bool sse;                   // the client accepts text/event-stream
-    bool modern;                // revision 2026-07-28
   };
-  void handle_request(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
-  void start_call(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
-  void run_inline(const jsonrpc::Request& request, const Post& post, Call& call, CallCtx& ctx, std::uint64_t id,
-                  httplib::Response& res);
-  std::optional<bool> era_of(const httplib::Request& req, const jsonrpc::Request* request,
-                             const jsonrpc::Notification* note, httplib::Response& res);
-  bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
-  bool refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
-                   httplib::Response& res);
+  // The era of a POST and its check of the request (nullopt: already answered 400/404).
+  struct Checked {
+    mcp::Era* era;
+    std::optional<mcp::Checked> request;  // null for a notification or a response
+  };
+  std::optional<Checked> check_post(const httplib::Request& req, const jsonrpc::Message& message, httplib::Response& res);
+  void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
+  void start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
+  void run_inline(const std::shared_ptr<Call>& call, const mcp::CallEngine::Job& job, const Post& post,
+                  mcp::EngineSlot slot, httplib::Response& res);
+  void stream_reply(const std::shared_ptr<Call>& call, bool stream, httplib::Response& res);
+  void call_done(Call& call, bool raw_key);
+  bool refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res);
   bool key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res);
   void reauthenticate(const std::string& challenge, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
@@ -142,21 +144,16 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
-  mcp::ModernEra modern_{dispatcher_, options_.sealing};  // 2026-07-28 POSTs: no session, the version in each request
+  mcp::Eras eras_{dispatcher_, mcp::Legacy2025::Options{false, nullptr}, options_.sealing};  // stateless: no session
   Metrics metrics_;
   std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
-  mcp::WorkerPool tools_pool_;
   std::atomic<bool> draining_{false};
-  std::atomic<bool> cut_short_{false};
-  std::atomic<long> in_flight_{0};
-  std::mutex mutex_;
-  std::condition_variable idle_cv_;
-  std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
-  std::uint64_t next_call_ = 1;
   std::mutex log_mutex_;
-  std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls_ up until it is joined
+  mcp::CallEngine engine_;                  // after what its calls use; SSE calls run on its workers
+
+  std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls up in engine_ until it is joined
 };
 
 }  // namespace fini::http
