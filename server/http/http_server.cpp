@@ -28,6 +28,9 @@
 #include "http/guards.hpp"
 #include "http/modern_http.hpp"
 #include "http/refuser.hpp"
+#include "http/request_context.hpp"
+#include "http/sse_stream.hpp"
+#include "http/http_call.hpp"
 #include "jsonrpc/message.hpp"
 #include "common/redact.hpp"
 
@@ -38,17 +41,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// What the access log needs about the request this connection thread is serving. The handler,
-// the content provider and httplib's logger all run on that thread, one request at a time.
-struct RequestInfo {
-  Clock::time_point started = Clock::now();
-  std::string rpc = "-";
-  std::string tool;
-  int upstream_status = -1;
-  bool client_gone = false;
-  bool counted = false;     // a /mcp request that took an in-flight slot
-  bool pre_routed = false;  // httplib parsed its head (else it answered 400/414 itself)
-};
 thread_local RequestInfo t_info;
 thread_local bool t_overflow = false;  // this connection landed on an overflow thread
 thread_local int t_conn_sock = -1;      // the socket this thread serves (-1: unknown)
@@ -140,8 +132,6 @@ std::string json_error_body(const std::string& message, int code) {
 
 constexpr const char* kOverloaded = "The server is at capacity; retry shortly.";
 
-std::string sse_event(const std::string& data) { return "event: message\ndata: " + data + "\n\n"; }
-
 std::string json_escape(const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 // httplib writes `Connection: close` when the request asked for it: the server closes after this.
@@ -158,6 +148,9 @@ void no_body(httplib::Request& req) {
 }
 
 }  // namespace
+
+RequestInfo& request_info() { return t_info; }
+int connection_socket() { return t_conn_sock; }
 
 // httplib's Server or SSLServer, able to stop accepting without ending streams in progress
 // (httplib's stop() marks the server stopped, which cuts chunked responses mid-way).
@@ -270,53 +263,6 @@ class EdgeListener final : public Base, public McpHttpServer::Listener {
 
 }  // namespace
 
-// One tools/call over HTTP: its reply sink (a JSON body, or an SSE stream the connection thread
-// writes) and the rest of its CallContext (the caller's key; no session, so nothing to ask).
-struct McpHttpServer::Call final : public mcp::EngineCall {
-  Call(mcp::CallEngine& engine, const std::string& caller_key, mcp::CheckedCall checked_call, bool stream)
-      : EngineCall(engine, caller_key, checked_call.request.id, stream ? checked_call.progress_token : Json()),
-        checked(std::move(checked_call)),
-        key(caller_key) {}
-
-  const mcp::ClientInfo& client() const override { return checked.client; }
-  void log(mcp::LogLevel, const std::string&, const Json&) override {}
-  void notify(const std::string&, const Json&) override {}
-  const std::string* call_key() const override { return &key; }
-  void upstream_answered(int status) override {
-    {
-      std::lock_guard lock(mutex);
-      upstream_status = status;
-    }
-    cv.notify_all();  // a token call waits for Fini's verdict on the key (refused_key)
-  }
-
-  const mcp::CheckedCall checked;
-  const std::string key;  // whose call it is (request-scoped, like the request itself)
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::deque<std::string> events;  // SSE notifications not yet written
-  std::optional<std::string> reply;
-  std::atomic<int> upstream_status{-1};
-  std::atomic<bool> client_gone{false};  // the connection closed (not a notifications/cancelled)
-
- private:
-  void emit(const Json& notification) override {
-    {
-      std::lock_guard lock(mutex);
-      events.push_back(sse_event(jsonrpc::serialize(notification)));
-    }
-    cv.notify_all();
-  }
-  // Answered whatever the client asked: an HTTP request always gets its response.
-  void deliver(Json answer, bool) override {
-    {
-      std::lock_guard lock(mutex);
-      reply = jsonrpc::serialize(answer);
-    }
-    cv.notify_all();
-  }
-};
-
 // What a connection beyond the pool gets, written raw: over TLS nothing (a response needs a
 // handshake; the client sees the connection closed), else a 503 like the other refusals.
 std::string McpHttpServer::overloaded_response() const {
@@ -347,7 +293,7 @@ mcp::EngineOptions engine_options(const HttpOptions& options, Metrics& metrics) 
 McpHttpServer::McpHttpServer(HttpOptions options, mcp::Dispatcher& dispatcher)
     : options_(std::move(options)), dispatcher_(dispatcher), engine_(engine_options(options_, metrics_)) {
   watch_ = std::make_unique<DisconnectWatch>([this](std::uint64_t serial) {
-    auto call = std::static_pointer_cast<Call>(engine_.find(serial));
+    auto call = std::static_pointer_cast<HttpCall>(engine_.find(serial));
     if (!call) return;
     call->client_gone = true;
     call->cancel("the client disconnected", /*client_gone=*/false);
@@ -607,71 +553,13 @@ bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
-// The era of a POST and, for a request, the era's one check of it (its _meta and headers);
-// nullopt: already answered (an unsupported version 400; a request its era refuses 400/404).
-std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::Request& req,
-                                                                const jsonrpc::Message& message,
-                                                                httplib::Response& res) {
-  const auto* request = std::get_if<jsonrpc::Request>(&message);
-  const auto* note = std::get_if<jsonrpc::Notification>(&message);
-  const Json& params = request != nullptr ? request->params : note != nullptr ? note->params : Json();
-  mcp::Era* era = era_for_post(eras_, req, params);
-  if (era == nullptr) {
-    reject(res, 400, "protocol_version",
-           "Bad Request: unsupported MCP-Protocol-Version (supported: 2026-07-28 with _meta, 2025-11-25, 2025-06-18, "
-           "2025-03-26, 2024-11-05).");
-    return std::nullopt;
-  }
-  if (request == nullptr) return Checked{era, std::nullopt};
-  const mcp::MessageHeaders headers = message_headers(req);
-  mcp::Checked checked = era->check(*request, &headers);
-  if (const auto* refusal = std::get_if<mcp::Refusal>(&checked); refusal != nullptr && http_status(refusal->kind) != 200) {
-    res.status = http_status(refusal->kind);
-    res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
-    metrics_.rejected(rejected_reason(refusal->kind));
-    return std::nullopt;
-  }
-  return Checked{era, std::move(checked)};
-}
-
-namespace {
-
-// A request's context outside tools/call: its key (or none, with --anonymous-discovery).
-class KeyedContext final : public mcp::BasicCallContext {
- public:
-  KeyedContext(const mcp::ClientInfo& client, const std::string* key) : BasicCallContext(client), key_(key) {}
-  const std::string* call_key() const override { return key_; }
-
- private:
-  const std::string* key_;
-};
-
-}  // namespace
-
 void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& res) {
   if (!admit(req, res)) return;
-  auto message = jsonrpc::parse_line(req.body);
-  if (auto* invalid = std::get_if<jsonrpc::Invalid>(&message)) {
-    res.status = 400;
-    res.set_content(jsonrpc::serialize(jsonrpc::make_error(invalid->id, invalid->error)), "application/json");
-    metrics_.rejected("invalid_json_rpc");
-    return;
-  }
-  if (std::holds_alternative<jsonrpc::Batch>(message)) {
-    reject(res, 400, "batch", "Invalid Request: JSON-RPC batches are not supported over HTTP; send one message per POST.");
-    return;
-  }
-  const auto* request = std::get_if<jsonrpc::Request>(&message);
-  const auto* note = std::get_if<jsonrpc::Notification>(&message);
-  auto checked = check_post(req, message, res);
+  auto message = parse_post(req, res);
+  if (!message) return;
+  auto checked = check_post(req, *message, res);
   if (!checked) return;
-  if (request != nullptr) {
-    t_info.rpc = request->method;
-    if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object() &&
-        request->params.contains("name") && request->params["name"].is_string()) {
-      t_info.tool = request->params["name"].get<std::string>();
-    }
-  }
+  const auto* request = std::get_if<jsonrpc::Request>(&*message);
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
   const bool has_auth = req.has_header("Authorization");
   auto key = has_auth ? bearer_key(req.get_header_value("Authorization")) : options_.keyless_key;
@@ -695,148 +583,7 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const bool probing = request != nullptr && key && !reauth && mcp::Dispatcher::is_tool_call(request->method);
   if (probing && !key_admitted(req, *key, res)) return;
   const KeyProbe probe(options_.limits.get(), probing ? &*key : nullptr);  // ends the key's check, whatever happens
-  if (request == nullptr) {  // a notification or a response: accepted, nothing to answer
-    if (note != nullptr && key) cancel_call(*note, *key);
-    res.status = 202;
-    return;
-  }
-  auto slot = engine_.try_acquire();
-  if (!slot) {
-    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-    reject(res, 503, "capacity", "The server is at capacity; retry shortly.", -32000);
-    return;
-  }
-  t_info.counted = true;
-  const Post post{req, key ? &*key : nullptr, reauth ? &*reauth : nullptr,
-                  accepts(req.get_header_value("Accept"), "text/event-stream")};
-  handle_request(*checked->era, std::move(*checked->request), post, std::move(*slot), res);
-}
-
-void McpHttpServer::handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot,
-                                   httplib::Response& res) {
-  if (auto* refusal = std::get_if<mcp::Refusal>(&checked)) {  // an ordinary error reply: 200
-    res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
-    return;
-  }
-  auto& call = std::get<mcp::CheckedCall>(checked);
-  if (mcp::Dispatcher::is_tool_call(call.request.method) && post.key != nullptr) {
-    start_call(era, std::move(call), post, std::move(slot), res);  // takes over the slot
-    return;
-  }
-  KeyedContext ctx(call.client, post.key);  // tools/list shows what this key may do
-  res.set_content(jsonrpc::serialize(era.handle(call, ctx)), "application/json");
-}
-
-// Counts what Fini said to the call (metrics, and the key-guessing limits for a raw key).
-void McpHttpServer::call_done(Call& call, bool raw_key) {
-  const int upstream = call.upstream_status.load();
-  if (upstream < 0) return;
-  metrics_.upstream_done(call.checked.tool, upstream);
-  if (options_.limits && raw_key) options_.limits->key_answered(call.key, upstream);
-}
-
-void McpHttpServer::start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot,
-                               httplib::Response& res) {
-  // SSE only when there may be something to stream before the result and the client takes it.
-  const bool stream = post.sse && !checked.progress_token.is_null();
-  auto call = std::make_shared<Call>(engine_, *post.key, std::move(checked), stream);
-  const bool raw_key = post.reauth == nullptr;  // a key from a token was checked at sign-in
-  mcp::CallEngine::Job job = [this, &era, sink = call.get(), raw_key](mcp::CallContext& ctx) {
-    Json reply = era.call_tool(sink->checked, ctx);
-    call_done(*sink, raw_key);
-    return reply;
-  };
-  if (!stream && t_conn_sock >= 0) return run_inline(call, job, post, std::move(slot), res);
-  if (engine_.start(call, std::move(job), std::move(slot)) == mcp::CallEngine::Started::kNotSent) {
-    res.status = 503;
-    res.set_header("Retry-After", std::to_string(options_.retry_after_s));
-    res.set_content(call->reply.value_or(""), "application/json");
-    return;
-  }
-  if (post.reauth != nullptr && refused_key(call, *post.reauth, res)) return;
-  stream_reply(call, stream, res);
-}
-
-// A call answered as plain JSON runs on the connection's own thread: handing it to a worker and
-// the reply back cost more CPU than the call itself. The disconnect watch stands in for the
-// connection thread, which cannot look at its socket while it runs the call.
-void McpHttpServer::run_inline(const std::shared_ptr<Call>& call, const mcp::CallEngine::Job& job, const Post& post,
-                               mcp::EngineSlot slot, httplib::Response& res) {
-  {
-    const auto watched = watch_->watch(t_conn_sock, call->serial());
-    engine_.run_inline(call, job, std::move(slot));  // the slot is released before httplib writes the reply
-  }
-  t_info.upstream_status = call->upstream_status.load();
-  t_info.client_gone = call->client_gone.load();
-  if (post.reauth != nullptr && call->upstream_status.load() == 401) return reauthenticate(*post.reauth, res);
-  res.set_content(call->reply.value_or(""), "application/json");
-}
-
-// The connection thread writes what the worker produces: progress events, then the reply.
-void McpHttpServer::stream_reply(const std::shared_ptr<Call>& call, bool stream, httplib::Response& res) {
-  if (stream) {
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("X-Accel-Buffering", "no");  // nginx: do not buffer this stream
-  }
-  res.set_chunked_content_provider(
-      stream ? "text/event-stream" : "application/json",
-      [call, stream](std::size_t, httplib::DataSink& sink) {
-        std::unique_lock lock(call->mutex);
-        for (;;) {
-          while (!call->events.empty()) {
-            std::string event = std::move(call->events.front());
-            call->events.pop_front();
-            lock.unlock();
-            if (!sink.write(event.data(), event.size())) {
-              call->cancel("the client disconnected", false);
-              t_info.client_gone = true;
-              return false;
-            }
-            lock.lock();
-          }
-          if (call->reply) {
-            const std::string out = stream ? sse_event(*call->reply) : *call->reply;
-            t_info.upstream_status = call->upstream_status.load();
-            lock.unlock();
-            if (!sink.write(out.data(), out.size())) {
-              t_info.client_gone = true;
-              return false;
-            }
-            sink.done();
-            return true;
-          }
-          if (call->cv.wait_for(lock, std::chrono::milliseconds(200), [&] { return call->reply || !call->events.empty(); })) {
-            continue;
-          }
-          // Nothing yet: is the client still there? A closed connection cancels the call, which
-          // aborts its upstream request (the cancel token reaches the socket).
-          lock.unlock();
-          if (!sink.is_writable()) {
-            call->cancel("the client disconnected", false);
-            t_info.client_gone = true;
-            t_info.upstream_status = call->upstream_status.load();
-            return false;
-          }
-          lock.lock();
-        }
-      });
-}
-
-// A key that came inside an OAuth token and that Fini refuses must send the client back to
-// sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
-// such a call's response starts only once Fini has answered (or the call ended); a client that
-// leaves meanwhile cancels the call through the disconnect watch.
-bool McpHttpServer::refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res) {
-  const auto watched = watch_->watch(t_conn_sock, call->serial());
-  std::unique_lock lock(call->mutex);
-  call->cv.wait(lock, [&] {
-    return call->reply.has_value() || (call->upstream_status.load() >= 0 && call->upstream_status.load() != 401);
-  });
-  t_info.client_gone = call->client_gone.load();
-  if (call->upstream_status.load() != 401) return false;
-  t_info.upstream_status = 401;
-  reauthenticate(reauth, res);
-  return true;
+  serve_post(req, *message, std::move(*checked), key ? &*key : nullptr, reauth ? &*reauth : nullptr, res);
 }
 
 // A raw key on its way to Fini: refused at once when Fini refused it moments ago, 429 when its
@@ -884,14 +631,6 @@ void McpHttpServer::access_log(const httplib::Request& req, const httplib::Respo
                      ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
   std::lock_guard lock(log_mutex_);
   std::fputs(line.c_str(), stderr);
-}
-
-// notifications/cancelled arrives on its own POST (the SDK does not close the call's connection).
-// Request ids are only unique per client, so it cancels only a call made with the same key: a
-// caller can never cancel somebody else's call.
-void McpHttpServer::cancel_call(const jsonrpc::Notification& note, const std::string& key) {
-  if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId")) return;
-  engine_.cancel(key, note.params["requestId"]);
 }
 
 void McpHttpServer::drain() {

@@ -45,6 +45,7 @@ struct Response;
 namespace fini::http {
 
 class DisconnectWatch;
+class HttpCall;
 class OverflowRefuser;
 struct BodyFraming;
 
@@ -104,7 +105,6 @@ class McpHttpServer {
   struct Listener;  // httplib's Server or SSLServer (defined in the .cpp)
 
  private:
-  struct Call;
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
@@ -126,14 +126,16 @@ class McpHttpServer {
     mcp::Era* era;
     std::optional<mcp::Checked> request;  // null for a notification or a response
   };
+  std::optional<jsonrpc::Message> parse_post(const httplib::Request& req, httplib::Response& res);
   std::optional<Checked> check_post(const httplib::Request& req, const jsonrpc::Message& message, httplib::Response& res);
+  void serve_post(const httplib::Request& req, const jsonrpc::Message& message, Checked checked, const std::string* key,
+                  const std::string* reauth, httplib::Response& res);
   void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
   void start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
-  void run_inline(const std::shared_ptr<Call>& call, const mcp::CallEngine::Job& job, const Post& post,
+  void run_inline(const std::shared_ptr<HttpCall>& call, const mcp::CallEngine::Job& job, const Post& post,
                   mcp::EngineSlot slot, httplib::Response& res);
-  void stream_reply(const std::shared_ptr<Call>& call, bool stream, httplib::Response& res);
-  void call_done(Call& call, bool raw_key);
-  bool refused_key(const std::shared_ptr<Call>& call, const std::string& reauth, httplib::Response& res);
+  void call_done(HttpCall& call, bool raw_key);
+  bool refused_key(const std::shared_ptr<HttpCall>& call, const std::string& reauth, httplib::Response& res);
   bool key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res);
   void reauthenticate(const std::string& challenge, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
