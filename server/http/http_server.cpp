@@ -26,7 +26,6 @@
 #include "http/era_status.hpp"
 #include "http/framing.hpp"
 #include "http/guards.hpp"
-#include "http/modern_http.hpp"
 #include "http/refuser.hpp"
 #include "http/request_context.hpp"
 #include "http/sse_stream.hpp"

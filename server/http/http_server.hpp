@@ -5,8 +5,9 @@
 // progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
 // mcp::Dispatcher; each request carries its caller's Fini key (Authorization: Bearer) in its
 // CallContext for that request only. Also /healthz, /readyz and /metrics.
-// Revision 2026-07-28 on the same endpoint: a POST whose MCP-Protocol-Version or _meta names it
-// is checked by http/modern_http (headers) and served by mcp::ModernEra (no session either way).
+// Every era on the same endpoint: http/era_status picks a POST's era (its MCP-Protocol-Version
+// and _meta), the era checks it once (headers given as data), and the tools/call path
+// (http/mcp_post) runs it on the shared mcp::CallEngine; no session in any era.
 // Safety: Origin/Host checks (DNS rebinding), a body limit enforced while reading (chunked too),
 // keyless large bodies refused before they are read, unambiguous framing (http/framing), a total
 // deadline per request, pipelined requests answered in order (http/conn_stream), socket
@@ -146,7 +147,7 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
-  mcp::Eras eras_{dispatcher_, mcp::Legacy2025::Options{false, nullptr}, options_.sealing};  // stateless: no session
+  mcp::Eras eras_ = mcp::Eras::stateless(dispatcher_, options_.sealing);  // no session
   Metrics metrics_;
   std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;

@@ -68,11 +68,11 @@ Session::Session(SessionOptions options, Dispatcher& dispatcher, std::istream& i
     : options_(std::move(options)),
       in_(in),
       writer_(out),
-      eras_(dispatcher, Legacy2025::Options{true,
-                                            [this](LogLevel level) {
-                                              log_level_ = static_cast<int>(level);
-                                              if (options_.on_log_level) options_.on_log_level(level);
-                                            }}),
+      eras_(Eras::for_session(dispatcher,
+                              [this](LogLevel level) {
+                                log_level_ = static_cast<int>(level);
+                                if (options_.on_log_level) options_.on_log_level(level);
+                              })),
       engine_(engine_options(options_, [this](const Json& message) { write(message); })) {}
 
 Session::~Session() { engine_.shutdown_pool(); }
@@ -154,7 +154,7 @@ std::optional<Json> Session::handle_message(const jsonrpc::Message& message, con
 }
 
 std::optional<Json> Session::handle_batch(const jsonrpc::Batch& batch) {
-  if (!eras_.legacy.allows_batches()) {
+  if (!eras_.allows_batches()) {
     return make_error(nullptr, Error{jsonrpc::kInvalidRequest,
                                      "Invalid Request: JSON-RPC batches are not supported in this protocol version",
                                      nullptr});
@@ -205,7 +205,7 @@ void Session::handle_notification(const jsonrpc::Notification& notification) {
 }
 
 void Session::notify_tools_changed() {
-  if (!eras_.legacy.initialized()) return;
+  if (!eras_.initialized()) return;
   write(jsonrpc::make_notification("notifications/tools/list_changed", nullptr));
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The stdio transport: one MCP session over a pair of streams. It reads lines, picks each
-// message's era (the legacy one keeps this session's lifecycle: initialize once, batches in
-// 2025-03-26), and hands tool calls to the CallEngine with a reply sink (one line, or one member
-// of a batch written as one array). The reader is the thread that calls run(); replies are
+// message's era (which keeps this session's lifecycle: initialize once, batches where the
+// revision has them), and hands tool calls to the CallEngine with a reply sink (one line, or one
+// member of a batch written as one array). The reader is the thread that calls run(); replies are
 // written by one Writer. Every request gets exactly one reply unless the client cancelled it.
 // Thread-safety: run() once; notify_*/log may be called from any thread. Never throws from
 // run() (a handler exception becomes -32603).
@@ -85,7 +85,7 @@ class Session {
   std::istream& in_;
   jsonrpc::Writer writer_;
   std::atomic<int> log_level_{-1};  // -1: client did not ask for log notifications
-  Eras eras_;          // picked per message; the legacy one keeps this session's lifecycle
+  Eras eras_;          // picked per message; they keep this session's lifecycle
   std::atomic<bool> stopping_{false};
   std::atomic<bool> disconnected_{false};
   CallEngine engine_;  // last: its workers use everything above until it is gone
