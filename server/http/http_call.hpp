@@ -25,13 +25,12 @@ class HttpCall final : public mcp::EngineCall {
  public:
   HttpCall(mcp::CallEngine& engine, const std::string& caller_key, mcp::CheckedCall checked_call, bool stream)
       : EngineCall(engine, caller_key, checked_call.request.id, stream ? checked_call.progress_token : Json()),
-        checked(std::move(checked_call)),
-        key(caller_key) {}
+        checked(std::move(checked_call)) {}
 
   const mcp::ClientInfo& client() const override { return checked.client; }
   void log(mcp::LogLevel, const std::string&, const Json&) override {}
   void notify(const std::string&, const Json&) override {}
-  const std::string* call_key() const override { return &key; }
+  const std::string* call_key() const override { return &scope(); }  // the caller's key scopes its calls
   void upstream_answered(int status) override {
     {
       std::lock_guard lock(mutex);
@@ -41,7 +40,6 @@ class HttpCall final : public mcp::EngineCall {
   }
 
   const mcp::CheckedCall checked;
-  const std::string key;  // whose call it is (request-scoped, like the request itself)
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<std::string> events;  // SSE notifications not yet written

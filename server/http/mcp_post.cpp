@@ -30,8 +30,8 @@ std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::R
     return std::nullopt;
   }
   if (request == nullptr) return Checked{era, std::nullopt};
-  const mcp::MessageHeaders headers = message_headers(req);
-  mcp::Checked checked = era->check(*request, &headers);
+  const auto headers = era->reads_headers() ? std::optional(message_headers(req)) : std::nullopt;
+  mcp::Checked checked = era->check(*request, headers ? &*headers : nullptr);
   if (const auto* refusal = std::get_if<mcp::Refusal>(&checked); refusal != nullptr && http_status(refusal->kind) != 200) {
     res.status = http_status(refusal->kind);
     res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
@@ -118,7 +118,7 @@ void McpHttpServer::call_done(HttpCall& call, bool raw_key) {
   const int upstream = call.upstream_status.load();
   if (upstream < 0) return;
   metrics_.upstream_done(call.checked.tool, upstream);
-  if (options_.limits && raw_key) options_.limits->key_answered(call.key, upstream);
+  if (options_.limits && raw_key) options_.limits->key_answered(call.scope(), upstream);
 }
 
 void McpHttpServer::start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot,

@@ -100,17 +100,18 @@ std::string CallEngine::id_key(const std::string& scope, const Json& id) {
   return key;
 }
 
-// Registers the call under its scope and id, with a slot; kAnswered when its id is in use.
+// Registers the call under its scope and id, holding `slot` (or a new one); kAnswered when its
+// id is in use.
 CallEngine::Started CallEngine::admit(const std::shared_ptr<EngineCall>& call, Slot& slot) {
-  std::string key = id_key(call->scope(), call->id());
+  call->key_ = id_key(call->scope(), call->id());
   bool taken = false;
   bool new_slot = false;
   {
     std::lock_guard lock(mutex_);
-    taken = options_.unique_ids && ids_.find(key) != ids_.end();
+    taken = options_.unique_ids && ids_.find(call->key_) != ids_.end();
     if (!taken) {
       calls_.emplace(call->serial(), call);
-      ids_.emplace(std::move(key), call->serial());
+      ids_.emplace(call->key_, call->serial());
       if (!slot) {  // work the transport did not count yet (stdio reads within capacity)
         ++slots_;
         slot = Slot(this);
@@ -124,33 +125,30 @@ CallEngine::Started CallEngine::admit(const std::shared_ptr<EngineCall>& call, S
                                               nullptr}));
     return Started::kAnswered;
   }
+  call->slot_ = std::move(slot);
   if (new_slot && options_.on_in_flight) options_.on_in_flight(1);
   return Started::kRunning;
 }
 
 CallEngine::Started CallEngine::start(const std::shared_ptr<EngineCall>& call, Job job, Slot slot) {
   if (auto refused = admit(call, slot); refused != Started::kRunning) return refused;
-  auto held = std::make_shared<Slot>(std::move(slot));
-  const bool queued = !cut_short_.load() &&
-                      pool_.submit([this, call, job = std::move(job), held] { run(call, job, *held); });
+  const bool queued = !cut_short_.load() && pool_.submit([this, call, job = std::move(job)] { run(call, job); });
   if (queued) return Started::kRunning;
-  finish(call, make_error(call->id(), Error{options_.not_sent_code, kNotSentText, nullptr}), *held);
+  finish(call, make_error(call->id(), Error{options_.not_sent_code, kNotSentText, nullptr}));
   return Started::kNotSent;
 }
 
 CallEngine::Started CallEngine::run_inline(const std::shared_ptr<EngineCall>& call, const Job& job, Slot slot) {
   if (auto refused = admit(call, slot); refused != Started::kRunning) return refused;
-  run(call, job, slot);
+  run(call, job);
   return Started::kRunning;
 }
 
-void CallEngine::run(const std::shared_ptr<EngineCall>& call, const Job& job, Slot& slot) {
+void CallEngine::run(const std::shared_ptr<EngineCall>& call, const Job& job) {
   if (aborting_.load()) {  // read before the shutdown but never started in the drain: say so, send nothing
-    finish(call,
-           make_error(call->id(), Error{options_.not_sent_code,
-                                        std::string(kNotSentText) + " Call the tool again once the server is back.",
-                                        nullptr}),
-           slot);
+    finish(call, make_error(call->id(), Error{options_.not_sent_code,
+                                              std::string(kNotSentText) + " Call the tool again once the server is back.",
+                                              nullptr}));
     return;
   }
   Json reply;
@@ -160,14 +158,14 @@ void CallEngine::run(const std::shared_ptr<EngineCall>& call, const Job& job, Sl
     spdlog::error("internal error while running a call: {}", e.what());
     reply = make_error(call->id(), Error{jsonrpc::kInternalError, "Internal error", nullptr});
   }
-  finish(call, std::move(reply), slot);
+  finish(call, std::move(reply));
 }
 
-void CallEngine::finish(const std::shared_ptr<EngineCall>& call, Json reply, Slot& slot) {
+void CallEngine::finish(const std::shared_ptr<EngineCall>& call, Json reply) {
   auto forget = [&] {
     std::lock_guard lock(mutex_);
     calls_.erase(call->serial());
-    auto [first, last] = ids_.equal_range(id_key(call->scope(), call->id()));
+    auto [first, last] = ids_.equal_range(call->key_);
     for (auto it = first; it != last; ++it) {
       if (it->second == call->serial()) {
         ids_.erase(it);
@@ -177,14 +175,14 @@ void CallEngine::finish(const std::shared_ptr<EngineCall>& call, Json reply, Slo
   };
   if (options_.release_before_reply) {
     forget();
-    slot.reset();
+    call->slot_.reset();
     call->answer(std::move(reply));
     return;
   }
   call->answer(std::move(reply));
   // Only once the reply is out may a drain consider the engine idle (and the process exit).
   forget();
-  slot.reset();
+  call->slot_.reset();
 }
 
 void CallEngine::cancel(const std::string& scope, const Json& id) {

@@ -53,6 +53,24 @@ struct EngineOptions {
 
 class CallEngine;
 
+// RAII: one unit of a CallEngine's capacity, released when the work it stands for ends.
+class EngineSlot {
+ public:
+  EngineSlot() = default;
+  EngineSlot(EngineSlot&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
+  EngineSlot& operator=(EngineSlot&& other) noexcept;
+  EngineSlot(const EngineSlot&) = delete;
+  EngineSlot& operator=(const EngineSlot&) = delete;
+  ~EngineSlot() { reset(); }
+  void reset();
+  explicit operator bool() const { return engine_ != nullptr; }
+
+ private:
+  friend class CallEngine;
+  explicit EngineSlot(CallEngine* engine) : engine_(engine) {}
+  CallEngine* engine_ = nullptr;
+};
+
 // One call in flight. The transport's subclass is its reply sink and answers the parts of the
 // CallContext that are the transport's (client, log, notify, call_key, upstream_answered).
 class EngineCall : public CallContext {
@@ -83,32 +101,16 @@ class EngineCall : public CallContext {
 
   CallEngine& engine_;
   const std::string scope_;
+  std::string key_;  // scope and id, as the engine indexes them (set on admission)
   const Json id_;
   const Json progress_token_;
   const std::uint64_t serial_;
   CancelToken cancel_;
   std::atomic<bool> client_gone_{false};
+  EngineSlot slot_;  // the capacity it holds until answered
   std::mutex gate_;  // orders progress before the reply
   bool done_ = false;
   double last_progress_;
-};
-
-// RAII: one unit of a CallEngine's capacity, released when the work it stands for ends.
-class EngineSlot {
- public:
-  EngineSlot() = default;
-  EngineSlot(EngineSlot&& other) noexcept : engine_(std::exchange(other.engine_, nullptr)) {}
-  EngineSlot& operator=(EngineSlot&& other) noexcept;
-  EngineSlot(const EngineSlot&) = delete;
-  EngineSlot& operator=(const EngineSlot&) = delete;
-  ~EngineSlot() { reset(); }
-  void reset();
-  explicit operator bool() const { return engine_ != nullptr; }
-
- private:
-  friend class CallEngine;
-  explicit EngineSlot(CallEngine* engine) : engine_(engine) {}
-  CallEngine* engine_ = nullptr;
 };
 
 class CallEngine {
@@ -167,8 +169,8 @@ class CallEngine {
   struct Outbound;
 
   Started admit(const std::shared_ptr<EngineCall>& call, Slot& slot);
-  void run(const std::shared_ptr<EngineCall>& call, const Job& job, Slot& slot);
-  void finish(const std::shared_ptr<EngineCall>& call, Json reply, Slot& slot);
+  void run(const std::shared_ptr<EngineCall>& call, const Job& job);
+  void finish(const std::shared_ptr<EngineCall>& call, Json reply);
   void release();
   static std::string id_key(const std::string& scope, const Json& id);
 

@@ -58,6 +58,8 @@ class Era {
   virtual Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) = 0;
   virtual Json handle(const CheckedCall& call, CallContext& ctx) = 0;
   virtual Json call_tool(const CheckedCall& call, CallContext& ctx) = 0;
+  // Whether check() reads the transport's headers (a transport may skip collecting them).
+  virtual bool reads_headers() const = 0;
   // Whether this era's clients read the request id in a transport's refusal (e.g. a 401 body).
   virtual bool echoes_id_in_refusals() const = 0;
 };

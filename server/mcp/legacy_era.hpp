@@ -25,6 +25,7 @@ class Legacy2025 final : public Era {
   Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) override;
   Json handle(const CheckedCall& call, CallContext& ctx) override;
   Json call_tool(const CheckedCall& call, CallContext& ctx) override;
+  bool reads_headers() const override { return false; }
   bool echoes_id_in_refusals() const override { return false; }
 
   bool initialized() const { return initialized_.load(); }

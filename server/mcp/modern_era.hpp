@@ -40,6 +40,7 @@ class Modern2026 final : public Era {
   Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) override;
   Json handle(const CheckedCall& call, CallContext& ctx) override;
   Json call_tool(const CheckedCall& call, CallContext& ctx) override;
+  bool reads_headers() const override { return true; }
   bool echoes_id_in_refusals() const override { return true; }
   // A reply as this era shapes it (resultType, serverInfo, caching; changed error codes).
   Json finish(const jsonrpc::Request& request, Json reply) const;
