@@ -128,7 +128,8 @@ class McpHttpServer {
     std::optional<mcp::Checked> request;  // null for a notification or a response
   };
   std::optional<jsonrpc::Message> parse_post(const httplib::Request& req, httplib::Response& res);
-  std::optional<Checked> check_post(const httplib::Request& req, const jsonrpc::Message& message, httplib::Response& res);
+  // Moves a request's params to its era (its id and method stay in `message`).
+  std::optional<Checked> check_post(const httplib::Request& req, jsonrpc::Message& message, httplib::Response& res);
   void serve_post(const httplib::Request& req, const jsonrpc::Message& message, Checked checked, const std::string* key,
                   const std::string* reauth, httplib::Response& res);
   void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);

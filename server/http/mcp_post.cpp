@@ -15,10 +15,9 @@ namespace fini::http {
 
 // The era of a POST and, for a request, the era's one check of it (its _meta and headers);
 // nullopt: already answered (an unsupported version 400; a request its era refuses 400/404).
-std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::Request& req,
-                                                                const jsonrpc::Message& message,
+std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::Request& req, jsonrpc::Message& message,
                                                                 httplib::Response& res) {
-  const auto* request = std::get_if<jsonrpc::Request>(&message);
+  auto* request = std::get_if<jsonrpc::Request>(&message);
   const auto* note = std::get_if<jsonrpc::Notification>(&message);
   static const Json kNone;
   const Json& params = request != nullptr ? request->params : note != nullptr ? note->params : kNone;
@@ -31,7 +30,14 @@ std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::R
   }
   if (request == nullptr) return Checked{era, std::nullopt};
   const auto headers = era->reads_headers() ? std::optional(message_headers(req)) : std::nullopt;
-  mcp::Checked checked = era->check(*request, headers ? &*headers : nullptr);
+  std::string tool;
+  if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object()) {
+    if (auto name = request->params.find("name"); name != request->params.end() && name->is_string()) {
+      tool = name->get<std::string>();
+    }
+  }
+  mcp::Checked checked =
+      era->check(jsonrpc::Request{request->id, request->method, std::move(request->params)}, headers ? &*headers : nullptr);
   if (const auto* refusal = std::get_if<mcp::Refusal>(&checked); refusal != nullptr && http_status(refusal->kind) != 200) {
     res.status = http_status(refusal->kind);
     res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
@@ -39,11 +45,7 @@ std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::R
     return std::nullopt;
   }
   request_info().rpc = request->method;
-  if (mcp::Dispatcher::is_tool_call(request->method) && request->params.is_object()) {
-    if (auto name = request->params.find("name"); name != request->params.end() && name->is_string()) {
-      request_info().tool = name->get<std::string>();
-    }
-  }
+  request_info().tool = std::move(tool);
   return Checked{era, std::move(checked)};
 }
 

@@ -55,7 +55,9 @@ using Checked = std::variant<CheckedCall, Refusal>;
 class Era {
  public:
   virtual ~Era() = default;
-  virtual Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) = 0;
+  // The request is the era's from here on (a transport moves its params in; id and method may
+  // be copies).
+  virtual Checked check(jsonrpc::Request request, const MessageHeaders* headers) = 0;
   virtual Json handle(const CheckedCall& call, CallContext& ctx) = 0;
   virtual Json call_tool(const CheckedCall& call, CallContext& ctx) = 0;
   // Whether check() reads the transport's headers (a transport may skip collecting them).

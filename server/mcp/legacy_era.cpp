@@ -17,7 +17,7 @@ Legacy2025::Legacy2025(Dispatcher& dispatcher, Options options) : dispatcher_(di
   client_.stateless = !options_.session;  // nothing can be asked mid-call without a session
 }
 
-Checked Legacy2025::check(const jsonrpc::Request& request, const MessageHeaders*) {
+Checked Legacy2025::check(jsonrpc::Request request, const MessageHeaders*) {
   const std::string& method = request.method;
   if (options_.session && method == "initialize" && initialized_.load()) {
     return invalid_request(request.id, "Invalid Request: already initialized");
@@ -26,13 +26,11 @@ Checked Legacy2025::check(const jsonrpc::Request& request, const MessageHeaders*
       !initialized_.load()) {
     return invalid_request(request.id, "Invalid Request: the session is not initialized; send initialize first");
   }
-  CheckedCall call{request, client_, std::nullopt, nullptr, {}};
-  if (Dispatcher::is_tool_call(method)) {
-    if (auto bad = dispatcher_.check_call(request)) return Refusal{std::move(*bad), Refusal::Kind::kAnswer};
-    call.tool = request.params["name"].get<std::string>();
-    call.progress_token = progress_token(request.params);
-  }
-  return call;
+  if (!Dispatcher::is_tool_call(method)) return CheckedCall{std::move(request), client_, std::nullopt, nullptr, {}};
+  if (auto bad = dispatcher_.check_call(request)) return Refusal{std::move(*bad), Refusal::Kind::kAnswer};
+  std::string tool = request.params["name"].get<std::string>();
+  Json token = progress_token(request.params);
+  return CheckedCall{std::move(request), client_, std::nullopt, std::move(token), std::move(tool)};
 }
 
 Json Legacy2025::handle(const CheckedCall& call, CallContext& ctx) {

@@ -22,7 +22,7 @@ class Legacy2025 final : public Era {
   };
   Legacy2025(Dispatcher& dispatcher, Options options);
 
-  Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) override;
+  Checked check(jsonrpc::Request request, const MessageHeaders* headers) override;
   Json handle(const CheckedCall& call, CallContext& ctx) override;
   Json call_tool(const CheckedCall& call, CallContext& ctx) override;
   bool reads_headers() const override { return false; }

@@ -149,7 +149,7 @@ Modern2026::Modern2026(Dispatcher& dispatcher, std::shared_ptr<const KeyRing> se
 
 bool Modern2026::is_modern(const jsonrpc::Request& request) { return modern::is_modern(request.params); }
 
-Checked Modern2026::check(const jsonrpc::Request& request, const MessageHeaders* headers) {
+Checked Modern2026::check(jsonrpc::Request request, const MessageHeaders* headers) {
   auto meta = modern::read_meta(request.params);
   if (headers != nullptr) {
     if (auto bad = modern::check_headers(*headers, request, meta)) {
@@ -161,13 +161,14 @@ Checked Modern2026::check(const jsonrpc::Request& request, const MessageHeaders*
     return Refusal{make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + request.method, nullptr}),
                    Refusal::Kind::kUnknownMethod};
   }
-  auto& read = std::get<modern::RequestMeta>(meta);
-  CheckedCall call{request, std::move(read.client), read.log_level, std::move(read.progress_token), {}};
+  std::string tool;
   if (Dispatcher::is_tool_call(request.method)) {
     if (auto bad = dispatcher_.check_call(request)) return Refusal{finish(request, std::move(*bad)), Refusal::Kind::kAnswer};
-    call.tool = request.params["name"].get<std::string>();
+    tool = request.params["name"].get<std::string>();
   }
-  return call;
+  auto& read = std::get<modern::RequestMeta>(meta);
+  return CheckedCall{std::move(request), std::move(read.client), read.log_level, std::move(read.progress_token),
+                     std::move(tool)};
 }
 
 Json Modern2026::handle(const CheckedCall& call, CallContext& ctx) {

@@ -37,7 +37,7 @@ class Modern2026 final : public Era {
   // Reads _meta once; with `headers`, checks them against the body first (the HTTP binding's
   // validation order). Refuses bad _meta/headers/versions (kInvalid), methods this era does not
   // have (kUnknownMethod), and tools/call params the Dispatcher refuses (kAnswer).
-  Checked check(const jsonrpc::Request& request, const MessageHeaders* headers) override;
+  Checked check(jsonrpc::Request request, const MessageHeaders* headers) override;
   Json handle(const CheckedCall& call, CallContext& ctx) override;
   Json call_tool(const CheckedCall& call, CallContext& ctx) override;
   bool reads_headers() const override { return true; }

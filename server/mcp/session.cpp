@@ -138,7 +138,7 @@ void Session::handle_line(const std::string& line) {
   }
 }
 
-std::optional<Json> Session::handle_message(const jsonrpc::Message& message, const std::shared_ptr<BatchReply>& batch) {
+std::optional<Json> Session::handle_message(jsonrpc::Message& message, const std::shared_ptr<BatchReply>& batch) {
   if (auto* request = std::get_if<jsonrpc::Request>(&message)) return handle_request(*request, batch);
   if (auto* notification = std::get_if<jsonrpc::Notification>(&message)) {
     handle_notification(*notification);
@@ -164,7 +164,8 @@ std::optional<Json> Session::handle_batch(const jsonrpc::Batch& batch) {
   // cancellation); the array goes out when the last member is answered.
   auto collected = std::make_shared<BatchReply>();
   for (const auto& item : batch.items) {
-    if (auto reply = handle_message(jsonrpc::classify(item), collected)) {
+    auto member = jsonrpc::classify(item);
+    if (auto reply = handle_message(member, collected)) {
       std::lock_guard lock(collected->mutex);
       collected->replies.push_back(std::move(*reply));
     }
@@ -175,12 +176,13 @@ std::optional<Json> Session::handle_batch(const jsonrpc::Batch& batch) {
   return std::move(collected->replies);
 }
 
-std::optional<Json> Session::handle_request(const jsonrpc::Request& request, const std::shared_ptr<BatchReply>& batch) {
+std::optional<Json> Session::handle_request(jsonrpc::Request& request, const std::shared_ptr<BatchReply>& batch) {
   if (!request.params.is_null() && !request.params.is_object()) {
     return make_error(request.id, Error{jsonrpc::kInvalidParams, "Invalid params: params must be an object", nullptr});
   }
   Era& era = eras_.for_request(request);
-  auto checked = era.check(request, nullptr);
+  // The params move to the era; the id and method stay for the reader's last-resort error reply.
+  auto checked = era.check(jsonrpc::Request{request.id, request.method, std::move(request.params)}, nullptr);
   if (auto* refusal = std::get_if<Refusal>(&checked)) return std::move(refusal->reply);
   auto& accepted = std::get<CheckedCall>(checked);
   if (!Dispatcher::is_tool_call(request.method)) {

@@ -75,9 +75,9 @@ class Session {
   struct BatchReply;
 
   void handle_line(const std::string& line);
-  std::optional<Json> handle_message(const jsonrpc::Message& message, const std::shared_ptr<BatchReply>& batch);
+  std::optional<Json> handle_message(jsonrpc::Message& message, const std::shared_ptr<BatchReply>& batch);
   std::optional<Json> handle_batch(const jsonrpc::Batch& batch);
-  std::optional<Json> handle_request(const jsonrpc::Request& request, const std::shared_ptr<BatchReply>& batch);
+  std::optional<Json> handle_request(jsonrpc::Request& request, const std::shared_ptr<BatchReply>& batch);
   void handle_notification(const jsonrpc::Notification& notification);
   void write(const Json& message);
 
