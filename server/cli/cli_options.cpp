@@ -89,7 +89,7 @@ void add_server_options(CLI::App* cmd, ServeOptions& serve) {
       ->check(CLI::Range(0L, 600000L));
   cmd->add_option("--result-budget", serve.calls.result_budget, "largest tool result in bytes of JSON (trimmed with a note beyond)")
       ->capture_default_str()->check(CLI::Range(static_cast<std::size_t>(4096), static_cast<std::size_t>(16u << 20)));
-  cmd->add_option("--page-size", serve.session.page_size, "list page size (0: everything in one page)")->capture_default_str();
+  cmd->add_option("--page-size", serve.dispatch.page_size, "list page size (0: everything in one page)")->capture_default_str();
   cmd->add_option("--max-line-bytes", serve.session.max_line_bytes, "longest accepted JSON-RPC line")->capture_default_str();
   add_http_options(cmd, serve);
   add_oauth_options(cmd, serve);

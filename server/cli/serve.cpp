@@ -22,18 +22,14 @@ namespace fini::cli {
 namespace {
 
 // The stdio transport: one MCP session over stdin/stdout until EOF or SIGTERM/SIGINT.
-int serve_stdio(const ServeOptions& options, ServerCore& core, sigset_t signals) {
+int serve_stdio(const ServeOptions& options, ServerCore& core, mcp::Dispatcher& dispatcher, sigset_t signals) {
   FdInput input_buffer(STDIN_FILENO);
   std::istream input(&input_buffer);
   mcp::SessionOptions session_options = options.session;
-  session_options.instructions = kServerInstructions;
   session_options.interrupt_input = [&input_buffer] { input_buffer.interrupt(); };
   std::ios::sync_with_stdio(false);
   session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
-  mcp::Session session(session_options, input, std::cout);
-  session.set_tools(core.tools.get());
-  if (auto* prompts = core.prompts()) session.set_prompts(prompts);
-  if (core.resources) session.set_resources(core.resources.get());
+  mcp::Session session(session_options, dispatcher, input, std::cout);
   core.fini_tools->on_list_changed([&session] { session.notify_tools_changed(); });
   // Process logs reach the client as notifications/message once it asks (logging/setLevel).
   set_log_forwarder(
@@ -80,17 +76,12 @@ Result<std::pair<std::string, int>> parse_listen(const std::string& text) {
 
 // The Streamable HTTP transport: the same Dispatcher as stdio, a key per request, until SIGTERM
 // (drain: stop accepting, finish what is in flight, exit 0).
-int serve_http(const ServeOptions& options, ServerCore& core, sigset_t signals) {
+int serve_http(const ServeOptions& options, ServerCore& core, mcp::Dispatcher& dispatcher, sigset_t signals) {
   auto listen = parse_listen(options.http);
   if (!listen.ok()) {
     std::cerr << "fini-mcp: " << listen.status().message() << "\n";
     return 2;
   }
-  mcp::Dispatcher dispatcher(mcp::DispatchOptions{"Fini", kServerInstructions, options.session.page_size});
-  dispatcher.set_tools(core.tools.get());
-  if (auto* prompts = core.prompts()) dispatcher.set_prompts(prompts);
-  if (core.resources) dispatcher.set_resources(core.resources.get());
-
   http::HttpOptions http_options = options.listener;
   http_options.host = listen->first;
   http_options.port = listen->second;
@@ -158,8 +149,15 @@ int run_serve(const ServeOptions& options) {
     std::cerr << "fini-mcp: " << core.status().message() << "\n";
     return exit_code_for(core.status());
   }
-  if (!options.http.empty()) return serve_http(effective, **core, signals);
-  return serve_stdio(effective, **core, signals);
+  // The method table, built once for whichever transport serves it.
+  mcp::DispatchOptions dispatch = effective.dispatch;
+  dispatch.instructions = kServerInstructions;
+  mcp::Dispatcher dispatcher(dispatch);
+  dispatcher.set_tools((*core)->tools.get());
+  if (auto* prompts = (*core)->prompts()) dispatcher.set_prompts(prompts);
+  if ((*core)->resources) dispatcher.set_resources((*core)->resources.get());
+  if (!options.http.empty()) return serve_http(effective, **core, dispatcher, signals);
+  return serve_stdio(effective, **core, dispatcher, signals);
 }
 
 }  // namespace fini::cli

@@ -41,6 +41,7 @@ struct ServeOptions {
   // stdio: --workers (also the upstream pool size), --page-size (also --http), --max-line-bytes,
   // --drain-ms (also --http).
   mcp::SessionOptions session;
+  mcp::DispatchOptions dispatch;  // page size; the title and instructions are the product's own
   // One Fini call: --call-timeout-ms, --result-budget.
   tools::CallOptions calls;
   // The upstream client: --connect-timeout-ms, --read-timeout-ms (base URL, CA file, proxy and

@@ -5,8 +5,9 @@
 // progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
 // mcp::Dispatcher; each request carries its caller's Fini key (Authorization: Bearer) in its
 // CallContext for that request only. Also /healthz, /readyz and /metrics.
-// Revision 2026-07-28 on the same endpoint: a POST whose MCP-Protocol-Version or _meta names it
-// is checked by http/modern_http (headers) and served by mcp::ModernEra (no session either way).
+// Every era on the same endpoint: http/era_status picks a POST's era (its MCP-Protocol-Version
+// and _meta), the era checks it once (headers given as data), and the tools/call path
+// (http/mcp_post) runs it on the shared mcp::CallEngine; no session in any era.
 // Safety: Origin/Host checks (DNS rebinding), a body limit enforced while reading (chunked too),
 // keyless large bodies refused before they are read, unambiguous framing (http/framing), a total
 // deadline per request, pipelined requests answered in order (http/conn_stream), socket
@@ -37,8 +38,8 @@
 #include "http/http_options.hpp"
 #include "http/metrics.hpp"
 #include "mcp/dispatcher.hpp"
-#include "mcp/modern_era.hpp"
-#include "mcp/worker_pool.hpp"
+#include "mcp/engine.hpp"
+#include "mcp/eras.hpp"
 
 namespace httplib {
 class Server;
@@ -49,6 +50,7 @@ struct Response;
 namespace fini::http {
 
 class DisconnectWatch;
+class HttpCall;
 class Listener;
 class OverflowRefuser;
 
@@ -73,8 +75,6 @@ class McpHttpServer {
   bool draining() const { return draining_.load(); }
 
  private:
-  struct Call;
-  class CallCtx;
 
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
@@ -86,17 +86,23 @@ class McpHttpServer {
     const std::string* key;     // the caller's Fini key (null: none; anonymous discovery)
     const std::string* reauth;  // the 401 challenge if Fini refuses a key that came in an OAuth token
     bool sse;                   // the client accepts text/event-stream
-    bool modern;                // revision 2026-07-28
   };
-  void handle_request(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
-  void start_call(const jsonrpc::Request& request, const Post& post, httplib::Response& res);
-  void run_inline(const jsonrpc::Request& request, const Post& post, Call& call, CallCtx& ctx, std::uint64_t id,
-                  httplib::Response& res);
-  std::optional<bool> era_of(const httplib::Request& req, const jsonrpc::Request* request,
-                             const jsonrpc::Notification* note, httplib::Response& res);
-  bool check_modern(const httplib::Request& req, const jsonrpc::Request& request, httplib::Response& res);
-  bool refused_key(const std::shared_ptr<Call>& call, std::uint64_t id, const std::string& reauth,
-                   httplib::Response& res);
+  // The era of a POST and its check of the request (nullopt: already answered 400/404).
+  struct Checked {
+    mcp::Era* era;
+    std::optional<mcp::Checked> request;  // null for a notification or a response
+  };
+  std::optional<jsonrpc::Message> parse_post(const httplib::Request& req, httplib::Response& res);
+  // Moves a request's params to its era (its id and method stay in `message`).
+  std::optional<Checked> check_post(const httplib::Request& req, jsonrpc::Message& message, httplib::Response& res);
+  void serve_post(const httplib::Request& req, const jsonrpc::Message& message, Checked checked, const std::string* key,
+                  const std::string* reauth, httplib::Response& res);
+  void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
+  void start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
+  void run_inline(const std::shared_ptr<HttpCall>& call, const mcp::CallEngine::Job& job, const Post& post,
+                  mcp::EngineSlot slot, httplib::Response& res);
+  void call_done(HttpCall& call, bool raw_key);
+  bool refused_key(const std::shared_ptr<HttpCall>& call, const std::string& reauth, httplib::Response& res);
   bool key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res);
   void reauthenticate(const std::string& challenge, httplib::Response& res);
   void reject(httplib::Response& res, int status, const std::string& reason, const std::string& message,
@@ -106,23 +112,18 @@ class McpHttpServer {
 
   HttpOptions options_;
   mcp::Dispatcher& dispatcher_;
-  mcp::ModernEra modern_{dispatcher_, options_.sealing};  // 2026-07-28 POSTs: no session, the version in each request
+  mcp::Eras eras_ = mcp::Eras::stateless(dispatcher_, options_.sealing);  // no session
   Metrics metrics_;
   std::unique_ptr<OverflowRefuser> refuser_;  // before listener_: outlives the task queue
   std::unique_ptr<Listener> listener_;
   int port_ = 0;
-  mcp::WorkerPool tools_pool_;
   std::atomic<bool> draining_{false};
-  std::atomic<bool> cut_short_{false};
   BearerAuth bearer_{options_, metrics_};
   Admission admission_{options_, metrics_, bearer_, draining_};
   AccessLog access_log_{metrics_, options_.access_log};
-  std::atomic<long> in_flight_{0};
-  std::mutex mutex_;
-  std::condition_variable idle_cv_;
-  std::map<std::uint64_t, std::weak_ptr<Call>> calls_;
-  std::uint64_t next_call_ = 1;
-  std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls_ up until it is joined
+  mcp::CallEngine engine_;                  // after what its calls use; SSE calls run on its workers
+
+  std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls up in engine_ until it is joined
 };
 
 }  // namespace fini::http

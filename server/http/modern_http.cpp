@@ -1,77 +1,22 @@
 #include "http/modern_http.hpp"
 
-#include <openssl/evp.h>
-
-#include <variant>
-#include <vector>
-
-#include "mcp/modern_era.hpp"
+#include "mcp/modern_headers.hpp"
 #include "mcp/modern_meta.hpp"
 
 namespace fini::http {
 
 namespace modern = mcp::modern;
-using jsonrpc::Error;
 using jsonrpc::Json;
-
-namespace {
-
-Error mismatch(std::string message) { return Error{modern::kHeaderMismatch, "Header mismatch: " + message, nullptr}; }
-
-// The body value Mcp-Name mirrors, for the methods that have one.
-std::optional<std::string> named(const jsonrpc::Request& request) {
-  const char* field = nullptr;
-  if (request.method == "tools/call" || request.method == "prompts/get") field = "name";
-  if (request.method == "resources/read") field = "uri";
-  if (field == nullptr || !request.params.is_object()) return std::nullopt;
-  auto it = request.params.find(field);
-  if (it == request.params.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-}  // namespace
 
 bool is_modern_post(const std::optional<std::string>& version_header, const Json& params) {
   if (version_header && modern::is_modern_version(*version_header)) return true;
   return modern::is_modern(params);
 }
 
-std::optional<std::string> decode_header_value(std::string_view value) {
-  constexpr std::string_view kPrefix = "=?base64?", kSuffix = "?=";
-  if (value.size() < kPrefix.size() + kSuffix.size() || value.substr(0, kPrefix.size()) != kPrefix ||
-      value.substr(value.size() - kSuffix.size()) != kSuffix) {
-    return std::string(value);
-  }
-  const std::string_view b64 = value.substr(kPrefix.size(), value.size() - kPrefix.size() - kSuffix.size());
-  if (b64.size() % 4 != 0) return std::nullopt;
-  std::vector<unsigned char> out(b64.size() / 4 * 3 + 1);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  for (std::size_t i = b64.size(); i > 0 && b64[i - 1] == '=' && size > 0; --i) --size;  // padding bytes
-  return std::string(reinterpret_cast<char*>(out.data()), size);
+std::optional<jsonrpc::Error> check_modern_headers(const ModernHeaders& headers, const jsonrpc::Request& request) {
+  return modern::check_headers(headers, request, modern::read_meta(request.params));
 }
 
-std::optional<Error> check_modern_headers(const ModernHeaders& headers, const jsonrpc::Request& request) {
-  if (!headers.version) return mismatch("the MCP-Protocol-Version header is required");
-  if (!headers.method) return mismatch("the Mcp-Method header is required");
-  auto meta = modern::read_meta(request.params);
-  if (auto* error = std::get_if<Error>(&meta); error != nullptr && error->code != modern::kUnsupportedProtocolVersion) {
-    return *error;
-  }
-  const auto body_version = modern::meta_version(request.params);
-  if (*headers.version != body_version.value_or("")) {
-    return mismatch("MCP-Protocol-Version does not match _meta[\"" + std::string(modern::kVersionKey) + "\"]");
-  }
-  if (auto* error = std::get_if<Error>(&meta)) return *error;  // -32022
-  if (*headers.method != request.method) return mismatch("Mcp-Method does not match the body's method");
-  if (auto body_name = named(request)) {
-    if (!headers.name) return mismatch("the Mcp-Name header is required for " + request.method);
-    auto decoded = decode_header_value(*headers.name);
-    if (!decoded) return mismatch("Mcp-Name is not valid base64 inside =?base64?…?=");
-    if (*decoded != *body_name) return mismatch("Mcp-Name does not match the body");
-  }
-  return std::nullopt;
-}
+std::optional<std::string> decode_header_value(std::string_view value) { return modern::decode_header_value(value); }
 
 }  // namespace fini::http

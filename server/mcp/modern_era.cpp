@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "common/version.hpp"
+#include "mcp/modern_headers.hpp"
 #include "mcp/request_state.hpp"
 
 namespace fini::mcp {
@@ -74,20 +75,20 @@ bool valid_answer(const std::string& method, const Json& answer) {
 // request's own _meta log level.
 class ModernCallContext final : public CallContext {
  public:
-  ModernCallContext(CallContext& inner, modern::RequestMeta meta, Json answers)
-      : inner_(inner), meta_(std::move(meta)), answers_(std::move(answers)) {}
+  ModernCallContext(CallContext& inner, const CheckedCall& call, Json answers)
+      : inner_(inner), call_(call), answers_(std::move(answers)) {}
 
   const CancelToken& cancel_token() const override { return inner_.cancel_token(); }
   void progress(double value, std::optional<double> total, const std::string& message) override {
     inner_.progress(value, total, message);
   }
   void log(LogLevel level, const std::string& logger, const Json& data) override {
-    if (!meta_.log_level || level < *meta_.log_level) return;
+    if (!call_.log_level || level < *call_.log_level) return;
     Json params{{"level", log_level_name(level)}, {"data", data}};
     if (!logger.empty()) params["logger"] = logger;
     inner_.notify("notifications/message", std::move(params));
   }
-  const ClientInfo& client() const override { return meta_.client; }
+  const ClientInfo& client() const override { return call_.client; }
   const CallKey& call_key() const override { return inner_.call_key(); }
   void upstream_answered(int status) override {
     reached_upstream_ = true;
@@ -124,7 +125,7 @@ class ModernCallContext final : public CallContext {
 
  private:
   CallContext& inner_;
-  modern::RequestMeta meta_;
+  const CheckedCall& call_;
   Json answers_;
   Json asks_ = Json::object();
   Json used_ = Json::object();
@@ -143,44 +144,48 @@ std::shared_ptr<const KeyRing> process_ring() {
 
 }  // namespace
 
-ModernEra::ModernEra(Dispatcher& dispatcher, std::shared_ptr<const KeyRing> sealing)
+Modern2026::Modern2026(Dispatcher& dispatcher, std::shared_ptr<const KeyRing> sealing)
     : dispatcher_(dispatcher), sealing_(sealing ? std::move(sealing) : process_ring()) {}
 
-bool ModernEra::is_modern(const jsonrpc::Request& request) {
-  return modern::is_modern(request.params);
-}
+bool Modern2026::is_modern(const jsonrpc::Request& request) { return modern::is_modern(request.params); }
 
-std::optional<Json> ModernEra::check(const jsonrpc::Request& request) const {
+Checked Modern2026::check(jsonrpc::Request request, const MessageHeaders* headers) {
   auto meta = modern::read_meta(request.params);
-  if (auto* error = std::get_if<Error>(&meta)) return make_error(request.id, *error);
-  if (request.method == "server/discover") return std::nullopt;
-  if (kRemoved.count(request.method) > 0 || !dispatcher_.knows(request.method)) {
-    return make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + request.method, nullptr});
+  if (headers != nullptr) {
+    if (auto bad = modern::check_headers(*headers, request, meta)) {
+      return Refusal{make_error(request.id, *bad), Refusal::Kind::kInvalid};
+    }
   }
-  return std::nullopt;
+  if (auto* error = std::get_if<Error>(&meta)) return Refusal{make_error(request.id, *error), Refusal::Kind::kInvalid};
+  if (request.method != "server/discover" && (kRemoved.count(request.method) > 0 || !dispatcher_.knows(request.method))) {
+    return Refusal{make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + request.method, nullptr}),
+                   Refusal::Kind::kUnknownMethod};
+  }
+  std::string tool;
+  if (Dispatcher::is_tool_call(request.method)) {
+    if (auto bad = dispatcher_.check_call(request)) return Refusal{finish(request, std::move(*bad)), Refusal::Kind::kAnswer};
+    tool = request.params["name"].get<std::string>();
+  }
+  auto& read = std::get<modern::RequestMeta>(meta);
+  return CheckedCall{std::move(request), std::move(read.client), read.log_level, std::move(read.progress_token),
+                     std::move(tool)};
 }
 
-Json ModernEra::handle(const jsonrpc::Request& request, CallContext& ctx) {
-  if (auto bad = check(request)) return *bad;
-  if (request.method == "server/discover") return discover(request);
-  return run(request, ctx, Dispatcher::is_tool_call(request.method));
+Json Modern2026::handle(const CheckedCall& call, CallContext& ctx) {
+  if (call.request.method == "server/discover") return discover(call.request);
+  return run(call, ctx, false);
 }
 
-Json ModernEra::call_tool(const jsonrpc::Request& request, CallContext& ctx) {
-  if (auto bad = check(request)) return *bad;
-  return run(request, ctx, true);
-}
+Json Modern2026::call_tool(const CheckedCall& call, CallContext& ctx) { return run(call, ctx, true); }
 
-Json ModernEra::run(const jsonrpc::Request& request, CallContext& ctx, bool tool_call) {
-  auto meta = modern::read_meta(request.params);
-  if (auto* error = std::get_if<Error>(&meta)) return make_error(request.id, *error);
+Json Modern2026::run(const CheckedCall& call, CallContext& ctx, bool tool_call) {
+  const jsonrpc::Request& request = call.request;
   const StateBinding binding{request.method, digest_params(request.params), ctx.call_key().identity()};
   auto answers = gathered_answers(*sealing_, request, binding);
   if (auto* error = std::get_if<Error>(&answers)) return make_error(request.id, *error);
-  ModernCallContext mctx(ctx, std::get<modern::RequestMeta>(std::move(meta)), std::get<Json>(std::move(answers)));
+  ModernCallContext mctx(ctx, call, std::get<Json>(std::move(answers)));
   Json reply;
   if (tool_call) {
-    if (auto bad = dispatcher_.check_call(request)) return finish(request, *bad);
     reply = dispatcher_.call_tool(request, mctx);
   } else {
     Caller caller;
@@ -199,7 +204,7 @@ Json ModernEra::run(const jsonrpc::Request& request, CallContext& ctx, bool tool
   return finish(request, std::move(reply));
 }
 
-Json ModernEra::finish(const jsonrpc::Request& request, Json reply) const {
+Json Modern2026::finish(const jsonrpc::Request& request, Json reply) const {
   if (auto error = reply.find("error"); error != reply.end() && error->is_object()) {
     if (error->value("code", 0) == modern::kLegacyResourceNotFound) {
       (*error)["code"] = jsonrpc::kInvalidParams;  // 2026-07-28: resource not found is -32602 with data.uri
@@ -219,7 +224,7 @@ Json ModernEra::finish(const jsonrpc::Request& request, Json reply) const {
   return reply;
 }
 
-Json ModernEra::discover(const jsonrpc::Request& request) const {
+Json Modern2026::discover(const jsonrpc::Request& request) const {
   // Only what the handlers do in this era: no list_changed (there is no subscriptions/listen),
   // no subscribe, no completions, no logging (no tool logs to the client; the process log stays
   // on stderr, and a _meta logLevel is accepted and checked all the same).
@@ -231,18 +236,6 @@ Json ModernEra::discover(const jsonrpc::Request& request) const {
   Json result{{"supportedVersions", std::move(versions)}, {"capabilities", std::move(capabilities)}};
   if (!dispatcher_.options().instructions.empty()) result["instructions"] = dispatcher_.options().instructions;
   return finish(request, jsonrpc::make_result(request.id, std::move(result)));
-}
-
-int ModernEra::http_status(const Json& reply) {
-  auto error = reply.find("error");
-  if (error == reply.end() || !error->is_object()) return 200;
-  const int code = error->value("code", 0);
-  if (code == jsonrpc::kMethodNotFound) return 404;
-  if (code == modern::kHeaderMismatch || code == modern::kMissingRequiredClientCapability ||
-      code == modern::kUnsupportedProtocolVersion) {
-    return 400;
-  }
-  return 200;
 }
 
 }  // namespace fini::mcp

@@ -1,5 +1,7 @@
 #include "mcp/modern_meta.hpp"
 
+#include "mcp/era.hpp"
+
 namespace fini::mcp::modern {
 
 namespace {
@@ -79,9 +81,7 @@ std::variant<RequestMeta, jsonrpc::Error> read_meta(const Json& params) {
     }
     out.log_level = parsed;
   }
-  if (auto token = meta->find("progressToken"); token != meta->end() && (token->is_string() || token->is_number_integer())) {
-    out.progress_token = *token;
-  }
+  out.progress_token = progress_token(params);
   return out;
 }
 

@@ -48,9 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fini::mcp::SessionOptions options;
     options.workers = 1;
     options.max_line_bytes = 2u * 1024u * 1024u;  // deep/huge inputs reach the parser
-    options.page_size = 1;
-    fini::mcp::Session session(options, in, out);
-    session.set_tools(&tools);
+    fini::mcp::Dispatcher dispatcher(fini::mcp::DispatchOptions{"Fini", "", 1});
+    dispatcher.set_tools(&tools);
+    fini::mcp::Session session(options, dispatcher, in, out);
     session.run();
   }
   // Upstream bodies take the same depth-checked parse; whatever it accepts must survive the

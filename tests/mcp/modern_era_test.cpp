@@ -56,20 +56,20 @@ class ModernEraTest : public ::testing::Test {
   }
   Json run(const jsonrpc::Request& r) {
     BasicCallContext ctx(client_);
-    return Dispatcher::is_tool_call(r.method) ? era_.call_tool(r, ctx) : era_.handle(r, ctx);
+    return answer(era_, r, ctx);
   }
   AskingTools tools_;
   Resources resources_;
   Dispatcher dispatcher_;
-  ModernEra era_;
+  Modern2026 era_;
   ClientInfo client_;
 };
 
 TEST(ModernDetection, PerMessage) {
-  EXPECT_FALSE(ModernEra::is_modern(req(1, "initialize", {{"protocolVersion", "2025-11-25"}})));
-  EXPECT_FALSE(ModernEra::is_modern(req(1, "tools/list", {{"_meta", {{"progressToken", 1}}}})));
-  EXPECT_TRUE(ModernEra::is_modern(req(1, "tools/list", {{"_meta", meta()}})));
-  EXPECT_FALSE(ModernEra::is_modern(req(1, "server/discover", nullptr)));  // legacy: -32601 as before
+  EXPECT_FALSE(Modern2026::is_modern(req(1, "initialize", {{"protocolVersion", "2025-11-25"}})));
+  EXPECT_FALSE(Modern2026::is_modern(req(1, "tools/list", {{"_meta", {{"progressToken", 1}}}})));
+  EXPECT_TRUE(Modern2026::is_modern(req(1, "tools/list", {{"_meta", meta()}})));
+  EXPECT_FALSE(Modern2026::is_modern(req(1, "server/discover", nullptr)));  // legacy: -32601 as before
 }
 
 TEST_F(ModernEraTest, MetaErrorsInTheRevisionsOrder) {
@@ -88,7 +88,9 @@ TEST_F(ModernEraTest, MetaErrorsInTheRevisionsOrder) {
   for (const char* removed : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "no/such"}) {
     Json r = run(req(5, removed, {{"_meta", meta()}}));
     EXPECT_EQ(r["error"]["code"], -32601) << removed;
-    EXPECT_EQ(ModernEra::http_status(r), 404);
+    auto refused = era_.check(req(5, removed, {{"_meta", meta()}}), nullptr);
+    ASSERT_TRUE(std::holds_alternative<Refusal>(refused)) << removed;
+    EXPECT_EQ(std::get<Refusal>(refused).kind, Refusal::Kind::kUnknownMethod) << removed;
   }
 }
 

@@ -65,13 +65,15 @@ const char* kInit =
     R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"elicitation":{}},"clientInfo":{"name":"t","version":"1"}}})";
 
 // Runs a scripted session (input fully known up front) and returns the output lines parsed.
-std::vector<Json> run_script(const std::vector<std::string>& lines, TestTools& tools, SessionOptions options = {}) {
+std::vector<Json> run_script(const std::vector<std::string>& lines, TestTools& tools, SessionOptions options = {},
+                             std::size_t page_size = 0) {
   std::string input;
   for (const auto& l : lines) input += l + "\n";
   std::istringstream in(input);
   std::ostringstream out;
-  Session session(options, in, out);
-  session.set_tools(&tools);
+  Dispatcher dispatcher(DispatchOptions{"Fini", "", page_size});
+  dispatcher.set_tools(&tools);
+  Session session(options, dispatcher, in, out);
   EXPECT_TRUE(session.run());
   std::vector<Json> parsed;
   std::istringstream reader(out.str());
@@ -169,11 +171,9 @@ TEST(Session, BatchesOnlyUnder20250326) {
 
 TEST(Session, PaginatesToolsWithOpaqueCursor) {
   TestTools tools;
-  SessionOptions options;
-  options.page_size = 4;
   auto out = by_id(run_script({kInit, R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})",
                                R"({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"fini.page.4"}})"},
-                              tools, options));
+                              tools, {}, 4));
   EXPECT_EQ(out["1"]["result"]["tools"].size(), 4u);
   ASSERT_TRUE(out["1"]["result"].contains("nextCursor"));
   EXPECT_EQ(out["2"]["result"]["tools"].size(), 2u);
@@ -242,8 +242,9 @@ TEST(Session, LogNotificationsRespectLevel) {
   TestTools tools;
   std::istringstream in(std::string(kInit) + "\n" + R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"warning"}})" + "\n");
   std::ostringstream out;
-  Session session({}, in, out);
-  session.set_tools(&tools);
+  Dispatcher dispatcher(DispatchOptions{});
+  dispatcher.set_tools(&tools);
+  Session session({}, dispatcher, in, out);
   session.log(LogLevel::kError, "early", "before setLevel: not sent");
   session.run();
   session.log(LogLevel::kInfo, "x", "below threshold");
@@ -260,8 +261,9 @@ TEST(Session, ServerToClientRequestRoundTripAndTimeout) {
   test::LineSink out_buf;
   std::istream in(&in_buf);
   std::ostream out(&out_buf);
-  Session session({}, in, out);
-  session.set_tools(&tools);
+  Dispatcher dispatcher(DispatchOptions{});
+  dispatcher.set_tools(&tools);
+  Session session({}, dispatcher, in, out);
   std::thread reader([&] { session.run(); });
   in_buf.write(std::string(kInit) + "\n");
   in_buf.write(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"elicit"}})" "\n");
