@@ -24,12 +24,12 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,19 +37,19 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <sstream>
-#include <thread>
-#include <unordered_map>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -151,8 +151,8 @@ std::map<std::string, std::string> parse_flags(int argc, char** argv) {
 void print_goal(const char* name, const std::string& what, double value, double goal, const char* unit,
                 const std::string& detail) {
   const bool ratio = std::string(unit) == "x";
-  std::printf("GOAL %s: %s: %.2f%s (goal \u2264 %g%s) %s; %s\n", name, what.c_str(), value, ratio ? "\u00d7" : unit, goal,
-              ratio ? "\u00d7" : unit, value <= goal ? "met" : "NOT met", detail.c_str());
+  std::printf("GOAL %s: %s: %.2f%s (goal \u2264 %g%s) %s; %s\n", name, what.c_str(), value, ratio ? "\u00d7" : unit,
+              goal, ratio ? "\u00d7" : unit, value <= goal ? "met" : "NOT met", detail.c_str());
   std::fflush(stdout);
 }
 
@@ -203,7 +203,8 @@ std::string write_scaled_manifests(const std::string& src, int times) {
 // --manifests-times K: points --manifests at a generated folder of K copies (removed with `dir`).
 bool use_scaled_manifests(std::map<std::string, std::string>& f, TempDir& dir) {
   if (!f.count("--manifests-times")) return true;
-  dir.path = write_scaled_manifests(f.count("--manifests") ? f["--manifests"] : "manifests", std::stoi(f["--manifests-times"]));
+  dir.path = write_scaled_manifests(f.count("--manifests") ? f["--manifests"] : "manifests",
+                                    std::stoi(f["--manifests-times"]));
   if (dir.path.empty()) return false;
   f["--manifests"] = dir.path;
   return true;
@@ -233,8 +234,8 @@ int startup(std::map<std::string, std::string> f) {
     c.close_and_wait();
   }
   const std::string which = f.count("--manifests-times") ? f["--manifests-times"] + "x the manifests"
-                            : f.count("--manifests")      ? f["--manifests"]
-                                                          : "(default)";
+                            : f.count("--manifests")     ? f["--manifests"]
+                                                         : "(default)";
   std::printf("startup_to_initialize_ms median=%.2f min=%.2f runs=%d manifests=%s\n", median(ms),
               *std::min_element(ms.begin(), ms.end()), runs, which.c_str());
   if (f.count("--goal-ms")) {
@@ -263,7 +264,8 @@ int listsize(std::map<std::string, std::string> f) {
   c.close_and_wait();
   auto j = json::parse(line);
   const auto& tools = j["result"]["tools"];
-  std::printf("tools_list tools=%zu result_bytes=%zu line_bytes=%zu\n", tools.size(), j["result"].dump().size(), line.size());
+  std::printf("tools_list tools=%zu result_bytes=%zu line_bytes=%zu\n", tools.size(), j["result"].dump().size(),
+              line.size());
   return 0;
 }
 
@@ -302,7 +304,8 @@ int latency(std::map<std::string, std::string> f) {
     }
     direct_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     auto t2 = Clock::now();
-    c.send(R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + R"(,"method":"tools/call","params":{"name":"list_agents","arguments":{}}})");
+    c.send(R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+           R"(,"method":"tools/call","params":{"name":"list_agents","arguments":{}}})");
     std::string line = c.read_line();
     auto t3 = Clock::now();
     if (line.find("\"isError\":true") != std::string::npos || line.find("structuredContent") == std::string::npos) {
@@ -333,7 +336,6 @@ int latency(std::map<std::string, std::string> f) {
   }
   return 0;
 }
-
 
 // ---- figures from /proc ------------------------------------------------------------------------
 
@@ -457,7 +459,8 @@ LineFacts scan_line(std::string_view l) {
       if (stack.size() == 1) {
         if (key == "id") {
           f.has_id = true;
-          if (v < l.size() && (l[v] == '-' || (l[v] >= '0' && l[v] <= '9'))) f.id = std::atoll(std::string(l.substr(v, 20)).c_str());
+          if (v < l.size() && (l[v] == '-' || (l[v] >= '0' && l[v] <= '9')))
+            f.id = std::atoll(std::string(l.substr(v, 20)).c_str());
         } else if (key == "method") {
           f.has_method = true;
         } else if (key == "result") {
@@ -562,7 +565,9 @@ class Pipeline {
 };
 
 std::string tool_call(long long id, const std::string& name, const json& args) {
-  return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", name}, {"arguments", args}}}}.dump();
+  return json{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"}, {"params", {{"name", name}, {"arguments", args}}}}
+      .dump();
 }
 
 bool initialize(Child& c) {
@@ -675,9 +680,11 @@ bool start_nginx(const std::string& bin, const std::string& repo, HttpStack& s) 
   const int port = free_port();
   std::ifstream in(repo + "/deploy/nginx/loopback.conf.in");
   const std::string conf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::ofstream(s.dir + "/nginx.conf") << fill_template(
-      conf, {{"DIR", s.dir}, {"PORT", std::to_string(port)}, {"WORKERS", "1"},
-             {"PROXY_CONF", repo + "/deploy/nginx/mcp-proxy.conf"}, {"UPSTREAMS", upstreams}});
+  std::ofstream(s.dir + "/nginx.conf") << fill_template(conf, {{"DIR", s.dir},
+                                                               {"PORT", std::to_string(port)},
+                                                               {"WORKERS", "1"},
+                                                               {"PROXY_CONF", repo + "/deploy/nginx/mcp-proxy.conf"},
+                                                               {"UPSTREAMS", upstreams}});
   s.nginx = spawn({bin, "-c", s.dir + "/nginx.conf", "-p", s.dir});
   s.url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
   // nginx reports readiness only by answering: wait (bounded) for /healthz through a replica.
@@ -735,8 +742,9 @@ int drive_http(const std::string& url, const char* key, int conc, int total, std
         if (!res || res->status != 200 || res->body.find("\"isError\":true") != std::string::npos) {
           if (failed.fetch_add(1) < 3) {
             std::lock_guard lock(mutex);
-            std::cerr << "failed: " << (!res ? "transport error " + httplib::to_string(res.error())
-                                             : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
+            std::cerr << "failed: "
+                      << (!res ? "transport error " + httplib::to_string(res.error())
+                               : "HTTP " + std::to_string(res->status) + " " + res->body.substr(0, 300))
                       << "\n";
           }
         }
@@ -755,8 +763,8 @@ int drive_http(const std::string& url, const char* key, int conc, int total, std
 void print_cpu_goal(const char* name, const char* transport, int conc, double latency_ms, double mcp_s, double sim_s,
                     int calls, double goal) {
   char what[200], detail[160];
-  std::snprintf(what, sizeof what,
-                "server CPU/call \u00f7 sandbox CPU/call at %d in flight, %g ms upstream, %s", conc, latency_ms, transport);
+  std::snprintf(what, sizeof what, "server CPU/call \u00f7 sandbox CPU/call at %d in flight, %g ms upstream, %s", conc,
+                latency_ms, transport);
   std::snprintf(detail, sizeof detail, "fini-mcp %.1f us, fini-sim %.1f us per call, %d calls", mcp_s * 1e6 / calls,
                 sim_s * 1e6 / calls, calls);
   print_goal(name, what, sim_s > 0 ? mcp_s / sim_s : 0, goal, "x", detail);
@@ -795,7 +803,8 @@ int concurrency_http(std::map<std::string, std::string>& f, const char* key, Sim
       percentile(ms, 0.5), percentile(ms, 0.99), mcp * us, nginx * us, simc * us, self * us,
       (mcp + nginx + simc + self) * us, (mcp + nginx + simc + self) * us * ideal / 1e6, host_busy,
       std::max(0.0, host_busy - (mcp + nginx + simc + self) / wall), failed);
-  if (f.count("--goal") && target == "direct") print_cpu_goal("http_cpu_ratio", "HTTP", conc, latency_ms, mcp, simc, calls, std::stod(f["--goal"]));
+  if (f.count("--goal") && target == "direct")
+    print_cpu_goal("http_cpu_ratio", "HTTP", conc, latency_ms, mcp, simc, calls, std::stod(f["--goal"]));
   return failed == 0 ? 0 : 1;
 }
 
@@ -809,8 +818,9 @@ int concurrency(std::map<std::string, std::string> f) {
   const int warm = 4 * conc;
   Sim sim;
   // Enough sandbox threads that each pooled keep-alive connection has its own (one per connection).
-  if (!start_sim(f["--sim"], {"--threads", std::to_string(std::max(128, 2 * conc)), "--latency-ms",
-                              f.count("--latency-ms") ? f["--latency-ms"] : "5", "--log-level", "error"},
+  if (!start_sim(f["--sim"],
+                 {"--threads", std::to_string(std::max(128, 2 * conc)), "--latency-ms",
+                  f.count("--latency-ms") ? f["--latency-ms"] : "5", "--log-level", "error"},
                  sim)) {
     return 1;
   }
@@ -904,8 +914,10 @@ int concurrency(std::map<std::string, std::string> f) {
       tool.c_str(), conc, latency_ms, workers.empty() ? "default" : workers.c_str(), calls, rate, ideal,
       100.0 * rate / ideal, percentile(ms, 0.5), percentile(ms, 0.99), mcp_cpu * per_call_us, sim_cpu * per_call_us,
       self_cpu * per_call_us, (mcp_cpu + sim_cpu + self_cpu) / wall, ::sysconf(_SC_NPROCESSORS_ONLN), mcp_cpu / wall,
-      sim_cpu / wall, self_cpu / wall, host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall), failed);
-  if (f.count("--goal")) print_cpu_goal("stdio_cpu_ratio", "stdio", conc, latency_ms, mcp_cpu, sim_cpu, calls, std::stod(f["--goal"]));
+      sim_cpu / wall, self_cpu / wall, host_busy, std::max(0.0, host_busy - (mcp_cpu + sim_cpu + self_cpu) / wall),
+      failed);
+  if (f.count("--goal"))
+    print_cpu_goal("stdio_cpu_ratio", "stdio", conc, latency_ms, mcp_cpu, sim_cpu, calls, std::stod(f["--goal"]));
   if (!ok || failed > 0) {
     std::cerr << "concurrency: " << failed << " calls failed or unanswered\n";
     return 1;
@@ -935,10 +947,11 @@ int soak(std::map<std::string, std::string> f) {
   const std::string log_path = log_template;
 
   Sim sim;
-  if (!start_sim(f["--sim"], {"--threads", std::to_string(std::max(128, 2 * conc)), "--error-rate", error_rate,
-                              "--drop-rate", drop_rate, "--malformed-rate", malformed_rate, "--fault-seed", seed,
-                              "--request-log", log_path, "--log-level", "error"},
-                 sim)) {
+  if (!start_sim(
+          f["--sim"],
+          {"--threads", std::to_string(std::max(128, 2 * conc)), "--error-rate", error_rate, "--drop-rate", drop_rate,
+           "--malformed-rate", malformed_rate, "--fault-seed", seed, "--request-log", log_path, "--log-level", "error"},
+          sim)) {
     return 1;
   }
   std::vector<std::string> argv{f["--mcp"], "serve", "--base-url", sim.url};
@@ -972,7 +985,8 @@ int soak(std::map<std::string, std::string> f) {
     }
     if (i + 1 == calls / 10) rss_warm = proc_status_kib(c.pid, "VmRSS");
   }
-  const bool all_answered = p.wait_all(Clock::now() + std::chrono::seconds(std::stoi(f.count("--timeout-s") ? f["--timeout-s"] : "900")));
+  const bool all_answered =
+      p.wait_all(Clock::now() + std::chrono::seconds(std::stoi(f.count("--timeout-s") ? f["--timeout-s"] : "900")));
   const auto t1 = Clock::now();
   const long rss_end = proc_status_kib(c.pid, "VmRSS");
   const long rss_peak = proc_status_kib(c.pid, "VmHWM");
@@ -1009,8 +1023,8 @@ int soak(std::map<std::string, std::string> f) {
 
   // What the sandbox saw: one request-log line per upstream request.
   long upstream = 0, faulted = 0, drops = 0, malformed = 0, posts = 0;
-  std::map<int, long> injected;                    // status -> count (error-rate)
-  std::map<std::string, int> created_per_title;    // successful POSTs (created, even when the body was then broken)
+  std::map<int, long> injected;                  // status -> count (error-rate)
+  std::map<std::string, int> created_per_title;  // successful POSTs (created, even when the body was then broken)
   {
     std::ifstream log(log_path);
     for (std::string line; std::getline(log, line);) {
@@ -1058,9 +1072,11 @@ int soak(std::map<std::string, std::string> f) {
     }
   }
   const double wall = std::chrono::duration<double>(t1 - t0).count();
-  const double read_ok_pct = reads_total ? 100.0 * static_cast<double>(reads_ok) / static_cast<double>(reads_total) : 100.0;
+  const double read_ok_pct =
+      reads_total ? 100.0 * static_cast<double>(reads_ok) / static_cast<double>(reads_total) : 100.0;
   std::string statuses;
-  for (const auto& [st, n] : injected) statuses += (statuses.empty() ? "" : ",") + std::to_string(st) + ":" + std::to_string(n);
+  for (const auto& [st, n] : injected)
+    statuses += (statuses.empty() ? "" : ",") + std::to_string(st) + ":" + std::to_string(n);
 
   std::vector<std::string> failures;
   if (!all_answered) failures.push_back("unanswered=" + std::to_string(p.in_flight()));
@@ -1084,10 +1100,11 @@ int soak(std::map<std::string, std::string> f) {
       "idempotent_ok=%ld/%ld (%.3f%%) writes_ok=%ld/%ld writes_failed_but_created=%ld write_posts=%ld "
       "duplicate_writes=%ld missing_writes=%ld mcp_cpu_us_per_call=%.1f rss_kib start=%ld warm=%ld peak=%ld end=%ld "
       "exit=%s %s\n",
-      calls, conc, wall, calls / wall, upstream, faulted, upstream ? 100.0 * static_cast<double>(faulted) / static_cast<double>(upstream) : 0.0,
-      drops, statuses.c_str(), malformed, answered_once, calls, p.duplicates(), p.unknown_ids(), rpc_errors, reads_ok,
-      reads_total, read_ok_pct, writes_ok, writes_total, writes_failed_created, posts, duplicate_writes, missing_writes,
-      mcp_cpu * 1e6 / calls, rss_start, rss_warm, rss_peak, rss_end, clean_exit ? "0" : "nonzero", verdict.c_str());
+      calls, conc, wall, calls / wall, upstream, faulted,
+      upstream ? 100.0 * static_cast<double>(faulted) / static_cast<double>(upstream) : 0.0, drops, statuses.c_str(),
+      malformed, answered_once, calls, p.duplicates(), p.unknown_ids(), rpc_errors, reads_ok, reads_total, read_ok_pct,
+      writes_ok, writes_total, writes_failed_created, posts, duplicate_writes, missing_writes, mcp_cpu * 1e6 / calls,
+      rss_start, rss_warm, rss_peak, rss_end, clean_exit ? "0" : "nonzero", verdict.c_str());
   return failures.empty() ? 0 : 1;
 }
 
@@ -1097,10 +1114,12 @@ int soak(std::map<std::string, std::string> f) {
 // would call it). Peak RSS is the server's VmHWM after the export: flat across sizes = streaming.
 // "model bytes" is the whole tools/call response, i.e. everything the export puts in the context.
 bool export_once(const std::map<std::string, std::string>& f, const char* key, int rows, const std::string& format) {
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   Sim sim;
-  if (!start_sim(f.at("--sim"), {"--scale-conversations", std::to_string(rows), "--now", std::to_string(now_ms)}, sim)) {
+  if (!start_sim(f.at("--sim"), {"--scale-conversations", std::to_string(rows), "--now", std::to_string(now_ms)},
+                 sim)) {
     return false;
   }
   char dir_template[] = "/tmp/fini-bench-export-XXXXXX";
@@ -1131,10 +1150,11 @@ bool export_once(const std::map<std::string, std::string>& f, const char* key, i
     return false;
   }
   const double file_bytes = summary.value("bytes", 0.0);
-  std::printf("export format=%s rows=%d seconds=%.2f rows_per_s=%.0f peak_rss_kib=%ld (idle %ld) file_bytes=%.0f "
-              "model_bytes=%zu (%.4f%% of the file) pages=%d\n",
-              format.c_str(), rows, secs, rows / secs, peak_kib, idle_kib, file_bytes, line.size(),
-              100.0 * static_cast<double>(line.size()) / file_bytes, summary.value("pages", 0));
+  std::printf(
+      "export format=%s rows=%d seconds=%.2f rows_per_s=%.0f peak_rss_kib=%ld (idle %ld) file_bytes=%.0f "
+      "model_bytes=%zu (%.4f%% of the file) pages=%d\n",
+      format.c_str(), rows, secs, rows / secs, peak_kib, idle_kib, file_bytes, line.size(),
+      100.0 * static_cast<double>(line.size()) / file_bytes, summary.value("pages", 0));
   return true;
 }
 

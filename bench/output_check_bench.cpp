@@ -115,14 +115,16 @@ int output_check_bench(std::map<std::string, std::string>& f) {
     const double alone = check_us(*check, result["structuredContent"], calls);
     sum_check += alone;
     sum_call += off;
-    std::printf("output-schema check %-20s %.1f µs/call alone (%zu bytes of JSON); call without it %.1f µs CPU, "
-                "ratio %.3f; A/B of whole calls: with %.1f µs, without %.1f µs\n",
-                c.tool.c_str(), alone, result["structuredContent"].dump().size(), off, (off + alone) / off, on, off);
+    std::printf(
+        "output-schema check %-20s %.1f µs/call alone (%zu bytes of JSON); call without it %.1f µs CPU, "
+        "ratio %.3f; A/B of whole calls: with %.1f µs, without %.1f µs\n",
+        c.tool.c_str(), alone, result["structuredContent"].dump().size(), off, (off + alone) / off, on, off);
   }
   const double n = static_cast<double>(cases.size());
-  std::printf("output-schema check: %.1f µs/call, ratio %.3f (mean of %zu tools; the check timed alone on the "
-              "sandbox's answers, the call without it over loopback HTTP; thread CPU)\n",
-              sum_check / n, (sum_call + sum_check) / sum_call, cases.size());
+  std::printf(
+      "output-schema check: %.1f µs/call, ratio %.3f (mean of %zu tools; the check timed alone on the "
+      "sandbox's answers, the call without it over loopback HTTP; thread CPU)\n",
+      sum_check / n, (sum_call + sum_check) / sum_call, cases.size());
   return 0;
 }
 

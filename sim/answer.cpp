@@ -72,7 +72,8 @@ Answer compose_answer(const Workspace& ws, const std::string& question, int64_t 
     }
   }
   ans.text = pick;
-  ans.used_articles.push_back({{"id", str_or(*best, "id")}, {"title", str_or(*best, "title")}, {"documentUrl", nullptr}});
+  ans.used_articles.push_back(
+      {{"id", str_or(*best, "id")}, {"title", str_or(*best, "title")}, {"documentUrl", nullptr}});
   auto folder = ws.folders.find(str_or(*best, "parentFolderId"));
   if (folder != ws.folders.end()) {
     ans.used_subfolders.push_back({{"id", folder->first}, {"title", str_or(folder->second, "title")}});

@@ -46,8 +46,7 @@ const HandlerMap& handler_table() {
 Workspace& workspace_of(Env& env, const Call& call) { return env.state.workspaces.at(call.workspace); }
 
 std::optional<std::string> owner_elsewhere(const State& st, const std::string& self,
-                                           std::map<std::string, json> Workspace::*collection,
-                                           const std::string& id) {
+                                           std::map<std::string, json> Workspace::*collection, const std::string& id) {
   for (const auto& [slug, ws] : st.workspaces) {
     if (slug == self) continue;
     if ((ws.*collection).count(id)) return slug;

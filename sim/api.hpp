@@ -30,8 +30,8 @@ struct Call {
   const RouteInfo* route = nullptr;
   std::vector<std::string> params;  // path placeholders
   const httplib::Request* req = nullptr;
-  json body;                        // parsed JSON body; null when none was sent
-  std::string workspace;            // the key's workspace
+  json body;              // parsed JSON body; null when none was sent
+  std::string workspace;  // the key's workspace
 };
 
 struct Reply {
@@ -64,8 +64,7 @@ void register_profile_only_handlers(HandlerMap& m);
 Workspace& workspace_of(Env& env, const Call& call);
 // The workspace (other than `self`) that owns an id in the given collection, if any.
 std::optional<std::string> owner_elsewhere(const State& st, const std::string& self,
-                                           std::map<std::string, json> Workspace::*collection,
-                                           const std::string& id);
+                                           std::map<std::string, json> Workspace::*collection, const std::string& id);
 
 // Query helpers: repeated params come back in order.
 std::vector<std::string> query_values(const httplib::Request& req, const std::string& name);

@@ -15,9 +15,8 @@ Reply list_agents(Env& env, const Call& call) {
   Workspace& ws = workspace_of(env, call);
   std::vector<const json*> rows;
   for (const auto& [id, a] : ws.agents) rows.push_back(&a);
-  std::sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
-    return str_or(*a, "createdAt") > str_or(*b, "createdAt");
-  });
+  std::sort(rows.begin(), rows.end(),
+            [](const json* a, const json* b) { return str_or(*a, "createdAt") > str_or(*b, "createdAt"); });
   json out = json::array();
   for (const json* a : rows) out.push_back(public_view(*a));
   return ok(out);

@@ -100,15 +100,15 @@ Reply list_conversations(Env& env, const Call& call) {
   auto lim = static_cast<size_t>(limit);
   if (!cursor_key || direction == "next") {
     if (cursor_key) {
-      begin = static_cast<size_t>(std::partition_point(rows.begin(), rows.end(),
-                                                       [&](const auto& r) { return !newer(*cursor_key, r.first); }) -
-                                  rows.begin());
+      begin = static_cast<size_t>(
+          std::partition_point(rows.begin(), rows.end(), [&](const auto& r) { return !newer(*cursor_key, r.first); }) -
+          rows.begin());
     }
     end = std::min(rows.size(), begin + lim);
   } else {
-    end = static_cast<size_t>(std::partition_point(rows.begin(), rows.end(),
-                                                   [&](const auto& r) { return newer(r.first, *cursor_key); }) -
-                              rows.begin());
+    end = static_cast<size_t>(
+        std::partition_point(rows.begin(), rows.end(), [&](const auto& r) { return newer(r.first, *cursor_key); }) -
+        rows.begin());
     begin = end > lim ? end - lim : 0;
   }
   json items = json::array();
@@ -160,16 +160,26 @@ Reply bulk_delete_conversations(Env& env, const Call& call) {
 }
 
 json new_event(int64_t at, const std::string& role, const std::string& message, json used) {
-  return {{"id", random_uuid()},          {"createdAt", at},         {"role", role},
-          {"type", "message"},            {"message", message},      {"externalId", nullptr},
-          {"externalCreatedAt", nullptr}, {"csatRating", nullptr},   {"feedback", nullptr},
-          {"approved", nullptr},          {"resolved", nullptr},     {"attachments", json::array()},
-          {"tags", json::array()},        {"usedArticles", std::move(used)}};
+  return {{"id", random_uuid()},
+          {"createdAt", at},
+          {"role", role},
+          {"type", "message"},
+          {"message", message},
+          {"externalId", nullptr},
+          {"externalCreatedAt", nullptr},
+          {"csatRating", nullptr},
+          {"feedback", nullptr},
+          {"approved", nullptr},
+          {"resolved", nullptr},
+          {"attachments", json::array()},
+          {"tags", json::array()},
+          {"usedArticles", std::move(used)}};
 }
 
 void merge_refs(json& into, const json& refs) {
   for (const auto& r : refs) {
-    bool present = std::any_of(into.begin(), into.end(), [&](const json& x) { return str_or(x, "id") == str_or(r, "id"); });
+    bool present =
+        std::any_of(into.begin(), into.end(), [&](const json& x) { return str_or(x, "id") == str_or(r, "id"); });
     if (!present) into.push_back(r);
   }
 }

@@ -104,9 +104,8 @@ Reply get_knowledge_folders(Env& env, const Call& call) {
 
 json new_folder(Env& env, const std::string& title, const std::string& description, const json& parent) {
   std::string now = iso_from_ms(env.now_ms);
-  return {{"id", random_uuid()},   {"title", title},         {"description", description},
-          {"parentFolderId", parent}, {"active", true},     {"botIds", json::array()},
-          {"createdAt", now},      {"updatedAt", now}};
+  return {{"id", random_uuid()}, {"title", title},          {"description", description}, {"parentFolderId", parent},
+          {"active", true},      {"botIds", json::array()}, {"createdAt", now},           {"updatedAt", now}};
 }
 
 Reply create_knowledge_folder(Env& env, const Call& call) {
@@ -196,9 +195,12 @@ Reply assign_knowledge_to_agents(Env& env, const Call& call) {
     }
     std::string action = j["action"].get<std::string>();
     // The docs allow ADD (attach) and DELETE (detach), nothing else.
-    if (action != "ADD" && action != "DELETE") return error(400, at + ".action must be one of the following values: ADD, DELETE");
-    if (!ws.folders.count(j["folderId"].get<std::string>())) return error(400, at + ".folderId does not match a folder in this workspace");
-    if (!ws.agents.count(j["botId"].get<std::string>())) return error(400, at + ".botId does not match an agent in this workspace");
+    if (action != "ADD" && action != "DELETE")
+      return error(400, at + ".action must be one of the following values: ADD, DELETE");
+    if (!ws.folders.count(j["folderId"].get<std::string>()))
+      return error(400, at + ".folderId does not match a folder in this workspace");
+    if (!ws.agents.count(j["botId"].get<std::string>()))
+      return error(400, at + ".botId does not match an agent in this workspace");
   }
   for (const auto& j : junctions) {
     json& bots = ws.folders[j["folderId"].get<std::string>()]["botIds"];
@@ -237,7 +239,8 @@ Reply initialize_knowledge_folders(Env& env, const Call& call) {
     csv += csv_escape(id) + "," + csv_escape(path) + "," + csv_escape(str_or(fo, "description")) + ",,\n";
     for (const auto& [aid, a] : ws.articles) {
       if (a["parentFolderId"] == id && !a.value("isDraft", false) && article_visible(a, env.now_ms)) {
-        csv += csv_escape(id) + "," + csv_escape(path) + ",," + csv_escape(aid) + "," + csv_escape(str_or(a, "title")) + "\n";
+        csv += csv_escape(id) + "," + csv_escape(path) + ",," + csv_escape(aid) + "," + csv_escape(str_or(a, "title")) +
+               "\n";
       }
     }
     for (const auto& cid : children_of(ws, id)) emit(cid);
@@ -280,12 +283,17 @@ Reply persist_knowledge_folders(Env& env, const Call& call) {
     return it == header.end() ? -1 : static_cast<int>(it - header.begin());
   };
   int c_fid = col("folderId"), c_path = col("folderPath"), c_desc = col("folderDescription"), c_aid = col("articleId");
-  if (c_path < 0) return error(500, "Failed to persist knowledge tree: missing folderPath column (expected header: " + std::string(kCsvHeader) + ")");
+  if (c_path < 0)
+    return error(500, "Failed to persist knowledge tree: missing folderPath column (expected header: " +
+                          std::string(kCsvHeader) + ")");
   Workspace& ws = workspace_of(env, call);
   int created = 0, moved = 0, renamed = 0, articles_moved = 0, skipped = 0;
-  auto cell = [](const std::vector<std::string>& row, int c) { return c >= 0 && static_cast<size_t>(c) < row.size() ? trim(row[static_cast<size_t>(c)]) : std::string(); };
+  auto cell = [](const std::vector<std::string>& row, int c) {
+    return c >= 0 && static_cast<size_t>(c) < row.size() ? trim(row[static_cast<size_t>(c)]) : std::string();
+  };
   // Resolves a title path from the root, creating missing folders; nullopt (root) for empty paths.
-  auto resolve = [&](const std::vector<std::string>& segs, size_t n, const std::string& description) -> std::optional<std::string> {
+  auto resolve = [&](const std::vector<std::string>& segs, size_t n,
+                     const std::string& description) -> std::optional<std::string> {
     std::optional<std::string> cur;
     for (size_t i = 0; i < n; ++i) {
       std::optional<std::string> found;

@@ -38,12 +38,8 @@ std::string derive_title(const std::string& text) {
 json enqueue_job(Env& env, Workspace& ws, const JobInput& in, bool fail, const std::string& fail_reason) {
   std::string job_id = random_uuid();
   int64_t done_at = env.now_ms + 2 * std::max<int64_t>(env.job_step_ms, 0);
-  json job = {{"id", job_id},
-              {"_createdMs", env.now_ms},
-              {"_fail", fail},
-              {"_origin", in.origin},
-              {"_articleId", nullptr},
-              {"_operation", "DO_NOTHING"}};
+  json job = {{"id", job_id},         {"_createdMs", env.now_ms}, {"_fail", fail},
+              {"_origin", in.origin}, {"_articleId", nullptr},    {"_operation", "DO_NOTHING"}};
   if (fail) job["_error"] = fail_reason;
   const json* linked = nullptr;
   json* doc = nullptr;

@@ -46,7 +46,8 @@ std::optional<std::string> check_flow(const json& node) {
 Reply list_rules(Env& env, const Call& call) {
   const auto& req = *call.req;
   std::string type = query_value(req, "type").value_or("intent");
-  if (type != "intent" && type != "business") return error(400, "type must be one of the following values: intent, business");
+  if (type != "intent" && type != "business")
+    return error(400, "type must be one of the following values: intent, business");
   bool draft = false;
   if (auto v = query_value(req, "isDraft")) {
     if (*v != "true" && *v != "false") return error(400, "isDraft must be a boolean value");
@@ -61,9 +62,8 @@ Reply list_rules(Env& env, const Call& call) {
     if (source && r.value("source", json()) != *source) continue;
     rows.push_back(&r);
   }
-  std::sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
-    return str_or(*a, "createdAt") > str_or(*b, "createdAt");
-  });
+  std::sort(rows.begin(), rows.end(),
+            [](const json* a, const json* b) { return str_or(*a, "createdAt") > str_or(*b, "createdAt"); });
   json out = json::array();
   for (const json* r : rows) out.push_back(summary(*r));
   return ok(out);
@@ -120,20 +120,21 @@ json generated_rule(Env& env, const std::string& instructions) {
   std::string name = trim(instructions.substr(0, instructions.find_first_of(".\n")));
   if (name.size() > 60) name = trim(name.substr(0, 57)) + "...";
   std::string now = iso_from_ms(env.now_ms);
-  return {{"id", random_uuid()},
-          {"name", name.empty() ? std::string("Generated rule") : name},
-          {"description", "Generated from instructions: " + instructions},
-          {"type", "intent"},
-          {"source", "widget"},
-          {"triggerType", nullptr},
-          {"isDraft", true},
-          {"botIds", json::array()},
-          {"flowConfig", {{"type", "root"}, {"children", json::array({{{"type", "message"}, {"text", instructions}}})}}},
-          {"inputSchema", json::array()},
-          {"defaultRuleId", nullptr},
-          {"createdAt", now},
-          {"updatedAt", now},
-          {"_behaviorInstructions", instructions}};
+  return {
+      {"id", random_uuid()},
+      {"name", name.empty() ? std::string("Generated rule") : name},
+      {"description", "Generated from instructions: " + instructions},
+      {"type", "intent"},
+      {"source", "widget"},
+      {"triggerType", nullptr},
+      {"isDraft", true},
+      {"botIds", json::array()},
+      {"flowConfig", {{"type", "root"}, {"children", json::array({{{"type", "message"}, {"text", instructions}}})}}},
+      {"inputSchema", json::array()},
+      {"defaultRuleId", nullptr},
+      {"createdAt", now},
+      {"updatedAt", now},
+      {"_behaviorInstructions", instructions}};
 }
 
 Reply create_rule_draft(Env& env, const Call& call) {

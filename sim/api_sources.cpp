@@ -29,7 +29,8 @@ Reply check_provider(const Workspace& ws, const std::string& provider) {
     return error(400, "Unsupported provider: " + provider + " (supported: notion, zendesk, confluence)");
   }
   if (!ws.provider_connected(provider)) {
-    return error(400, "Provider " + provider + " is not connected for this workspace; connect it in the dashboard first");
+    return error(400,
+                 "Provider " + provider + " is not connected for this workspace; connect it in the dashboard first");
   }
   return ok(nullptr);
 }
@@ -50,7 +51,8 @@ Reply list_sources(Env& env, const Call& call) {
   Workspace& ws = workspace_of(env, call);
   size_t limit = 50;
   if (auto v = query_value(req, "limit")) {
-    bool digits = !v->empty() && v->size() < 10 && std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits =
+        !v->empty() && v->size() < 10 && std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) return error(400, "limit must be an integer");
     long n = std::stol(*v);
     // The max is undocumented; the sandbox mirrors the conversations bound.
@@ -65,7 +67,8 @@ Reply list_sources(Env& env, const Call& call) {
   if (source) {
     static const std::vector<std::string> kKinds = {"web", "files", "googledrive", "zendesk", "notion", "confluence"};
     if (std::find(kKinds.begin(), kKinds.end(), *source) == kKinds.end()) {
-      return error(400, "source must be one of the following values: web, files, googledrive, zendesk, notion, confluence");
+      return error(400,
+                   "source must be one of the following values: web, files, googledrive, zendesk, notion, confluence");
     }
   }
   std::optional<bool> english, changed;
@@ -247,8 +250,8 @@ void queue_ingestion(Env& env, json& doc, std::optional<bool> english, std::opti
   int revision = doc.value("_revision", 0) + 1;
   std::string title = str_or(doc, "title");
   std::string url = str_or(doc, "originalUrl");
-  json next = json::array({title + ": content fetched from " + url + ".",
-                           "Revision " + std::to_string(revision) + " of " + title + "."});
+  json next = json::array(
+      {title + ": content fetched from " + url + ".", "Revision " + std::to_string(revision) + " of " + title + "."});
   doc["_revision"] = revision;
   doc["_prevParagraphs"] = prev;
   doc["_newParagraphs"] = next;
@@ -456,7 +459,8 @@ Reply delete_sources(Env& env, const Call& call) {
     if (delete_articles) {
       auto a = ws.articles.find(str_or(it->second, "linkedKnowledgeId"));
       if (a != ws.articles.end()) {
-        arts.push_back({{"id", a->first}, {"title", a->second["title"]}, {"parentFolderId", a->second["parentFolderId"]}});
+        arts.push_back(
+            {{"id", a->first}, {"title", a->second["title"]}, {"parentFolderId", a->second["parentFolderId"]}});
         ws.articles.erase(a);
       }
     }

@@ -49,9 +49,16 @@ Reply create_tag_group(Env& env, const Call& call) {
   Workspace& ws = workspace_of(env, call);
   std::string id = random_uuid();
   std::string now = iso_from_ms(env.now_ms);
-  json g = {{"id", id},       {"createdAt", now},         {"companyId", ws.company_id}, {"title", title},
-            {"description", description}, {"prompt", prompt}, {"multiselect", multiselect},
-            {"updatedAt", now}, {"mandatory", false},     {"isOutputTagGroup", output}};
+  json g = {{"id", id},
+            {"createdAt", now},
+            {"companyId", ws.company_id},
+            {"title", title},
+            {"description", description},
+            {"prompt", prompt},
+            {"multiselect", multiselect},
+            {"updatedAt", now},
+            {"mandatory", false},
+            {"isOutputTagGroup", output}};
   ws.tag_groups[id] = g;
   return ok(g);
 }
@@ -141,13 +148,13 @@ Reply list_tags_across_groups(Env& env, const Call& call) {
   if (ids.empty()) return error(400, "tagGroupIds is required (repeat the parameter once per group)");
   for (const auto& id : ids) {
     if (id.find(',') != std::string::npos) {
-      return error(400, "tagGroupIds must be sent as repeated parameters (?tagGroupIds=a&tagGroupIds=b); CSV is not accepted");
+      return error(
+          400, "tagGroupIds must be sent as repeated parameters (?tagGroupIds=a&tagGroupIds=b); CSV is not accepted");
     }
   }
   Workspace& ws = workspace_of(env, call);
-  return ok(sorted_tags(ws, [&](const json& t) {
-    return std::find(ids.begin(), ids.end(), str_or(t, "tagGroupId")) != ids.end();
-  }));
+  return ok(sorted_tags(
+      ws, [&](const json& t) { return std::find(ids.begin(), ids.end(), str_or(t, "tagGroupId")) != ids.end(); }));
 }
 
 }  // namespace

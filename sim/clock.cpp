@@ -14,8 +14,8 @@ int64_t Clock::now_ms() const {
   int64_t elapsed = 0;
   if (!frozen_) {
     // Steady time since start keeps the clock monotonic even when --now pins the origin.
-    elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
-                  .count();
+    elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_).count();
   }
   return base_ms_ + elapsed + offset_ms_.load();
 }

@@ -97,7 +97,8 @@ Result<FaultDecision> parse_fault_header(const std::string& value) {
 Result<RouteFault> parse_route_fault(const std::string& spec) {
   const auto words = split(trim(spec), ' ');
   if (words.size() != 3 || words[0].empty() || words[1].empty() || words[1][0] != '/') {
-    return invalid_argument("--route-fault expects \"METHOD PATH-PREFIX DIRECTIVES\", e.g. \"GET /v2/tag-groups/ status=500;times=1\"");
+    return invalid_argument(
+        "--route-fault expects \"METHOD PATH-PREFIX DIRECTIVES\", e.g. \"GET /v2/tag-groups/ status=500;times=1\"");
   }
   RouteFault fault{words[0], words[1], {}, 1};
   std::string directives;
@@ -188,7 +189,8 @@ Status parse_drift(const std::string& spec, FaultOptions& out) {
   const std::string op = spec.substr(0, colon);
   bool known = false;
   for (const auto& r : route_table()) known = known || r.operation_id == op;
-  if (!known) return invalid_argument("--drift: unknown operation '" + op + "' (use an operationId, e.g. listConversations)");
+  if (!known)
+    return invalid_argument("--drift: unknown operation '" + op + "' (use an operationId, e.g. listConversations)");
   auto& fields = out.drift[op];
   if (colon != std::string::npos) fields.insert(spec.substr(colon + 1));
   return {};
@@ -202,8 +204,10 @@ void apply_drift(nlohmann::json& body, const std::set<std::string>& fields) {
   if (!body.is_object()) return;
   for (auto& [key, value] : body.items()) {
     if (!fields.empty() && !fields.count(key)) continue;
-    if (value.is_number_integer()) value = value.dump();
-    else if (value.is_boolean()) value = value.get<bool>() ? "true" : "false";
+    if (value.is_number_integer())
+      value = value.dump();
+    else if (value.is_boolean())
+      value = value.get<bool>() ? "true" : "false";
   }
 }
 

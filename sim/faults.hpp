@@ -5,8 +5,8 @@
 // Thread-safety: FaultInjector is safe for concurrent use (one internal mutex). Never throws.
 
 #include <cstdint>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,13 +24,13 @@ struct FaultOptions {
   double latency_jitter_ms = 0;  // --latency-jitter-ms: uniform +/- around the mean
   double error_rate = 0;         // --error-rate P[:STATUS[,STATUS...]]
   int error_status = 500;
-  std::vector<int> error_statuses;  // when not empty: each injected error picks one uniformly
-  double rate_limit_rps = 0;     // --rate-limit RPS[:BURST]; 0 = off
-  double rate_limit_burst = 0;   // 0 = max(1, RPS)
-  double drop_rate = 0;          // --drop-rate
-  double malformed_rate = 0;     // --malformed-rate
-  uint64_t seed = 1;             // --fault-seed
-  bool allow_header = false;     // --allow-fault-header
+  std::vector<int> error_statuses;        // when not empty: each injected error picks one uniformly
+  double rate_limit_rps = 0;              // --rate-limit RPS[:BURST]; 0 = off
+  double rate_limit_burst = 0;            // 0 = max(1, RPS)
+  double drop_rate = 0;                   // --drop-rate
+  double malformed_rate = 0;              // --malformed-rate
+  uint64_t seed = 1;                      // --fault-seed
+  bool allow_header = false;              // --allow-fault-header
   std::vector<std::string> route_faults;  // --route-fault "METHOD PATH-PREFIX DIRECTIVES" (see RouteFault)
   // --drift OPERATION[:FIELD]: these routes' answers change field types (no fields: every one).
   std::map<std::string, std::set<std::string>> drift;
@@ -53,9 +53,9 @@ struct FaultDecision {
   int64_t delay_ms = 0;
   bool drop = false;
   bool malformed = false;
-  int status = 0;                 // 0 = none; else answer with this status's envelope
+  int status = 0;                  // 0 = none; else answer with this status's envelope
   std::optional<int> retry_after;  // seconds, sent as Retry-After
-  std::string reason;             // for the request log
+  std::string reason;              // for the request log
 };
 
 // A fault for the first `times` requests of one method whose path starts with a prefix, e.g.

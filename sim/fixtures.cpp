@@ -262,9 +262,8 @@ Result<Workspace> seed_workspace(const json& f, const json& defaults, int64_t no
     ws.prompt_versions[str_or(v, "botId")].push_back(v);
   }
   for (auto& [bot, versions] : ws.prompt_versions) {
-    std::sort(versions.begin(), versions.end(), [](const json& a, const json& b) {
-      return str_or(a, "createdAt") < str_or(b, "createdAt");
-    });
+    std::sort(versions.begin(), versions.end(),
+              [](const json& a, const json& b) { return str_or(a, "createdAt") < str_or(b, "createdAt"); });
   }
   generate_conversations(ws, f.value("conversations", json::object()), now_ms);
   return ws;
@@ -288,7 +287,8 @@ Result<FixtureFiles> load_fixture_dir(const std::string& dir) {
   return files;
 }
 
-Result<State> seed_state(const FixtureFiles& files, int64_t now_ms, const std::map<std::string, int>& conversation_counts) {
+Result<State> seed_state(const FixtureFiles& files, int64_t now_ms,
+                         const std::map<std::string, int>& conversation_counts) {
   json defaults = json::object();
   if (files.count("defaults.json")) {
     auto d = parse_file(files, "defaults.json");

@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-body-bytes", o.max_body_bytes, "Request body limit (413 above)")->capture_default_str();
   app.add_option("--latency-ms", o.faults.latency_mean_ms, "Mean added latency");
   app.add_option("--latency-jitter-ms", o.faults.latency_jitter_ms, "Uniform +/- jitter on the latency");
-  app.add_option("--error-rate", error_rate, "P[:STATUS[,STATUS...]]: answer STATUS (default 500; a list: one picked at random) with probability P");
+  app.add_option(
+      "--error-rate", error_rate,
+      "P[:STATUS[,STATUS...]]: answer STATUS (default 500; a list: one picked at random) with probability P");
   app.add_option("--rate-limit", rate_limit, "RPS[:BURST]: token bucket; 429 + Retry-After when empty");
   app.add_option("--drop-rate", o.faults.drop_rate, "Probability of closing the connection without a response");
   app.add_option("--malformed-rate", o.faults.malformed_rate, "Probability of a truncated JSON body with 200");
@@ -44,8 +46,11 @@ int main(int argc, char** argv) {
                  "\"METHOD PATH-PREFIX DIRECTIVES\": the first request(s) of that route get the fault "
                  "(X-Sim-Fault directives, plus times=N, default 1); repeatable");
   std::vector<std::string> drift;
-  app.add_option("--drift", drift, "OPERATION[:FIELD]: that route's answers change field types (integers become digit strings, booleans strings, a top-level array an object); repeatable");
-  app.add_flag("--ignore-agent-filter", o.faults.ignore_agent_filter, "list conversations ignores agentId (as a real API might)");
+  app.add_option("--drift", drift,
+                 "OPERATION[:FIELD]: that route's answers change field types (integers become digit strings, booleans "
+                 "strings, a top-level array an object); repeatable");
+  app.add_flag("--ignore-agent-filter", o.faults.ignore_agent_filter,
+               "list conversations ignores agentId (as a real API might)");
   app.add_option("--log-level", log_level, "debug, info, warning, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -66,7 +71,8 @@ int main(int argc, char** argv) {
   }
 
   for (const auto& spec : drift) {
-    if (auto s = fini::sim::parse_drift(spec, o.faults); !s.ok()) return std::cerr << "fini-sim: " << s.message() << "\n", 2;
+    if (auto s = fini::sim::parse_drift(spec, o.faults); !s.ok())
+      return std::cerr << "fini-sim: " << s.message() << "\n", 2;
   }
 
   // Block the signals before any thread starts so only sigwait below receives them.

@@ -16,7 +16,8 @@ namespace {
 // (isDraftPublished=true) are no longer pending review and are left out of type=draft.
 Reply list_articles(Env& env, const Call& call) {
   auto type = query_value(*call.req, "type");
-  if (type && *type != "live" && *type != "draft") return error(400, "type must be one of the following values: live, draft");
+  if (type && *type != "live" && *type != "draft")
+    return error(400, "type must be one of the following values: live, draft");
   Workspace& ws = workspace_of(env, call);
   std::vector<const json*> rows;
   for (const auto& [id, a] : ws.articles) {

@@ -1,10 +1,10 @@
 #include "sim/sandbox.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <netinet/in.h>
 
 #include <atomic>
 #include <chrono>
@@ -129,7 +129,8 @@ struct Sandbox::Impl {
   std::once_flag stop_once;
 
   Impl(const SandboxOptions& o, int64_t start_ms)
-      : options(o), clock(o.now_ms ? std::optional<int64_t>(start_ms) : std::nullopt, o.freeze_clock),
+      : options(o),
+        clock(o.now_ms ? std::optional<int64_t>(start_ms) : std::nullopt, o.freeze_clock),
         faults(o.faults, start_ms) {}
 
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -318,9 +319,9 @@ Sandbox::Sandbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Sandbox::~Sandbox() { stop(); }
 
 Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
-  int64_t start_ms = options.now_ms.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count());
+  int64_t start_ms = options.now_ms.value_or(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   auto impl = std::make_unique<Impl>(options, start_ms);
 
   FixtureFiles files;
@@ -362,8 +363,11 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
   }
 
   if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
-    auto ssl = std::make_unique<ListenerOf<httplib::SSLServer>>(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
-    if (!ssl->is_valid()) return invalid_argument("TLS: cannot load certificate/key (" + options.tls_cert_file + ", " + options.tls_key_file + ")");
+    auto ssl =
+        std::make_unique<ListenerOf<httplib::SSLServer>>(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
+    if (!ssl->is_valid())
+      return invalid_argument("TLS: cannot load certificate/key (" + options.tls_cert_file + ", " +
+                              options.tls_key_file + ")");
     impl->server = std::move(ssl);
     impl->tls = true;
   } else {
@@ -385,12 +389,11 @@ Result<std::unique_ptr<Sandbox>> Sandbox::start(const SandboxOptions& options) {
   svr.Delete(R"([\s\S]*)", h);
   svr.Options(R"([\s\S]*)", h);
   // Failures httplib answers itself (413 over the body limit, unparsable requests) still get the envelope.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        res.set_content(envelope(res.status, reason_phrase(res.status)).dump(), "application/json");
-        return httplib::Server::HandlerResponse::Handled;
-      }));
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    res.set_content(envelope(res.status, reason_phrase(res.status)).dump(), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     res.status = 500;
     res.set_content(envelope(500, "Internal Server Error").dump(), "application/json");

@@ -21,18 +21,18 @@ namespace fini::sim {
 
 struct SandboxOptions {
   std::string host = "127.0.0.1";
-  int port = 0;                      // 0: any free port
-  std::string tls_cert_file;         // both set: HTTPS
+  int port = 0;               // 0: any free port
+  std::string tls_cert_file;  // both set: HTTPS
   std::string tls_key_file;
-  std::string fixtures_dir;          // empty: the fixtures compiled into the library
-  std::string state_file;            // load at start if present; rewritten atomically after each write
-  int64_t job_step_ms = 1500;        // each job stage (PENDING, IN_PROGRESS) lasts this long; 0 = instant
-  std::optional<int64_t> now_ms;     // pin "now" at start (deterministic seeds); default: real time
+  std::string fixtures_dir;                        // empty: the fixtures compiled into the library
+  std::string state_file;                          // load at start if present; rewritten atomically after each write
+  int64_t job_step_ms = 1500;                      // each job stage (PENDING, IN_PROGRESS) lasts this long; 0 = instant
+  std::optional<int64_t> now_ms;                   // pin "now" at start (deterministic seeds); default: real time
   std::map<std::string, int> conversation_counts;  // workspace -> generated conversations (benchmarks)
-  bool freeze_clock = false;         // time moves only via advance_clock() (tests)
+  bool freeze_clock = false;                       // time moves only via advance_clock() (tests)
   std::string request_log_file;
   FaultOptions faults;
-  int threads = 16;                  // worker threads (each keep-alive connection holds one)
+  int threads = 16;  // worker threads (each keep-alive connection holds one)
   size_t max_body_bytes = 2 * 1024 * 1024;
   size_t keep_alive_max_count = 100000;
 };
@@ -46,7 +46,7 @@ class Sandbox {
 
   std::string url() const;  // "http://127.0.0.1:PORT" (https with TLS)
   int port() const;
-  void stop();              // idempotent; blocks until the listener thread has exited
+  void stop();  // idempotent; blocks until the listener thread has exited
 
   // Runtime keys (e.g. canaries in other test suites). scopes: "read" and/or "write".
   Status add_key(const std::string& key, const std::string& workspace, const std::vector<std::string>& scopes);

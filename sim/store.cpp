@@ -64,7 +64,8 @@ json render_document(const json& doc, int64_t now_ms, int64_t step_ms) {
       out["linkedJobStatus"] = fail ? "FAILED" : "COMPLETED";
       out["success"] = !fail;
       out["error"] = fail ? doc.value("_jobError", std::string("ingestion failed")) : std::string();
-      out["paragraphs"] = fail ? doc.value("_prevParagraphs", json::array()) : doc.value("_newParagraphs", json::array());
+      out["paragraphs"] =
+          fail ? doc.value("_prevParagraphs", json::array()) : doc.value("_newParagraphs", json::array());
       if (!fail && doc.value("_changedOnComplete", false)) out["changed"] = true;
       break;
   }
@@ -134,7 +135,8 @@ json State::to_json() const {
     w["knowledgeJobs"] = map_to_json(ws.knowledge_jobs);
     w["promptVersions"] = ws.prompt_versions;
     w["promptTemplate"] = ws.prompt_template;
-    w["snapshot"] = {{"id", ws.snapshot_id}, {"createdAt", ws.snapshot_created_at}, {"updatedAt", ws.snapshot_updated_at}};
+    w["snapshot"] = {
+        {"id", ws.snapshot_id}, {"createdAt", ws.snapshot_created_at}, {"updatedAt", ws.snapshot_updated_at}};
     out["workspaces"][slug] = std::move(w);
   }
   return out;

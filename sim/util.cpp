@@ -76,8 +76,8 @@ std::string iso_from_ms(int64_t ms) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(rem));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(rem));
   return buf;
 }
 
@@ -121,10 +121,11 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 std::vector<std::string> keywords_of(std::string_view text) {
   static const std::set<std::string, std::less<>> kStop = {
-      "the", "and", "for", "are", "but", "not", "you", "your", "with", "can", "how", "what", "when", "where",
-      "why", "who", "this", "that", "have", "has", "was", "were", "will", "would", "should", "could", "from",
-      "into", "about", "there", "their", "them", "they", "our", "out", "any", "all", "get", "does", "did",
-      "just", "want", "need", "please", "hello", "thanks", "thank", "some", "also", "its", "it's", "i'm"};
+      "the",   "and",    "for",    "are",   "but",  "not",  "you",   "your",  "with",  "can",  "how",
+      "what",  "when",   "where",  "why",   "who",  "this", "that",  "have",  "has",   "was",  "were",
+      "will",  "would",  "should", "could", "from", "into", "about", "there", "their", "them", "they",
+      "our",   "out",    "any",    "all",   "get",  "does", "did",   "just",  "want",  "need", "please",
+      "hello", "thanks", "thank",  "some",  "also", "its",  "it's",  "i'm"};
   std::vector<std::string> out;
   std::string cur;
   auto flush = [&] {
@@ -227,8 +228,6 @@ std::optional<std::vector<std::vector<std::string>>> csv_parse(std::string_view 
   return rows;
 }
 
-std::string key_fingerprint(std::string_view key) {
-  return "sha256:" + hex_encode(sha256(key), 12);
-}
+std::string key_fingerprint(std::string_view key) { return "sha256:" + hex_encode(sha256(key), 12); }
 
 }  // namespace fini::sim

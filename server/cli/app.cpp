@@ -1,8 +1,8 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -12,17 +12,17 @@
 #include <thread>
 
 #include "cli/cli_options.hpp"
-#include "cli/limit_options.hpp"
 #include "cli/doctor.hpp"
+#include "cli/limit_options.hpp"
 #include "cli/login.hpp"
 #include "cli/paths.hpp"
 #include "cli/serve.hpp"
-#include "rest/base_url.hpp"
 #include "cli/tool_catalog.hpp"
 #include "cli/tool_commands.hpp"
 #include "common/logging.hpp"
-#include "common/version.hpp"
 #include "common/redact.hpp"
+#include "common/version.hpp"
+#include "rest/base_url.hpp"
 #include "tools/manifest.hpp"
 
 namespace fini::cli {
@@ -59,7 +59,8 @@ int run(int argc, char** argv) {
   ServeOptions serve;
   std::string log_level = "warning";
   std::string log_file;
-  app.add_option("--log-level", log_level, "stderr log level (debug, info, warning, error, off)")->capture_default_str();
+  app.add_option("--log-level", log_level, "stderr log level (debug, info, warning, error, off)")
+      ->capture_default_str();
   app.add_option("--log-file", log_file, "write logs to this file instead of stderr");
 
   auto* serve_cmd = app.add_subcommand("serve", "run the MCP server (the default command): stdio, or HTTP with --http");
@@ -71,11 +72,15 @@ int run(int argc, char** argv) {
   // take only the options a one-shot command uses.
   CallCommandOptions call;
   auto* call_cmd = app.add_subcommand("call", "call one tool and print its JSON result (exit 1 on isError)");
-  call_cmd->add_option("tool", call.tool, "tool name (`fini-mcp tools` lists them; `call TOOL --help` shows its arguments)")
+  call_cmd
+      ->add_option("tool", call.tool, "tool name (`fini-mcp tools` lists them; `call TOOL --help` shows its arguments)")
       ->required();
-  call_cmd->add_option("--arg", call.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
+  call_cmd
+      ->add_option("--arg", call.args,
+                   "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
       ->allow_extra_args(false);
-  call_cmd->add_flag("--yes,--no-confirm", call.yes, "run a destructive tool without asking (needed when not on a terminal)");
+  call_cmd->add_flag("--yes,--no-confirm", call.yes,
+                     "run a destructive tool without asking (needed when not on a terminal)");
   call_cmd->add_option("--exports-dir", serve.exports_dir,
                        "where the export tool writes and query_export reads (default $XDG_DATA_HOME/fini-mcp/exports)");
   add_client_options(call_cmd, serve);
@@ -97,7 +102,8 @@ int run(int argc, char** argv) {
   check_cmd->add_option("dir", check_dir, "manifest directory (default: installed manifests)");
 
   LoginOptions login;
-  auto* login_cmd = app.add_subcommand("login", "store a Fini API key (read with echo off, or from a pipe) after checking it");
+  auto* login_cmd =
+      app.add_subcommand("login", "store a Fini API key (read with echo off, or from a pipe) after checking it");
   login_cmd->add_option("--profile", login.profile, "profile name (env FINI_PROFILE; default 'default')");
   login_cmd->add_option("--base-url", login.base_url,
                         std::string("Fini API base URL (env FINI_BASE_URL; default ") + rest::kProductionBaseUrl + ")");

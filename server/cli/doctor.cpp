@@ -44,13 +44,15 @@ std::string proxy_text() {
 
 std::string tls_text(const std::string& base_url, const std::string& ca_file) {
   if (base_url.rfind("https://", 0) != 0) return "no: plain HTTP (allowed only to a loopback address)";
-  return "yes, certificate verified against " + (ca_file.empty() ? std::string("the system CA store") : "--ca-file " + ca_file);
+  return "yes, certificate verified against " +
+         (ca_file.empty() ? std::string("the system CA store") : "--ca-file " + ca_file);
 }
 
-
 void print(const DoctorReport& report, const DoctorOptions& options) {
-  if (options.json) std::cout << render_json(report).dump(2) << std::endl;
-  else std::cout << render_text(report) << std::flush;
+  if (options.json)
+    std::cout << render_json(report).dump(2) << std::endl;
+  else
+    std::cout << render_text(report) << std::flush;
 }
 
 }  // namespace

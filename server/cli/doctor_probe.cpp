@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "common/safe_json.hpp"
 #include "common/redact.hpp"
+#include "common/safe_json.hpp"
 #include "tools/request_mapper.hpp"
 #include "tools/result_shaper.hpp"
 
@@ -41,7 +41,8 @@ DoctorProbe::DoctorProbe(rest::HttpClient& http, std::string key, const std::vec
     if (!m.read_only() || m.scope != "read") continue;
     read_manifests_[m.name] = &m;
     if (m.output_schema.is_null()) continue;
-    if (auto check = tools::OutputCheck::compile(m.output_schema); check.ok()) checks_.emplace(m.name, std::move(*check));
+    if (auto check = tools::OutputCheck::compile(m.output_schema); check.ok())
+      checks_.emplace(m.name, std::move(*check));
   }
 }
 

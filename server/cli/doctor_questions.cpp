@@ -42,7 +42,8 @@ std::string first_id(const json& items) {
 }
 
 long long now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 struct Found {
@@ -77,8 +78,8 @@ bool check_key(DoctorProbe& probe, DoctorReport& report, const std::string& key_
     report.key = "accepted but without the read scope (403, from " + key_source + "): doctor needs a key with read";
     report.scopes = "read: REFUSED";
   } else {
-    report.key = "not confirmed: list_agents answered " +
-                 (r.status ? std::to_string(r.status) : "nothing (" + r.error + ")");
+    report.key =
+        "not confirmed: list_agents answered " + (r.status ? std::to_string(r.status) : "nothing (" + r.error + ")");
   }
   return false;
 }
@@ -89,7 +90,8 @@ void check_agents(DoctorProbe& probe, DoctorReport& report, const Found& found) 
   read_with_id(probe, report, "get_agent_prompt_history", "agentId", agent, "no agent in the workspace");
 }
 
-Question agent_filter_question(const std::vector<std::string>& all, const std::vector<std::vector<std::string>>& per_agent,
+Question agent_filter_question(const std::vector<std::string>& all,
+                               const std::vector<std::vector<std::string>>& per_agent,
                                const std::optional<std::vector<std::string>>& unknown) {
   Question q{"agent_filter", "Does list_conversations honour agentId?", "", false};
   if (all.empty()) {
@@ -99,8 +101,8 @@ Question agent_filter_question(const std::vector<std::string>& all, const std::v
   std::size_t busiest = 0;
   for (const auto& ids : per_agent) busiest = std::max(busiest, ids.size());
   const bool unknown_same = unknown && *unknown == all;
-  const bool every_agent_same =
-      per_agent.size() >= 2 && std::all_of(per_agent.begin(), per_agent.end(), [&](const auto& ids) { return ids == all; });
+  const bool every_agent_same = per_agent.size() >= 2 && std::all_of(per_agent.begin(), per_agent.end(),
+                                                                     [&](const auto& ids) { return ids == all; });
   const std::string counts = "without the filter " + std::to_string(all.size()) + " conversations on the first page, " +
                              "with the busiest agent's id " + std::to_string(busiest);
   if (unknown_same || every_agent_same) {
@@ -121,13 +123,13 @@ void check_conversations(DoctorProbe& probe, DoctorReport& report, const Found& 
   const json window{{"since", until - 90 * kDayMs}, {"until", until}, {"limit", 100}};
   auto page = probe.read("list_conversations", window, "window of exactly 90 days");
   const RouteCheck unfiltered = probe.last();
-  report.questions.push_back({"window_90_days", "Does a window of exactly 90 days pass?",
-                              page ? "yes (" + std::to_string(unfiltered.status) + ")"
-                                   : "NO: answered " + std::to_string(unfiltered.status),
-                              !page});
+  report.questions.push_back(
+      {"window_90_days", "Does a window of exactly 90 days pass?",
+       page ? "yes (" + std::to_string(unfiltered.status) + ")" : "NO: answered " + std::to_string(unfiltered.status),
+       !page});
   const bool key_ok = page && page->is_object() && page->contains("interactions") && (*page)["interactions"].is_array();
   report.questions.push_back({"page_key", "Is the page array key `interactions`?",
-                              !page ? "not checked: the page was refused"
+                              !page    ? "not checked: the page was refused"
                               : key_ok ? "yes: " + unfiltered.shape
                                        : "NO: the page is " + unfiltered.shape + "; fini-mcp looks for `interactions`",
                               page && !key_ok});
@@ -171,8 +173,10 @@ void check_sources(DoctorProbe& probe, DoctorReport& report) {
 void check_knowledge(DoctorProbe& probe, DoctorReport& report) {
   const json articles = items_of(probe.read("list_articles", json::object()), "articles");
   const auto ids = ids_of(articles, 3);
-  if (ids.empty()) report.not_checked.push_back("get_articles_by_ids: no article in the workspace");
-  else probe.read("get_articles_by_ids", json{{"articleIds", ids}});
+  if (ids.empty())
+    report.not_checked.push_back("get_articles_by_ids: no article in the workspace");
+  else
+    probe.read("get_articles_by_ids", json{{"articleIds", ids}});
   probe.read("get_knowledge_folders", json::object());
   const json rules = items_of(probe.read("list_rules", json::object()), "rules");
   read_with_id(probe, report, "get_rule", "ruleId", first_id(rules), "no rule in the workspace");
@@ -192,21 +196,23 @@ void check_tags(DoctorProbe& probe, DoctorReport& report) {
   }
   const std::string group = custom.empty() ? first_id(groups) : custom;
   read_with_id(probe, report, "get_tag_group", "tagGroupId", group, "no tag group in the workspace");
-  const json tags = group.empty() ? json::array() : items_of(probe.read("list_tags_in_group", json{{"tagGroupId", group}}), "");
+  const json tags =
+      group.empty() ? json::array() : items_of(probe.read("list_tags_in_group", json{{"tagGroupId", group}}), "");
   const auto group_ids = ids_of(groups, 5);
-  if (group_ids.empty()) report.not_checked.push_back("list_tags_across_groups: no tag group in the workspace");
-  else probe.read("list_tags_across_groups", json{{"tagGroupIds", group_ids}});
+  if (group_ids.empty())
+    report.not_checked.push_back("list_tags_across_groups: no tag group in the workspace");
+  else
+    probe.read("list_tags_across_groups", json{{"tagGroupIds", group_ids}});
   read_with_id(probe, report, "get_tag", "tagId", first_id(tags), "no tag in the first tag group");
 }
 
 void unknown_query_question(DoctorProbe& probe, DoctorReport& report) {
-  auto body = probe.read("list_agents", json::object(), "an unknown query parameter",
-                         {{"finiMcpDoctorUnknownParameter", "1"}});
+  auto body =
+      probe.read("list_agents", json::object(), "an unknown query parameter", {{"finiMcpDoctorUnknownParameter", "1"}});
   const RouteCheck& r = probe.last();
-  report.questions.push_back({"unknown_query", "Are unknown query parameters ignored or refused?",
-                              body ? "ignored (" + std::to_string(r.status) + ")"
-                                   : "refused (" + std::to_string(r.status) + ")",
-                              false});
+  report.questions.push_back(
+      {"unknown_query", "Are unknown query parameters ignored or refused?",
+       body ? "ignored (" + std::to_string(r.status) + ")" : "refused (" + std::to_string(r.status) + ")", false});
 }
 
 void coverage(DoctorProbe& probe, DoctorReport& report) {

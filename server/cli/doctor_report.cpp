@@ -97,11 +97,14 @@ std::string render_text(const DoctorReport& r) {
     out += std::string(q.differs ? "  !! " : "  ") + q.question + "\n     " + q.answer + "\n";
   }
   out += "\nresult: ";
-  if (r.key_rejected) out += "nothing could be checked (see key)";
-  else if (r.exit_code() == 0) out += "everything matches what fini-mcp assumes";
-  else out += std::string(r.drift_found() ? "DRIFT FOUND (listed above)" : "") +
-              (r.drift_found() && r.differs() ? "; " : "") +
-              (r.differs() ? "the API differs from the docs (marked !! above)" : "");
+  if (r.key_rejected)
+    out += "nothing could be checked (see key)";
+  else if (r.exit_code() == 0)
+    out += "everything matches what fini-mcp assumes";
+  else
+    out += std::string(r.drift_found() ? "DRIFT FOUND (listed above)" : "") +
+           (r.drift_found() && r.differs() ? "; " : "") +
+           (r.differs() ? "the API differs from the docs (marked !! above)" : "");
   return out + " (exit " + std::to_string(r.exit_code()) + ")\n";
 }
 
@@ -112,9 +115,16 @@ json render_json(const DoctorReport& r) {
     for (const auto& d : route.drift) {
       drift.push_back({{"pointer", d.pointer}, {"expected", d.expected}, {"found", d.found}});
     }
-    routes.push_back({{"tool", route.tool}, {"method", route.method}, {"path", route.path}, {"family", route.family},
-                      {"purpose", route.purpose}, {"status", route.status}, {"error", route.error},
-                      {"ms", route.ms}, {"shape", route.shape}, {"schemaChecked", route.schema_checked},
+    routes.push_back({{"tool", route.tool},
+                      {"method", route.method},
+                      {"path", route.path},
+                      {"family", route.family},
+                      {"purpose", route.purpose},
+                      {"status", route.status},
+                      {"error", route.error},
+                      {"ms", route.ms},
+                      {"shape", route.shape},
+                      {"schemaChecked", route.schema_checked},
                       {"drift", drift}});
   }
   json latency = json::object();
@@ -126,11 +136,22 @@ json render_json(const DoctorReport& r) {
     questions.push_back({{"id", q.id}, {"question", q.question}, {"answer", q.answer}, {"differs", q.differs}});
   }
   const auto checked = tools_checked(r);
-  return {{"version", r.version}, {"baseUrl", r.base_url}, {"key", r.key}, {"scopes", r.scopes},
-          {"workspace", r.workspace}, {"tls", r.tls}, {"proxy", r.proxy}, {"requests", r.routes.size()},
-          {"routes", routes}, {"toolsChecked", json(std::vector<std::string>(checked.begin(), checked.end()))},
-          {"notChecked", r.not_checked}, {"latencyByFamily", latency}, {"questions", questions},
-          {"driftFound", r.drift_found()}, {"differs", r.differs()}, {"keyRejected", r.key_rejected},
+  return {{"version", r.version},
+          {"baseUrl", r.base_url},
+          {"key", r.key},
+          {"scopes", r.scopes},
+          {"workspace", r.workspace},
+          {"tls", r.tls},
+          {"proxy", r.proxy},
+          {"requests", r.routes.size()},
+          {"routes", routes},
+          {"toolsChecked", json(std::vector<std::string>(checked.begin(), checked.end()))},
+          {"notChecked", r.not_checked},
+          {"latencyByFamily", latency},
+          {"questions", questions},
+          {"driftFound", r.drift_found()},
+          {"differs", r.differs()},
+          {"keyRejected", r.key_rejected},
           {"exitCode", r.exit_code()}};
 }
 

@@ -20,13 +20,13 @@ struct RouteCheck {
   int status = 0;       // 0: no HTTP answer (see error)
   std::string error;    // transport failure, without the key
   double ms = 0;
-  std::string shape;    // "agents[3]", "{interactions[12], hasMore, nextCursor}"
+  std::string shape;  // "agents[3]", "{interactions[12], hasMore, nextCursor}"
   bool schema_checked = false;
   std::vector<tools::SchemaDrift> drift;
 };
 
 struct Question {
-  std::string id;        // agent_filter, page_key, window_90_days, unknown_query, tree_file
+  std::string id;  // agent_filter, page_key, window_90_days, unknown_query, tree_file
   std::string question;
   std::string answer;
   bool differs = false;  // the API does not behave as the docs and our manifests assume
@@ -35,7 +35,7 @@ struct Question {
 struct DoctorReport {
   std::string version;
   std::string base_url;
-  std::string key;        // "valid (from FINI_API_KEY)", never the key
+  std::string key;  // "valid (from FINI_API_KEY)", never the key
   std::string scopes;
   std::string workspace = "unknown";  // or a fingerprint
   std::string tls;
@@ -43,7 +43,7 @@ struct DoctorReport {
   std::vector<RouteCheck> routes;
   std::vector<Question> questions;
   std::vector<std::string> not_checked;  // "get_tag: no tag in the workspace"
-  bool key_rejected = false;  // no usable answer to the first request (401, 403, no connection)
+  bool key_rejected = false;             // no usable answer to the first request (401, 403, no connection)
 
   bool drift_found() const;
   bool differs() const;

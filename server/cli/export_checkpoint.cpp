@@ -72,7 +72,8 @@ std::string saved_window_text(const json& saved) {
 }
 
 std::string describe(const json& request, const std::string& window) {
-  std::string fields = request.value("fields", json::array()).empty() ? "all fields" : "fields " + request["fields"].dump();
+  std::string fields =
+      request.value("fields", json::array()).empty() ? "all fields" : "fields " + request["fields"].dump();
   return request.value("tool", "") + ", window " + window + ", " + request.value("format", "") + ", " + fields +
          ", arguments " + request.value("arguments", json::object()).dump();
 }
@@ -80,10 +81,10 @@ std::string describe(const json& request, const std::string& window) {
 Status different_export(const CheckpointFile& checkpoint, const json& saved, const exporting::ExportRequest& request) {
   const json current = exporting::request_fingerprint(request);
   return failed_precondition(
-      checkpoint.path().string() + " holds an unfinished export that differs from this command:\n" +
-      "  saved (" + std::to_string(saved.value("pager", json::object()).value("rows", 0)) + " rows written): " +
-      describe(saved["request"], saved_window_text(saved)) + "\n  this command: " +
-      describe(current, window_text(request.arguments, request.spec, request.now_ms)) +
+      checkpoint.path().string() + " holds an unfinished export that differs from this command:\n" + "  saved (" +
+      std::to_string(saved.value("pager", json::object()).value("rows", 0)) +
+      " rows written): " + describe(saved["request"], saved_window_text(saved)) +
+      "\n  this command: " + describe(current, window_text(request.arguments, request.spec, request.now_ms)) +
       "\nRerun with --resume to finish the saved export, or with --restart to drop it and start this one.");
 }
 
@@ -111,7 +112,8 @@ Result<ResumeDecision> decide_resume(const CheckpointFile& checkpoint, exporting
   std::error_code ec;
   const bool usable = saved.is_object() && saved.value("request", json()).is_object() && fs::exists(request.path, ec);
   if (choice.restart || !usable) {
-    if (choice.resume_only) return failed_precondition("nothing to resume: no " + checkpoint.path().string() + " with its .partial file");
+    if (choice.resume_only)
+      return failed_precondition("nothing to resume: no " + checkpoint.path().string() + " with its .partial file");
     return fresh;
   }
   const json current = exporting::request_fingerprint(request);
@@ -128,7 +130,8 @@ Result<ResumeDecision> decide_resume(const CheckpointFile& checkpoint, exporting
   }
   const std::int64_t elapsed = now_ms() - saved.value("startedAt", now_ms());
   if (same_but_moved(saved_request, current, request.spec, std::max<std::int64_t>(elapsed, 0) + kClockSlackMs)) {
-    return resume_with(std::move(saved), request, checkpoint, "the same export (its relative window moved since it began; the saved window is kept)");
+    return resume_with(std::move(saved), request, checkpoint,
+                       "the same export (its relative window moved since it began; the saved window is kept)");
   }
   return different_export(checkpoint, saved, request);
 }

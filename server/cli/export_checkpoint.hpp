@@ -30,8 +30,8 @@ class CheckpointFile {
 };
 
 struct ResumeChoice {
-  bool resume = false;      // true: request now carries the saved arguments and fields
-  bool restart = false;     // the user asked to drop the checkpoint
+  bool resume = false;       // true: request now carries the saved arguments and fields
+  bool restart = false;      // the user asked to drop the checkpoint
   bool resume_only = false;  // --resume: continue whatever the arguments say
 };
 

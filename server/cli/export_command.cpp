@@ -1,7 +1,7 @@
 // `fini-mcp export TOOL --out FILE`: the exporter of the `export` tool, driven from a shell, with
 // a checkpoint file so an interrupted run resumes instead of starting over.
-#include <spdlog/spdlog.h>
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,8 +55,8 @@ Result<exporting::Format> output_format(const ExportCommandOptions& o) {
   const auto known = kByExtension.find(ext);
   const std::string formats = "jsonl (.jsonl, .ndjson), csv (.csv), sqlite (.sqlite, .db)";
   if (known == kByExtension.end() && !(ext.empty() && !o.format.empty())) {
-    return invalid_argument("cannot export to '" + o.out + "': " +
-                            (ext.empty() ? "no extension" : "'" + ext + "' is not a format this writes") +
+    return invalid_argument("cannot export to '" + o.out +
+                            "': " + (ext.empty() ? "no extension" : "'" + ext + "' is not a format this writes") +
                             "; formats: " + formats);
   }
   if (!o.format.empty() && known != kByExtension.end() && o.format != known->second) {
@@ -74,7 +74,8 @@ Status apply_window(const ExportCommandOptions& o, exporting::ExportRequest& req
                                                              {&o.until, request.spec.window->until_arg}};
   for (const auto& [text, arg] : ends) {
     if (text->empty()) continue;
-    if (request.arguments.contains(arg)) return invalid_argument("give the window once: --arg " + arg + " or --since/--until");
+    if (request.arguments.contains(arg))
+      return invalid_argument("give the window once: --arg " + arg + " or --since/--until");
     auto ms = parse_time_spec(*text, request.now_ms);
     if (!ms.ok()) return ms.status();
     request.arguments[arg] = *ms;
@@ -84,12 +85,14 @@ Status apply_window(const ExportCommandOptions& o, exporting::ExportRequest& req
 
 // The request from the command line: tool, arguments, window, format, fields, and the .partial
 // path the rows go to.
-Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, const exporting::ExportToolProvider& provider) {
+Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o,
+                                              const exporting::ExportToolProvider& provider) {
   const tools::PagingSpec* spec = provider.paging(o.tool);
   if (spec == nullptr) {
     std::vector<std::string> pageable;
     std::stringstream names(provider.pageable_names());
-    for (std::string name; std::getline(names, name, ',');) pageable.push_back(name.substr(name.find_first_not_of(' ')));
+    for (std::string name; std::getline(names, name, ',');)
+      pageable.push_back(name.substr(name.find_first_not_of(' ')));
     return invalid_argument("'" + o.tool + "' cannot be exported" + did_you_mean(o.tool, pageable) +
                             "; pageable tools: " + provider.pageable_names());
   }
@@ -112,18 +115,20 @@ Result<exporting::ExportRequest> make_request(const ExportCommandOptions& o, con
 
 // The command as typed: what a rerun of the same lines repeats exactly.
 json asked_form(const ExportCommandOptions& o) {
-  return {{"tool", o.tool}, {"args", o.args}, {"since", o.since}, {"until", o.until}, {"format", o.format},
-          {"fields", o.fields}};
+  return {{"tool", o.tool},   {"args", o.args},     {"since", o.since},
+          {"until", o.until}, {"format", o.format}, {"fields", o.fields}};
 }
 
 int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::ExportRequest& request,
            const ExportCommandOptions& o, const CheckpointFile& checkpoint, bool interrupted) {
   if (!outcome.ok()) {
     const bool cancelled = outcome.status().code() == Code::kCancelled || interrupted;
-    std::cerr << "fini-mcp export: " << (cancelled ? "interrupted" : outcome.status().message() + network_hint(outcome.status().message()));
+    std::cerr << "fini-mcp export: "
+              << (cancelled ? "interrupted" : outcome.status().message() + network_hint(outcome.status().message()));
     std::error_code ec;
     if (fs::exists(checkpoint.path(), ec)) {
-      std::cerr << "; rows so far are in " << request.path.string() << " (not complete); run the same command again to resume";
+      std::cerr << "; rows so far are in " << request.path.string()
+                << " (not complete); run the same command again to resume";
     }
     std::cerr << "\n";
     return cancelled ? 130 : 1;
@@ -131,7 +136,8 @@ int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::Exp
   std::error_code ec;
   fs::rename(request.path, o.out, ec);
   if (ec) {
-    std::cerr << "fini-mcp export: cannot rename " << request.path.string() << " to " << o.out << ": " << ec.message() << "\n";
+    std::cerr << "fini-mcp export: cannot rename " << request.path.string() << " to " << o.out << ": " << ec.message()
+              << "\n";
     return 1;
   }
   checkpoint.remove();
@@ -150,12 +156,16 @@ int finish(const Result<exporting::ExportOutcome>& outcome, const exporting::Exp
 
 void add_export_options(CLI::App* cmd, ExportCommandOptions& exp) {
   cmd->add_option("tool", exp.tool, "pageable list tool, e.g. list_conversations")->required();
-  cmd->add_option("--out", exp.out, "output file: .jsonl/.ndjson, .csv, .sqlite/.db (OUT.partial and OUT.checkpoint sit "
-                                    "beside it while running)")->required();
-  cmd->add_option("--since", exp.since, "start of the window: 150d, 12h, 2w back from now, 2026-06-01, "
-                                        "2026-06-01T12:00:00Z or epoch ms (default: the tool's)");
+  cmd->add_option("--out", exp.out,
+                  "output file: .jsonl/.ndjson, .csv, .sqlite/.db (OUT.partial and OUT.checkpoint sit "
+                  "beside it while running)")
+      ->required();
+  cmd->add_option("--since", exp.since,
+                  "start of the window: 150d, 12h, 2w back from now, 2026-06-01, "
+                  "2026-06-01T12:00:00Z or epoch ms (default: the tool's)");
   cmd->add_option("--until", exp.until, "end of the window, same forms (default: now)");
-  cmd->add_option("--arg", exp.args, "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
+  cmd->add_option("--arg", exp.args,
+                  "argument name=value; the value is JSON when it parses as JSON, else a string (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--format", exp.format, "jsonl, csv or sqlite; must agree with the --out extension");
   cmd->add_option("--fields", exp.fields, "only these top-level fields (comma-separated)")->delimiter(',');
@@ -169,7 +179,8 @@ int run_export_command(const ServeOptions& serve, const ExportCommandOptions& o)
   sigset_t signals = block_termination_signals();  // before any thread starts
   auto mode = progress_mode(o.progress);
   if (!mode.ok() || (o.resume && o.restart)) {
-    std::cerr << "fini-mcp export: " << (mode.ok() ? "--resume and --restart contradict each other" : mode.status().message()) << "\n";
+    std::cerr << "fini-mcp export: "
+              << (mode.ok() ? "--resume and --restart contradict each other" : mode.status().message()) << "\n";
     return 2;
   }
   int exit_code = 0;

@@ -8,13 +8,13 @@
 #include <iostream>
 
 #include "cli/base_url_text.hpp"
+#include "common/redact.hpp"
 #include "common/version.hpp"
 #include "credentials/key_format.hpp"
 #include "credentials/store.hpp"
 #include "credentials/verifier.hpp"
 #include "rest/base_url.hpp"
 #include "rest/http_client.hpp"
-#include "common/redact.hpp"
 
 namespace fini::cli {
 
@@ -168,8 +168,8 @@ int run_login(const LoginOptions& options) {
     std::cout << "Fini accepted the key (it has no read scope, so its agents cannot be listed).\n";
   }
   std::cout << "Access: " << credentials::access_text(*check) << ".\n"
-            << "Stored as profile '" << profile << "' for " << p.base_url << " in "
-            << store->path_of(profile).string() << " (mode 0600).\n";
+            << "Stored as profile '" << profile << "' for " << p.base_url << " in " << store->path_of(profile).string()
+            << " (mode 0600).\n";
   if (const char* env = std::getenv("FINI_API_KEY"); env != nullptr && *env != '\0') {
     std::cout << "Note: FINI_API_KEY is set in this environment; `fini-mcp serve` uses it instead of the profile.\n";
   }

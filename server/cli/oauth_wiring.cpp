@@ -8,8 +8,9 @@ Result<std::shared_ptr<const KeyRing>> make_server_ring(const ServeOptions& opti
   auto ring = options.token_secret_file.empty() ? KeyRing::ephemeral() : KeyRing::from_file(options.token_secret_file);
   if (!ring.ok()) return ring.status();
   if (options.token_secret_file.empty()) {
-    spdlog::warn("no --token-secret-file: OAuth sign-ins are sealed with a secret made for this process only; they "
-                 "end when it exits and other replicas cannot read them (2026-07-28 requestStates too)");
+    spdlog::warn(
+        "no --token-secret-file: OAuth sign-ins are sealed with a secret made for this process only; they "
+        "end when it exits and other replicas cannot read them (2026-07-28 requestStates too)");
   }
   return std::make_shared<const KeyRing>(std::move(*ring));
 }

@@ -7,8 +7,8 @@
 
 #include "cli/serve.hpp"
 #include "cli/server_core.hpp"
-#include "common/status.hpp"
 #include "common/keyring.hpp"
+#include "common/status.hpp"
 #include "oauth/auth_server.hpp"
 
 namespace fini::cli {

@@ -17,7 +17,7 @@ std::filesystem::path executable_dir() {
 std::optional<std::filesystem::path> find_data_dir(const std::string& name) {
   const auto dir = executable_dir();
   std::vector<std::filesystem::path> candidates = {
-      dir / name,                                  // bundle: server/<binary> + server/manifests
+      dir / name,                                       // bundle: server/<binary> + server/manifests
       dir.parent_path() / "share" / "fini-mcp" / name,  // make install
   };
 #ifdef FINI_SOURCE_DIR

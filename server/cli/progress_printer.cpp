@@ -22,8 +22,9 @@ void ProgressPrinter::page(const exporting::PageEvent& page) {
   std::string bar;
   if (fraction) {
     const int filled = static_cast<int>(*fraction * 30.0);
-    bar = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(30 - filled), '.') +
-          "] " + std::to_string(static_cast<int>(*fraction * 100.0)) + "% ";
+    bar = "[" + std::string(static_cast<std::size_t>(filled), '#') +
+          std::string(static_cast<std::size_t>(30 - filled), '.') + "] " +
+          std::to_string(static_cast<int>(*fraction * 100.0)) + "% ";
   }
   draw(bar, text);
 }

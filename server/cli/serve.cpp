@@ -28,7 +28,9 @@ int serve_stdio(const ServeOptions& options, ServerCore& core, mcp::Dispatcher& 
   mcp::SessionOptions session_options = options.session;
   session_options.interrupt_input = [&input_buffer] { input_buffer.interrupt(); };
   std::ios::sync_with_stdio(false);
-  session_options.on_log_level = [](mcp::LogLevel level) { set_forward_level(std::string(mcp::log_level_name(level))); };
+  session_options.on_log_level = [](mcp::LogLevel level) {
+    set_forward_level(std::string(mcp::log_level_name(level)));
+  };
   mcp::Session session(session_options, dispatcher, input, std::cout);
   core.fini_tools->on_list_changed([&session] { session.notify_tools_changed(); });
   // Process logs reach the client as notifications/message once it asks (logging/setLevel).
@@ -44,8 +46,10 @@ int serve_stdio(const ServeOptions& options, ServerCore& core, mcp::Dispatcher& 
   // short. Every request read is answered either way.
   SignalWatcher watcher(signals, [&session](int count, int sig) {
     spdlog::info("signal {}: {}", sig, count == 1 ? "shutting down" : "cutting the drain short");
-    if (count == 1) session.stop();
-    else session.cut_short();
+    if (count == 1)
+      session.stop();
+    else
+      session.cut_short();
   });
 
   if (!session.run()) {
@@ -125,8 +129,10 @@ int serve_http(const ServeOptions& options, ServerCore& core, mcp::Dispatcher& d
     SignalWatcher watcher(signals, [&server, &drainer](int count, int sig) {
       spdlog::info("signal {}: {}", sig, count == 1 ? "draining" : "cutting the drain short");
       // drain() blocks until the calls in flight end; run it off the watcher so a second signal is seen.
-      if (count == 1) drainer = std::thread([&server] { server.drain(); });
-      else server.cut_short();
+      if (count == 1)
+        drainer = std::thread([&server] { server.drain(); });
+      else
+        server.cut_short();
     });
     server.run();
   }

@@ -27,7 +27,7 @@ namespace fini::cli {
 struct ServeOptions {
   std::string manifests_dir;
   std::string skills_dir;
-  std::string exports_dir;  // empty: $XDG_DATA_HOME/fini-mcp/exports
+  std::string exports_dir;   // empty: $XDG_DATA_HOME/fini-mcp/exports
   bool export_tools = true;  // serve export/query_export (--no-export-tools: off)
   std::string base_url;
   std::string ca_file;
@@ -47,8 +47,8 @@ struct ServeOptions {
   // The upstream client: --connect-timeout-ms, --read-timeout-ms (base URL, CA file, proxy and
   // pool size are set by build_server_core).
   rest::ClientOptions upstream;
-  bool no_confirm = false;  // destructive tools run without asking (automation)
-  bool command_line = false;  // call/export/tools: messages speak of the shell, not an MCP client
+  bool no_confirm = false;              // destructive tools run without asking (automation)
+  bool command_line = false;            // call/export/tools: messages speak of the shell, not an MCP client
   std::string legacy_confirm = "host";  // --http, 2025-11-25 clients: host (their approval) | refuse
   // --http [HOST:]PORT: serve MCP over Streamable HTTP instead of stdio; keys come per request.
   std::string http;
@@ -58,9 +58,9 @@ struct ServeOptions {
   http::HttpOptions listener;
   // --http: the OAuth authorization server (see cli/oauth_wiring.hpp).
   bool no_oauth = false;
-  std::string token_secret_file;  // empty: an ephemeral secret (warned)
-  std::string public_url;         // empty: derived from each request's Host
-  oauth::TokenOptions tokens;     // --access-token-ttl, --refresh-token-ttl, --auth-code-ttl (hidden)
+  std::string token_secret_file;              // empty: an ephemeral secret (warned)
+  std::string public_url;                     // empty: derived from each request's Host
+  oauth::TokenOptions tokens;                 // --access-token-ttl, --refresh-token-ttl, --auth-code-ttl (hidden)
   bool oauth_private_metadata_hosts = false;  // hidden test knob: client metadata on 127.0.0.1
   // --http limits against key guessing and abuse (cli/limit_options.hpp): --signin-attempts,
   // --refused-key-cache, --limit-table-size; the rates are flag text ("COUNT/SECONDS", 0: off),

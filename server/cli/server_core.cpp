@@ -154,8 +154,9 @@ Result<credentials::SessionCredentialsOptions> credential_options(const ServeOpt
 // Base URL: the sandbox's, else --base-url → FINI_BASE_URL → the stored profile's → production.
 Result<rest::BaseUrl> resolve_base_url(const ServeOptions& options, const ServerCore& core,
                                        const credentials::SessionCredentialsOptions& cred) {
-  std::string text = core.sandbox ? core.sandbox->url()
-                                  : options.base_url.empty() ? env_or("FINI_BASE_URL", "") : options.base_url;
+  std::string text = core.sandbox               ? core.sandbox->url()
+                     : options.base_url.empty() ? env_or("FINI_BASE_URL", "")
+                                                : options.base_url;
   if (text.empty() && !cred.fixed_key && cred.store) {
     if (auto stored = cred.store->load(cred.profile); stored.ok() && stored->has_value()) text = (*stored)->base_url;
   }
@@ -197,14 +198,14 @@ void make_tool_providers(const ServeOptions& options, Surface surface, credentia
                          ServerCore& core) {
   const std::vector<tools::Manifest> served = surface.manifests;
   core.fini_tools = std::make_unique<tools::FiniToolProvider>(std::move(surface.manifests), surface.options, *core.http,
-                                                             key_source, core.base_url, options.calls);
+                                                              key_source, core.base_url, options.calls);
   tools::FiniToolProvider& tool_provider = *core.fini_tools;
   tool_provider.require_confirmation(!options.no_confirm && !env_flag("FINI_NO_CONFIRM"));
   tool_provider.legacy_confirm(options.legacy_confirm == "refuse" ? tools::LegacyConfirm::kRefuse
                                                                   : tools::LegacyConfirm::kHost);
   exporting::ExportToolOptions export_options;
-  export_options.exports_dir = options.exports_dir.empty() ? exporting::default_exports_dir()
-                                                          : std::filesystem::path(options.exports_dir);
+  export_options.exports_dir =
+      options.exports_dir.empty() ? exporting::default_exports_dir() : std::filesystem::path(options.exports_dir);
   core.export_tools = std::make_unique<exporting::ExportToolProvider>(
       served,
       [&tool_provider](const std::string& tool, const nlohmann::json& args, mcp::CallContext& ctx) {
@@ -256,9 +257,7 @@ Result<std::unique_ptr<ServerCore>> build_server_core(const ServeOptions& option
   return core;
 }
 
-mcp::PromptProvider* ServerCore::prompts() {
-  return skills && !skills->skills().empty() ? &*skills : nullptr;
-}
+mcp::PromptProvider* ServerCore::prompts() { return skills && !skills->skills().empty() ? &*skills : nullptr; }
 
 int exit_code_for(const Status& status) {
   return status.code() == Code::kInvalidArgument || status.code() == Code::kFailedPrecondition ? 2 : 1;

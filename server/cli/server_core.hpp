@@ -31,16 +31,16 @@ struct ServerCore {
   std::unique_ptr<sim::Sandbox> sandbox;  // --sandbox only; declared first, destroyed last
   // --sandbox: the sandbox's own read+write key, which --http lends to a request that brings none.
   std::optional<std::string> sandbox_key;
-  std::string base_url;                   // normalized
+  std::string base_url;  // normalized
   std::unique_ptr<rest::HttpClient> http;
   std::unique_ptr<credentials::SessionCredentials> credentials;  // stdio: the process's key
-  std::unique_ptr<credentials::BearerCredentials> bearer;          // --http: each request's key
+  std::unique_ptr<credentials::BearerCredentials> bearer;        // --http: each request's key
   std::unique_ptr<tools::FiniToolProvider> fini_tools;
   std::unique_ptr<exporting::ExportToolProvider> export_tools;
   std::unique_ptr<mcp::CompositeToolProvider> tools;  // what the session serves
   std::optional<skills::SkillLibrary> skills;
   std::unique_ptr<mcp::CompositeResourceProvider> resources;  // null: nothing to serve
-  mcp::PromptProvider* prompts();  // null: no skills
+  mcp::PromptProvider* prompts();                             // null: no skills
 };
 
 // The manifests --manifests (or the installed folder) holds, all of them; an error lists every

@@ -34,7 +34,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 struct Catalog {
-  std::vector<json> definitions;              // as tools/list would serve them
+  std::vector<json> definitions;               // as tools/list would serve them
   std::map<std::string, std::string> toolset;  // name → toolset
 };
 
@@ -65,7 +65,9 @@ std::string type_text(const json& schema) {
     for (const auto& v : schema["enum"]) out += " " + (v.is_string() ? v.get<std::string>() : v.dump());
     return out;
   }
-  std::string type = schema.contains("type") ? (schema["type"].is_string() ? schema["type"].get<std::string>() : schema["type"].dump()) : "any";
+  std::string type = schema.contains("type")
+                         ? (schema["type"].is_string() ? schema["type"].get<std::string>() : schema["type"].dump())
+                         : "any";
   if (type == "array" && schema.contains("items")) type += " of " + type_text(schema["items"]);
   return type;
 }
@@ -102,8 +104,11 @@ int run_tools_command(const ServeOptions& serve, const ToolsCommandOptions& opti
     json out = json::array();
     for (const auto& [toolset, defs] : groups) {
       for (const json* d : defs) {
-        out.push_back({{"name", d->value("name", "")}, {"title", d->value("title", "")}, {"toolset", toolset},
-                       {"readOnly", hint(*d, "readOnlyHint")}, {"destructive", hint(*d, "destructiveHint")}});
+        out.push_back({{"name", d->value("name", "")},
+                       {"title", d->value("title", "")},
+                       {"toolset", toolset},
+                       {"readOnly", hint(*d, "readOnlyHint")},
+                       {"destructive", hint(*d, "destructiveHint")}});
       }
     }
     std::cout << out.dump(2) << std::endl;
@@ -114,7 +119,8 @@ int run_tools_command(const ServeOptions& serve, const ToolsCommandOptions& opti
     for (const json* d : defs) {
       std::string name = d->value("name", "");
       name.resize(std::max<std::size_t>(name.size(), 30), ' ');
-      std::cout << "  " << name << " " << d->value("title", "") << (hint(*d, "destructiveHint") ? " (asks first)" : "") << "\n";
+      std::cout << "  " << name << " " << d->value("title", "") << (hint(*d, "destructiveHint") ? " (asks first)" : "")
+                << "\n";
     }
   }
   std::cout << "\n" << catalog->definitions.size() << " tools. `fini-mcp call TOOL --help` shows a tool's arguments.\n";
@@ -134,7 +140,8 @@ int run_tool_help(const ServeOptions& serve, const std::string& tool) {
     if (names.back() == tool) found = &d;
   }
   if (found == nullptr) {
-    std::cerr << "fini-mcp call: Unknown tool: " << tool << did_you_mean(tool, names) << "; `fini-mcp tools` lists them\n";
+    std::cerr << "fini-mcp call: Unknown tool: " << tool << did_you_mean(tool, names)
+              << "; `fini-mcp tools` lists them\n";
     return 2;
   }
   std::cout << "fini-mcp call " << tool << " [--arg name=value]...  (" << toolset_of(*catalog, tool) << ")\n"
@@ -150,7 +157,8 @@ int run_tool_help(const ServeOptions& serve, const std::string& tool) {
     const bool req = std::find(required.begin(), required.end(), name) != required.end();
     std::cout << "  " << name << "  " << type_text(prop) << (req ? ", required" : "");
     if (prop.contains("default")) std::cout << ", default " << prop["default"].dump();
-    if (prop.contains("description") && prop["description"].is_string()) std::cout << "\n      " << prop["description"].get<std::string>();
+    if (prop.contains("description") && prop["description"].is_string())
+      std::cout << "\n      " << prop["description"].get<std::string>();
     std::cout << "\n";
   }
   return 0;

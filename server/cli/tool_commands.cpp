@@ -22,8 +22,10 @@ void CliContext::progress(double progress, std::optional<double>, const std::str
 
 void CliContext::log(mcp::LogLevel level, const std::string& logger, const mcp::Json& data) {
   const std::string text = data.is_string() ? data.get<std::string>() : data.dump();
-  if (level >= mcp::LogLevel::kWarning) spdlog::warn("{}: {}", logger, text);
-  else spdlog::info("{}: {}", logger, text);
+  if (level >= mcp::LogLevel::kWarning)
+    spdlog::warn("{}: {}", logger, text);
+  else
+    spdlog::info("{}: {}", logger, text);
 }
 
 Result<mcp::Json> CliContext::request(const std::string& method, const mcp::Json& params, std::chrono::milliseconds) {

@@ -1,8 +1,8 @@
 #include "common/crypto.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/opensslv.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <openssl/rand.h>
 
 namespace fini {

@@ -8,8 +8,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "common/safe_json.hpp"
 #include "common/crypto.hpp"
+#include "common/safe_json.hpp"
 #include "common/text.hpp"
 
 namespace fini {

@@ -84,8 +84,7 @@ std::string redact(std::string_view text, std::string_view secret) {
       std::size_t j = i + 7;
       while (j < s.size() && s[j] == ' ') ++j;
       std::size_t end = j;
-      while (end < s.size() && !is_space(s[end]) && s[end] != '"' &&
-             s[end] != '\'' && s[end] != ',' && s[end] != ';') {
+      while (end < s.size() && !is_space(s[end]) && s[end] != '"' && s[end] != '\'' && s[end] != ',' && s[end] != ';') {
         ++end;
       }
       const std::string_view token = s.substr(j, end - j);

@@ -12,13 +12,18 @@ void scan_outside_strings(std::string_view text, OnChar on_char) {
   bool escaped = false;
   for (const char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (!on_char(c)) return;
+    if (c == '"')
+      in_string = true;
+    else if (!on_char(c))
+      return;
   }
 }
 

@@ -30,7 +30,7 @@ std::size_t json_depth(std::string_view text, std::size_t limit = kMaxJsonDepth)
 std::size_t json_elements(std::string_view text, std::size_t limit);
 
 struct SafeParse {
-  nlohmann::json value;       // discarded when error is set
+  nlohmann::json value;              // discarded when error is set
   std::optional<std::string> error;  // "nesting deeper than 128 levels" / "invalid JSON"
 };
 

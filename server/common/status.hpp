@@ -54,7 +54,7 @@ inline Status failed_precondition(std::string m) { return {Code::kFailedPrecondi
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (std::get<Status>(data_).ok()) {
       data_ = Status(Code::kInternal, "Result constructed from an OK status without a value");
@@ -68,9 +68,18 @@ class [[nodiscard]] Result {
     static const Status kOkStatus;
     return ok() ? kOkStatus : std::get<Status>(data_);
   }
-  T& value() & { check(); return std::get<T>(data_); }
-  const T& value() const& { check(); return std::get<T>(data_); }
-  T&& value() && { check(); return std::get<T>(std::move(data_)); }
+  T& value() & {
+    check();
+    return std::get<T>(data_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<T>(data_);
+  }
+  T&& value() && {
+    check();
+    return std::get<T>(std::move(data_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -17,8 +17,7 @@ Result<std::string> BearerCredentials::key(KeyAsker& asker) {
   return key.reveal();  // to be sent: the tool pipeline puts it in the Authorization header
 }
 
-void BearerCredentials::observe(const std::string& key, int http_status, const std::string& scope,
-                                bool scope_denied) {
+void BearerCredentials::observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) {
   const bool granted = http_status >= 200 && http_status < 300;
   const bool denied = http_status == 403 && scope_denied;
   if (!granted && !denied) return;  // a 401 says nothing about scopes, and nothing is kept for it

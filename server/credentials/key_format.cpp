@@ -7,14 +7,16 @@ namespace fini::credentials {
 Status check_key_format(std::string_view key) {
   if (key.empty()) return invalid_argument("no key was given");
   if (!key.starts_with("fini_")) {
-    return invalid_argument("that is not a Fini API key: Fini keys start with \"fini_\" "
-                            "(copy it from the Fini dashboard, Deploy → API Keys)");
+    return invalid_argument(
+        "that is not a Fini API key: Fini keys start with \"fini_\" "
+        "(copy it from the Fini dashboard, Deploy → API Keys)");
   }
   for (char c : key) {
     const auto u = static_cast<unsigned char>(c);
     if (std::isalnum(u) == 0 && c != '_' && c != '-') {
-      return invalid_argument("that is not a Fini API key: it contains characters other than letters, digits, "
-                              "'_' and '-' (check that it was copied completely and without extra text)");
+      return invalid_argument(
+          "that is not a Fini API key: it contains characters other than letters, digits, "
+          "'_' and '-' (check that it was copied completely and without extra text)");
     }
   }
   if (key.size() < kMinKeyLength) {

@@ -24,8 +24,12 @@ std::string form_page(const std::string& id, const std::string& csrf, const std:
       "<p>fini-mcp (the Fini tools for Claude, running on this computer) needs your Fini API key. Create or "
       "copy one in the Fini dashboard under <b>Deploy → API Keys</b> and paste it here. It is checked with "
       "Fini, then stored only on this computer (mode 0600) and never shown to Claude.</p>\n"
-      "<form method=\"post\" action=\"/key/" + id + "\" autocomplete=\"off\">\n"
-      "<input type=\"hidden\" name=\"csrf\" value=\"" + csrf + "\">\n"
+      "<form method=\"post\" action=\"/key/" +
+      id +
+      "\" autocomplete=\"off\">\n"
+      "<input type=\"hidden\" name=\"csrf\" value=\"" +
+      csrf +
+      "\">\n"
       "<label for=\"key\">Fini API key</label><br>\n"
       "<input type=\"password\" id=\"key\" name=\"key\" required autofocus spellcheck=\"false\" "
       "autocomplete=\"off\" placeholder=\"fini_…\">\n"
@@ -151,19 +155,22 @@ bool KeyPage::origin_ok(const httplib::Request& req, httplib::Response& res) con
 void KeyPage::send_closed_link(LinkState state, httplib::Response& res) const {
   switch (state) {
     case LinkState::kUsed:
-      set_html(res, 410, html_page("This link was already used",
-                              "<p>A key was already saved through this link. You can close this tab.</p>"));
+      set_html(res, 410,
+               html_page("This link was already used",
+                         "<p>A key was already saved through this link. You can close this tab.</p>"));
       return;
     case LinkState::kExpired:
-      set_html(res, 410, html_page("This link has expired",
-                              "<p>Links to this page work for a limited time and a limited number of tries. "
-                              "Go back to Claude and call a Fini tool again for a new link, or run "
-                              "<code>fini-mcp login</code> in a terminal.</p>"));
+      set_html(res, 410,
+               html_page("This link has expired",
+                         "<p>Links to this page work for a limited time and a limited number of tries. "
+                         "Go back to Claude and call a Fini tool again for a new link, or run "
+                         "<code>fini-mcp login</code> in a terminal.</p>"));
       return;
     default:
-      set_html(res, 404, html_page("Unknown link",
-                              "<p>This link is not valid. Go back to Claude and call a Fini tool again for a "
-                              "new link, or run <code>fini-mcp login</code> in a terminal.</p>"));
+      set_html(res, 404,
+               html_page("Unknown link",
+                         "<p>This link is not valid. Go back to Claude and call a Fini tool again for a "
+                         "new link, or run <code>fini-mcp login</code> in a terminal.</p>"));
   }
 }
 
@@ -196,9 +203,10 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
   const auto form = parse_form(req.body);
   const auto token = form ? first_field(*form, "csrf") : std::nullopt;
   if (!token || !equal_constant_time(*token, *csrf)) {
-    set_html(res, 403, html_page("Form expired",
-                            "<p class=\"error\">The form token did not match. Reload this page from the link "
-                            "Claude showed you and paste the key again.</p>"));
+    set_html(res, 403,
+             html_page("Form expired",
+                       "<p class=\"error\">The form token did not match. Reload this page from the link "
+                       "Claude showed you and paste the key again.</p>"));
     return;
   }
   const std::string pasted(first_field(*form, "key").value_or(std::string_view()));
@@ -215,9 +223,9 @@ void KeyPage::handle_post(const httplib::Request& req, httplib::Response& res) {
     }
   }
   if (verdict.ok()) {
-    set_html(res, 200, html_page("Key saved",
-                            "<p class=\"ok\" id=\"ok\">" + html_escape(*verdict) +
-                                "</p>\n<p>You can close this tab and go back to Claude.</p>"));
+    set_html(res, 200,
+             html_page("Key saved", "<p class=\"ok\" id=\"ok\">" + html_escape(*verdict) +
+                                        "</p>\n<p>You can close this tab and go back to Claude.</p>"));
     return;
   }
   const Code code = verdict.status().code();

@@ -31,8 +31,8 @@ using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
 struct KeyPageOptions {
   std::chrono::milliseconds ttl{std::chrono::minutes(10)};
-  Clock clock;                  // empty: std::chrono::steady_clock::now (tests inject their own)
-  int max_attempts = 20;        // wrong keys per link before it is burnt
+  Clock clock;            // empty: std::chrono::steady_clock::now (tests inject their own)
+  int max_attempts = 20;  // wrong keys per link before it is burnt
 };
 
 // The owner's verdict on a pasted key: a value is the success text for the page; an error's

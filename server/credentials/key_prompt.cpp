@@ -84,8 +84,9 @@ Status KeyPrompt::elicit(KeyAsker& asker, Lock& lock, const std::string& none_ye
   auto id = random_token();
   if (!id.ok()) return Status(Code::kUnauthenticated, none_yet + key_how_to(options_.profile, turn.link.url));
   turn.asked = KeyLink{turn.link.url,
-                       none_yet + "Open this link to paste it on a page served by fini-mcp on this computer. The key is "
-                                  "checked with Fini and stored locally; it never passes through Claude.",
+                       none_yet +
+                           "Open this link to paste it on a page served by fini-mcp on this computer. The key is "
+                           "checked with Fini and stored locally; it never passes through Claude.",
                        id->substr(0, 32)};
   prompt_->asking = true;
   const milliseconds timeout = std::min(options_.elicitation_timeout, page_->remaining(turn.link.id));
@@ -119,7 +120,8 @@ std::string KeyPrompt::refusal_for(const Result<LinkAnswer>& reply, const std::s
   switch (*reply) {
     case LinkAnswer::kAccepted: return "";
     case LinkAnswer::kDeclined: return "You declined to provide a Fini API key, so the call was not made.\n" + how_to;
-    case LinkAnswer::kDismissed: return "The request for the Fini API key was dismissed, so the call was not made.\n" + how_to;
+    case LinkAnswer::kDismissed:
+      return "The request for the Fini API key was dismissed, so the call was not made.\n" + how_to;
     case LinkAnswer::kUnexpected: break;
   }
   return "The MCP client gave an unexpected answer to the request for the API key.\n" + how_to;
@@ -147,7 +149,8 @@ Result<std::string> KeyPrompt::wait_for_key(KeyAsker& asker, Lock& lock, const T
       done_asking();
       return Status(Code::kUnauthenticated,
                     "The key page expired before a key was saved, so the call was not made. Call the tool again "
-                    "for a new link, run `" + login_command(options_.profile) + "`, or set FINI_API_KEY.");
+                    "for a new link, run `" +
+                        login_command(options_.profile) + "`, or set FINI_API_KEY.");
     }
     if (asker.cancelled()) {
       done_asking();

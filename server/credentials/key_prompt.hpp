@@ -55,8 +55,8 @@ class KeyPrompt {
  private:
   struct Prompt {
     KeyPage::Link link;
-    bool asking = false;          // an elicitation/create is in flight for this link
-    std::uint64_t refusals = 0;   // bumps on decline/cancel/failure of that elicitation
+    bool asking = false;         // an elicitation/create is in flight for this link
+    std::uint64_t refusals = 0;  // bumps on decline/cancel/failure of that elicitation
     std::string refusal_text;
   };
   // One call's part in a prompt.

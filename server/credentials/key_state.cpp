@@ -27,8 +27,8 @@ bool KeyState::load_profile(const Profile& p) {
   }
   if (!p.base_url.empty() && !base_url_.empty() && p.base_url != base_url_) {
     // A key is bound to the API it was checked against; do not hand it to another host.
-    spdlog::warn("profile '{}' holds a key for {}, not {}; a key for this API will be asked for", p.name,
-                 p.base_url, base_url_);
+    spdlog::warn("profile '{}' holds a key for {}, not {}; a key for this API will be asked for", p.name, p.base_url,
+                 base_url_);
     return false;
   }
   std::lock_guard lock(mutex_);

@@ -27,9 +27,9 @@ class KeyState {
   struct Active {
     std::optional<std::string> key;  // usable now: a fixed key (even after 401), or one not rejected
     bool fixed = false;
-    bool rejected = false;           // Fini answered 401 to the (non-fixed) key; a new one is needed
-    Status load_error;               // the stored profile could not be read
-    std::uint64_t generation = 0;    // bumps each time a key arrives through the page
+    bool rejected = false;         // Fini answered 401 to the (non-fixed) key; a new one is needed
+    Status load_error;             // the stored profile could not be read
+    std::uint64_t generation = 0;  // bumps each time a key arrives through the page
   };
   // What a 401 note needs: a fixed key can only be replaced where it was configured.
   struct Origin {
@@ -56,8 +56,7 @@ class KeyState {
   // What Fini answered to a request made with `key` for a tool needing `scope` (see
   // Credentials::observe). Returns the profile to save when something worth remembering
   // changed for a stored key; nullopt for fixed keys, stale keys and nothing new.
-  std::optional<Profile> observe(const std::string& key, int http_status, const std::string& scope,
-                                 bool scope_denied);
+  std::optional<Profile> observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied);
 
   Active active() const;
   // The key, when one arrived through the page after `generation` and is still usable.
@@ -80,7 +79,7 @@ class KeyState {
   mutable std::mutex mutex_;
   std::optional<std::string> key_;
   bool fixed_ = false;
-  bool invalid_ = false;                         // 401 seen for key_
+  bool invalid_ = false;  // 401 seen for key_
   std::string source_;
   std::optional<std::set<std::string>> scopes_;  // shown to be granted
   std::set<std::string> denied_;                 // shown to be missing (403 naming the scope)

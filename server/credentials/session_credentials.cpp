@@ -29,7 +29,8 @@ SessionCredentials::SessionCredentials(SessionCredentialsOptions options, rest::
     : options_(std::move(options)),
       http_(http),
       state_(options_.profile, options_.base_url),
-      prompt_(state_, [this](const std::string& k) { return accept_from_page(k); }, prompt_options(options_)) {
+      prompt_(
+          state_, [this](const std::string& k) { return accept_from_page(k); }, prompt_options(options_)) {
   load(options_.fixed_key);
 }
 
@@ -112,8 +113,7 @@ Result<std::string> SessionCredentials::accept_from_page(const std::string& past
   return "Fini accepted the key (" + access_text(*check) + "). " + where;
 }
 
-void SessionCredentials::observe(const std::string& key, int http_status, const std::string& scope,
-                                 bool scope_denied) {
+void SessionCredentials::observe(const std::string& key, int http_status, const std::string& scope, bool scope_denied) {
   // A failed save is logged by save_profile; what was learned still holds for this session.
   if (auto to_save = state_.observe(key, http_status, scope, scope_denied)) (void)save_profile(*to_save);
 }
@@ -123,7 +123,8 @@ std::string SessionCredentials::rejection_note() const {
   if (options_.command_line) {
     if (origin.fixed) {
       const std::string where = origin.source != "FINI_API_KEY" ? origin.source : "FINI_API_KEY in your environment";
-      return "The key comes from " + where + ": replace it with a valid key (Deploy → API Keys) and run the command again.";
+      return "The key comes from " + where +
+             ": replace it with a valid key (Deploy → API Keys) and run the command again.";
     }
     return "The stored key (profile '" + options_.profile + "') is now marked invalid: store a valid one with `" +
            login_command(options_.profile) + "` and run the command again.";
@@ -131,14 +132,19 @@ std::string SessionCredentials::rejection_note() const {
   if (origin.fixed) {
     // FINI_API_KEY is set by whoever starts the server; name the usual places so the user
     // knows where to look (asking again would not help: a fixed key is never replaced).
-    const std::string where = origin.source != "FINI_API_KEY" ? origin.source :
-        "the FINI_API_KEY environment variable of this server (set in your MCP client's server config, the "
-        "Claude Desktop extension's 'Fini API key' setting, the Claude Code plugin's api_key, or your shell)";
-    return "The key comes from " + where + ": replace it there with a valid key (Deploy → API Keys) and restart "
+    const std::string where =
+        origin.source != "FINI_API_KEY"
+            ? origin.source
+            : "the FINI_API_KEY environment variable of this server (set in your MCP client's server config, the "
+              "Claude Desktop extension's 'Fini API key' setting, the Claude Code plugin's api_key, or your shell)";
+    return "The key comes from " + where +
+           ": replace it there with a valid key (Deploy → API Keys) and restart "
            "the server.";
   }
-  return "The stored key (profile '" + options_.profile + "') is now marked invalid; the next tool call will ask "
-         "for a new key (or run `" + login_command(options_.profile) + "`).";
+  return "The stored key (profile '" + options_.profile +
+         "') is now marked invalid; the next tool call will ask "
+         "for a new key (or run `" +
+         login_command(options_.profile) + "`).";
 }
 
 }  // namespace fini::credentials

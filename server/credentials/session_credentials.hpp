@@ -73,7 +73,7 @@ class SessionCredentials final : public Credentials {
   rest::HttpClient& http_;
   std::mutex save_mutex_;  // one save at a time, so the file holds the latest of two racing saves
   KeyState state_;
-  KeyPrompt prompt_;       // last member: its page's server thread calls accept_from_page
+  KeyPrompt prompt_;  // last member: its page's server thread calls accept_from_page
 };
 
 }  // namespace fini::credentials

@@ -56,8 +56,8 @@ Status check_profile_name(std::string_view name) {
                             "': use 1-64 letters, digits, '_', '-' or '.', not starting with '.'");
   }
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     if (!ok) {
       return invalid_argument("invalid profile name '" + std::string(name) +
                               "': use 1-64 letters, digits, '_', '-' or '.', not starting with '.'");
@@ -78,7 +78,7 @@ Result<fs::path> default_config_dir() {
 
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);
-  std::tm tm {};
+  std::tm tm{};
   ::gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -150,8 +150,8 @@ Result<std::optional<Profile>> ProfileStore::load(const std::string& name) const
   const json j = parse_json_safely(text).value;
   if (!profile_shape_ok(j)) {
     return Status(Code::kDataLoss, "the stored profile " + path.string() +
-                               " is damaged; remove it with `fini-mcp logout --profile " + name +
-                               "` and run `fini-mcp login --profile " + name + "`");
+                                       " is damaged; remove it with `fini-mcp logout --profile " + name +
+                                       "` and run `fini-mcp login --profile " + name + "`");
   }
   Profile p;
   p.name = name;
@@ -176,7 +176,10 @@ Status ProfileStore::save(const Profile& p) const {
   if (auto s = ensure_private_dir(dir_, true); !s.ok()) return s;
   if (auto s = ensure_private_dir(dir, true); !s.ok()) return s;
 
-  json j{{"profile", p.name}, {"key", p.key}, {"baseUrl", p.base_url}, {"checkedAt", p.checked_at},
+  json j{{"profile", p.name},
+         {"key", p.key},
+         {"baseUrl", p.base_url},
+         {"checkedAt", p.checked_at},
          {"invalid", p.invalid}};
   if (p.scopes) j["scopes"] = json(*p.scopes);
   if (!p.denied.empty()) j["denied"] = json(p.denied);

@@ -61,8 +61,7 @@ Result<KeyCheck> check_key(rest::HttpClient& http, const std::string& key, const
     case Code::kUnavailable:
     case Code::kDeadlineExceeded:
       return Status(s.code(), "could not check the key with Fini at " + base_url + ": " + s.message());
-    default:
-      return Status(s.code(), "could not check the key with Fini at " + base_url + ": " + s.message());
+    default: return Status(s.code(), "could not check the key with Fini at " + base_url + ": " + s.message());
   }
 }
 

@@ -14,7 +14,7 @@
 namespace fini::credentials {
 
 struct KeyCheck {
-  std::set<std::string> scopes;  // {"read"} when the key can read; write is never probed
+  std::set<std::string> scopes;                     // {"read"} when the key can read; write is never probed
   nlohmann::json agents = nlohmann::json::array();  // GET /v2/bots/public, when the key can read
 };
 

@@ -69,7 +69,8 @@ json input_schema(const std::vector<std::string>& tools) {
            {{"tool", {{"type", "string"}, {"enum", tools}}},
             {"arguments", {{"type", "object"}, {"description", "The tool's own arguments, no cursor."}}},
             {"format", {{"type", "string"}, {"enum", {"jsonl", "csv", "sqlite"}}, {"default", "jsonl"}}},
-            {"fields", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "Only these top-level fields."}}}}},
+            {"fields",
+             {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "Only these top-level fields."}}}}},
           {"required", {"tool", "format"}},
           {"additionalProperties", false}};
 }
@@ -87,7 +88,8 @@ json query_schema() {
 }  // namespace
 
 fs::path default_exports_dir() {
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x == '/') return fs::path(x) / "fini-mcp" / "exports";
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x == '/')
+    return fs::path(x) / "fini-mcp" / "exports";
   const char* home = std::getenv("HOME");
   return fs::path(home != nullptr ? home : ".") / ".local" / "share" / "fini-mcp" / "exports";
 }
@@ -149,11 +151,13 @@ Result<fs::path> ExportToolProvider::export_file(const std::string& given) const
     name = fs::path(name).filename().string();
   }
   if (!is_export_name(name)) {
-    return invalid_argument("'" + name + "' is not an export file name (e.g. list_conversations-20250101T000000Z-1a2b3c.sqlite)");
+    return invalid_argument("'" + name +
+                            "' is not an export file name (e.g. list_conversations-20250101T000000Z-1a2b3c.sqlite)");
   }
   fs::path path = options_.exports_dir / name;
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return not_found("no export named " + name + " in " + options_.exports_dir.string());
+  if (!fs::is_regular_file(path, ec))
+    return not_found("no export named " + name + " in " + options_.exports_dir.string());
   return path;
 }
 
@@ -194,9 +198,12 @@ class PageContext final : public mcp::CallContext {
   explicit PageContext(mcp::CallContext& outer) : outer_(outer) {}
   const CancelToken& cancel_token() const override { return outer_.cancel_token(); }
   void progress(double, std::optional<double>, const std::string&) override {}
-  void log(mcp::LogLevel level, const std::string& logger, const mcp::Json& data) override { outer_.log(level, logger, data); }
+  void log(mcp::LogLevel level, const std::string& logger, const mcp::Json& data) override {
+    outer_.log(level, logger, data);
+  }
   const mcp::ClientInfo& client() const override { return outer_.client(); }
-  Result<mcp::Json> request(const std::string& method, const mcp::Json& params, std::chrono::milliseconds timeout) override {
+  Result<mcp::Json> request(const std::string& method, const mcp::Json& params,
+                            std::chrono::milliseconds timeout) override {
     return outer_.request(method, params, timeout);
   }
   void notify(const std::string& method, const mcp::Json& params) override { outer_.notify(method, params); }
@@ -219,7 +226,8 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   const std::string tool = args.value("tool", "");
   auto spec = pageable_.find(tool);
   if (spec == pageable_.end()) {
-    return tools::tool_error("export: 'tool' must be a pageable list tool (" + pageable_names() + "), got '" + tool + "'");
+    return tools::tool_error("export: 'tool' must be a pageable list tool (" + pageable_names() + "), got '" + tool +
+                             "'");
   }
   auto format = parse_format(args.value("format", "jsonl"));
   if (!format.ok()) return tools::tool_error("export: " + format.status().message());
@@ -269,18 +277,23 @@ Result<json> ExportToolProvider::run_export_tool(const json& args, mcp::CallCont
   summary["bytes"] = ec ? 0 : bytes;
   std::string next = *format == Format::kSqlite ? " Query it with query_export {file: \"" + name + "\", sql: ...}."
                                                 : " Read it with resources/read or open the file.";
-  json link = {{"type", "resource_link"}, {"uri", summary["uri"]}, {"name", name},
-               {"mimeType", format_mime(*format)}, {"size", summary["bytes"]}};
-  return json{{"content", json::array({json{{"type", "text"}, {"text", "Exported " + summary.dump() + "." + next}}, link})},
-              {"structuredContent", summary},
-              {"isError", false}};
+  json link = {{"type", "resource_link"},
+               {"uri", summary["uri"]},
+               {"name", name},
+               {"mimeType", format_mime(*format)},
+               {"size", summary["bytes"]}};
+  return json{
+      {"content", json::array({json{{"type", "text"}, {"text", "Exported " + summary.dump() + "." + next}}, link})},
+      {"structuredContent", summary},
+      {"isError", false}};
 }
 
 Result<json> ExportToolProvider::run_query_tool(const json& args, mcp::CallContext& ctx) const {
   auto path = export_file(args.value("file", ""));
   if (!path.ok()) return tools::tool_error("query_export: " + path.status().message());
   if (path->extension() != ".sqlite") {
-    return tools::tool_error("query_export: " + path->filename().string() + " is not a SQLite export; export again with format sqlite");
+    return tools::tool_error("query_export: " + path->filename().string() +
+                             " is not a SQLite export; export again with format sqlite");
   }
   const std::string sql = args.value("sql", "");
   if (sql.empty()) return tools::tool_error("query_export: 'sql' is required");
@@ -304,7 +317,8 @@ std::vector<json> ExportToolProvider::list_resources() const {
     const std::string name = entry.path().filename().string();
     if (!is_export_name(name) || !entry.is_regular_file(ec)) continue;
     auto format = parse_format(entry.path().extension().string().substr(1));
-    out.push_back({{"uri", std::string(kExportUriPrefix) + name}, {"name", name},
+    out.push_back({{"uri", std::string(kExportUriPrefix) + name},
+                   {"name", name},
                    {"mimeType", format.ok() ? format_mime(*format) : "application/octet-stream"},
                    {"size", entry.file_size(ec)}});
   }
@@ -338,8 +352,9 @@ Result<json> ExportToolProvider::read_resource(const std::string& uri) const {
   std::ostringstream text;
   text << in.rdbuf();
   const bool csv = path->extension() == ".csv";
-  return json{{"contents", json::array({json{{"uri", uri}, {"mimeType", csv ? "text/csv" : "application/jsonl"},
-                                            {"text", text.str()}}})}};
+  return json{
+      {"contents",
+       json::array({json{{"uri", uri}, {"mimeType", csv ? "text/csv" : "application/jsonl"}, {"text", text.str()}}})}};
 }
 
 }  // namespace fini::exporting

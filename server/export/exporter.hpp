@@ -29,8 +29,8 @@ struct ExportRequest {
 };
 
 struct ExportHooks {
-  std::function<void(const PageEvent&)> on_page;           // after the page is on disk
-  std::function<bool()> cancelled;                         // checked before every page
+  std::function<void(const PageEvent&)> on_page;             // after the page is on disk
+  std::function<bool()> cancelled;                           // checked before every page
   std::function<void(const nlohmann::json&)> on_checkpoint;  // after every page
 };
 

@@ -18,9 +18,12 @@ json opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(null
 }  // namespace
 
 json PagerState::to_json() const {
-  return {{"since", opt(since)},          {"until", opt(until)},
-          {"windowUntil", opt(window_until)}, {"cursor", cursor ? json(*cursor) : json(nullptr)},
-          {"pages", pages},               {"rows", rows},
+  return {{"since", opt(since)},
+          {"until", opt(until)},
+          {"windowUntil", opt(window_until)},
+          {"cursor", cursor ? json(*cursor) : json(nullptr)},
+          {"pages", pages},
+          {"rows", rows},
           {"done", done}};
 }
 
@@ -85,7 +88,7 @@ Result<bool> Pager::step(const std::function<Status(const PageEvent&)>& on_page)
   if (!page->is_object() || items == page->end() || !items->is_array()) {
     return Status(Code::kInternal, "page has no '" + spec_.items + "' array");
   }
-  PageEvent event{*items, state_.pages + 1, state_.rows + items->size(), std::nullopt, std::nullopt,
+  PageEvent event{*items,       state_.pages + 1, state_.rows + items->size(), std::nullopt, std::nullopt,
                   state_.since, state_.until};
   if (spec_.window) {
     event.window_since = args[spec_.window->since_arg].get<std::int64_t>();

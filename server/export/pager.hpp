@@ -22,18 +22,18 @@ using nlohmann::json;
 using FetchPage = std::function<Result<json>(const json& args)>;
 
 struct PageEvent {
-  const json& items;     // this page's items (an array)
-  std::size_t pages = 0;  // pages so far, this one included
-  std::size_t rows = 0;   // items so far, this page included
+  const json& items;                                       // this page's items (an array)
+  std::size_t pages = 0;                                   // pages so far, this one included
+  std::size_t rows = 0;                                    // items so far, this page included
   std::optional<std::int64_t> window_since, window_until;  // the window being walked, if any
   std::optional<std::int64_t> range_since, range_until;    // the whole range (windowed tools)
 };
 
 // Where a walk stands; a JSON object so the CLI can keep it in a checkpoint file.
 struct PagerState {
-  std::optional<std::int64_t> since, until;         // the whole range (windowed tools)
-  std::optional<std::int64_t> window_until;         // upper end of the current window
-  std::optional<std::string> cursor;                // next page in the current window
+  std::optional<std::int64_t> since, until;  // the whole range (windowed tools)
+  std::optional<std::int64_t> window_until;  // upper end of the current window
+  std::optional<std::string> cursor;         // next page in the current window
   std::size_t pages = 0, rows = 0;
   bool done = false;
   json to_json() const;

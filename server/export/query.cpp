@@ -15,7 +15,7 @@ namespace {
 struct Guard {
   std::chrono::steady_clock::time_point deadline;
   const std::function<bool()>* cancelled = nullptr;
-  std::string denied;    // what the authorizer refused, for the error message
+  std::string denied;  // what the authorizer refused, for the error message
   bool timed_out = false;
   bool was_cancelled = false;
 };
@@ -27,8 +27,7 @@ int authorize(void* user, int action, const char* a1, const char*, const char*, 
     case SQLITE_SELECT:
     case SQLITE_READ:
     case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-      return SQLITE_OK;
+    case SQLITE_RECURSIVE: return SQLITE_OK;
     case SQLITE_INSERT: what = "INSERT"; break;
     case SQLITE_UPDATE: what = "UPDATE"; break;
     case SQLITE_DELETE:  // DROP first asks to delete its row from sqlite_master/sqlite_schema
@@ -68,7 +67,8 @@ json cell(SQLite::Column c) {
 
 Status explain(const Guard& g, const std::exception& e, std::chrono::milliseconds cap) {
   if (!g.denied.empty()) {
-    return invalid_argument("query_export is read-only: " + g.denied + " is not allowed. Use SELECT (WITH ... SELECT) only.");
+    return invalid_argument("query_export is read-only: " + g.denied +
+                            " is not allowed. Use SELECT (WITH ... SELECT) only.");
   }
   if (g.timed_out) {
     return Status(Code::kDeadlineExceeded, "query stopped at the time cap of " + std::to_string(cap.count()) +

@@ -27,7 +27,8 @@ void bind_value(SQLite::Statement& st, int index, const json& v) {
   } else if (v.is_boolean()) {
     st.bind(index, static_cast<std::int32_t>(v.get<bool>() ? 1 : 0));
   } else if (v.is_number_integer()) {
-    const std::int64_t n = v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
+    const std::int64_t n =
+        v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
     st.bind(index, n);
   } else if (v.is_number_float()) {
     st.bind(index, v.get<double>());
@@ -71,7 +72,8 @@ class Table {
     }
     const std::string sql = "INSERT OR REPLACE INTO " + quote_ident(name_) + " (" + cols + ") VALUES (" + marks + ")";
     auto cached = statements_.find(sql);
-    if (cached == statements_.end()) cached = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    if (cached == statements_.end())
+      cached = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
     SQLite::Statement& st = *cached->second;
     st.reset();
     st.clearBindings();
@@ -95,7 +97,8 @@ class SqliteWriter final : public RowWriter {
         fields_(o.fields),
         db_(o.path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE),
         items_(spec_.table, {spec_.id_field}),
-        children_(spec_.children ? spec_.children->table : "", {spec_.children ? spec_.children->parent_key : "", "seq"}) {
+        children_(spec_.children ? spec_.children->table : "",
+                  {spec_.children ? spec_.children->parent_key : "", "seq"}) {
     items_.create(db_, quote_ident(spec_.id_field) + " TEXT PRIMARY KEY");
     if (spec_.children) {
       const std::string parent = quote_ident(spec_.children->parent_key);

@@ -66,7 +66,8 @@ class JsonlWriter final : public RowWriter {
   Status open(const WriterOptions& o) { return file_.open(o.path, o.resume_state); }
   Status write_page(const json& items) override {
     std::string chunk;
-    for (const auto& item : items) chunk += project(item, fields_).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    for (const auto& item : items)
+      chunk += project(item, fields_).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
     if (auto s = file_.write(chunk); !s.ok()) return s;
     return file_.flush();
   }
@@ -85,8 +86,10 @@ std::string flatten_events(const json& events) {
   for (const auto& e : events) {
     if (!e.is_object()) continue;
     std::string line;
-    if (auto m = e.find("message"); m != e.end() && m->is_string() && !m->get<std::string>().empty()) line = m->get<std::string>();
-    if (auto c = e.find("csatRating"); c != e.end() && c->is_number()) line += (line.empty() ? "" : " ") + std::string("[CSAT ") + c->dump() + "]";
+    if (auto m = e.find("message"); m != e.end() && m->is_string() && !m->get<std::string>().empty())
+      line = m->get<std::string>();
+    if (auto c = e.find("csatRating"); c != e.end() && c->is_number())
+      line += (line.empty() ? "" : " ") + std::string("[CSAT ") + c->dump() + "]";
     if (auto f = e.find("feedback"); f != e.end() && f->is_string() && !f->get<std::string>().empty()) {
       line += (line.empty() ? "" : " ") + std::string("[feedback: ") + f->get<std::string>() + "]";
     }
@@ -100,7 +103,8 @@ constexpr const char* kMessagesColumn = "messages";
 
 class CsvWriter final : public RowWriter {
  public:
-  explicit CsvWriter(const WriterOptions& o) : fields_(o.fields), children_(o.spec.children ? o.spec.children->field : "") {}
+  explicit CsvWriter(const WriterOptions& o)
+      : fields_(o.fields), children_(o.spec.children ? o.spec.children->field : "") {}
   Status open(const WriterOptions& o) {
     if (o.resume_state.is_object() && o.resume_state.contains("columns")) {
       columns_ = o.resume_state["columns"].get<std::vector<std::string>>();
@@ -151,8 +155,10 @@ class CsvWriter final : public RowWriter {
       }
     } else {
       for (const auto& k : keys) {
-        if (k == children_) left_out_.push_back(k);
-        else columns_.push_back(k);
+        if (k == children_)
+          left_out_.push_back(k);
+        else
+          columns_.push_back(k);
       }
       if (!children_.empty() && !keys.count(kMessagesColumn)) columns_.push_back(kMessagesColumn);
     }

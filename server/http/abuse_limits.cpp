@@ -103,7 +103,8 @@ Verdict AbuseLimits::take(Limit limit, const std::string& client) {
   ClientBuckets& buckets = limit == Limit::kAuthorize ? authorize_ : limit == Limit::kToken ? token_ : register_;
   const char* name = limit == Limit::kAuthorize ? "authorize" : limit == Limit::kToken ? "token" : "register";
   if (int wait = buckets.take(client)) {
-    return limited(name, wait, "Too many requests from your address; wait " + std::to_string(wait) + " s and try again.");
+    return limited(name, wait,
+                   "Too many requests from your address; wait " + std::to_string(wait) + " s and try again.");
   }
   return {};
 }
@@ -136,14 +137,15 @@ std::string AbuseLimits::render_metrics() const {
          "# TYPE fini_mcp_limit_refused_total counter\n";
   for (const char* limit : {"key_checks", "key_checks_global", "authorize", "token", "register", "signin_attempts"}) {
     auto it = refusals_.find(limit);
-    out << "fini_mcp_limit_refused_total{limit=\"" << limit << "\"} " << (it == refusals_.end() ? 0 : it->second) << "\n";
+    out << "fini_mcp_limit_refused_total{limit=\"" << limit << "\"} " << (it == refusals_.end() ? 0 : it->second)
+        << "\n";
   }
   out << "# HELP fini_mcp_key_checks_total Keys about to go to Fini: sent (new key), known_good (not limited), "
          "refused_cached (Fini refused it recently; not sent).\n# TYPE fini_mcp_key_checks_total counter\n";
   for (const char* outcome : {"sent", "known_good", "refused_cached"}) {
     auto it = key_checks_total_.find(outcome);
-    out << "fini_mcp_key_checks_total{outcome=\"" << outcome << "\"} " << (it == key_checks_total_.end() ? 0 : it->second)
-        << "\n";
+    out << "fini_mcp_key_checks_total{outcome=\"" << outcome << "\"} "
+        << (it == key_checks_total_.end() ? 0 : it->second) << "\n";
   }
   return out.str();
 }

@@ -34,7 +34,7 @@ struct AbuseOptions {
   Rate key_checks{30, std::chrono::duration<double>(60)};        // per client
   Rate key_checks_global{20, std::chrono::duration<double>(1)};  // all clients together
   Rate authorize{60, std::chrono::duration<double>(60)};         // POST /authorize per client
-  Rate token{120, std::chrono::duration<double>(60)};             // POST /token per client
+  Rate token{120, std::chrono::duration<double>(60)};            // POST /token per client
   Rate registrations{60, std::chrono::duration<double>(60)};     // POST /register per client
   int signin_attempts = 5;                                       // key submissions per sign-in form
   std::chrono::seconds refused_key_ttl{60};
@@ -92,7 +92,7 @@ class AbuseLimits {
   std::unordered_map<std::string, std::pair<int, double>> attempts_;  // form → (count, expiry)
   std::multimap<double, std::string> attempts_by_expiry_;
   mutable std::mutex counters_mutex_;
-  std::map<std::string, std::uint64_t> refusals_;   // by limit
+  std::map<std::string, std::uint64_t> refusals_;          // by limit
   std::map<std::string, std::uint64_t> key_checks_total_;  // by outcome
 };
 

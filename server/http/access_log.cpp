@@ -35,12 +35,12 @@ void AccessLog::log(const httplib::Request& req, const httplib::Response& res) {
   }
   if (!enabled_) return;
   const auto echo = [](const std::string& s) { return json_escape(redact(s.substr(0, 200))); };
-  std::string line = "{\"type\":\"access\",\"method\":" + json_escape(std::string(loggable_method(req.method))) +
-                     ",\"path\":" + (info.pre_routed ? echo(req.path) : std::string("\"-\"")) +
-                     ",\"rpc\":" + echo(info.rpc) + ",\"tool\":" + echo(info.tool) +
-                     ",\"status\":" + std::to_string(status) + ",\"upstream_status\":" +
-                     (info.upstream_status >= 0 ? std::to_string(info.upstream_status) : "null") +
-                     ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
+  std::string line =
+      "{\"type\":\"access\",\"method\":" + json_escape(std::string(loggable_method(req.method))) +
+      ",\"path\":" + (info.pre_routed ? echo(req.path) : std::string("\"-\"")) + ",\"rpc\":" + echo(info.rpc) +
+      ",\"tool\":" + echo(info.tool) + ",\"status\":" + std::to_string(status) +
+      ",\"upstream_status\":" + (info.upstream_status >= 0 ? std::to_string(info.upstream_status) : "null") +
+      ",\"ms\":" + std::to_string(static_cast<long>(seconds * 1000.0)) + "}\n";
   std::lock_guard lock(mutex_);
   if (sink_) {
     sink_(line);

@@ -140,7 +140,8 @@ bool Admission::admit(const httplib::Request& req, httplib::Response& res) const
     return false;
   }
   if (!accepts(req.get_header_value("Accept"), "application/json") && req.has_header("Accept")) {
-    reject(metrics_, res, 406, "accept", "Not Acceptable: the client must accept application/json (and text/event-stream).");
+    reject(metrics_, res, 406, "accept",
+           "Not Acceptable: the client must accept application/json (and text/event-stream).");
     return false;
   }
   const std::string type = req.get_header_value("Content-Type");

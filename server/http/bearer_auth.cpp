@@ -35,11 +35,12 @@ bool BearerAuth::admissible(const httplib::Request& req) const {
   return token && options_.auth->open_token(req, *token).has_value();
 }
 
-std::string BearerAuth::unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason) const {
+std::string BearerAuth::unauthorized(const httplib::Request& req, httplib::Response& res,
+                                     const std::string& reason) const {
   const bool has_auth = req.has_header("Authorization");
   res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, has_auth)
-                                     : has_auth                ? "Bearer error=\"invalid_token\""
-                                                               : "Bearer");
+                                     : has_auth               ? "Bearer error=\"invalid_token\""
+                                                              : "Bearer");
   const std::string why =
       !has_auth ? "Unauthorized: send your Fini API key as `Authorization: Bearer fini_…`."
       : options_.auth != nullptr
@@ -54,8 +55,8 @@ bool BearerAuth::key_admitted(const httplib::Request& req, const std::string& ke
   const Verdict v = options_.limits->before_key_check(options_.limits->client_of(req), key);
   if (v.kind == Verdict::kGo) return true;
   if (v.kind == Verdict::kRefusedKey) {
-    res.set_header("WWW-Authenticate", options_.auth != nullptr ? options_.auth->challenge(req, true)
-                                                                : "Bearer error=\"invalid_token\"");
+    res.set_header("WWW-Authenticate",
+                   options_.auth != nullptr ? options_.auth->challenge(req, true) : "Bearer error=\"invalid_token\"");
     reject(metrics_, res, 401, "refused_key_cached",
            "Unauthorized: " + v.message + " Use a valid key (Fini → Deploy → API Keys).", -32001);
     return false;
@@ -68,7 +69,8 @@ bool BearerAuth::key_admitted(const httplib::Request& req, const std::string& ke
 
 void BearerAuth::reauthenticate(const std::string& challenge, httplib::Response& res) const {
   res.set_header("WWW-Authenticate", challenge);
-  reject(metrics_, res, 401, "unauthorized", "Unauthorized: Fini refused the key of this sign-in; sign in again.", -32001);
+  reject(metrics_, res, 401, "unauthorized", "Unauthorized: Fini refused the key of this sign-in; sign in again.",
+         -32001);
 }
 
 }  // namespace fini::http

@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::size_t kMaxLine = 1024;  // a chunk-size line (with extensions) or a trailer line
 
-BodyResult failed(const ConnStream& stream) { return stream.timed_out() ? BodyResult::kTimeout : BodyResult::kMalformed; }
+BodyResult failed(const ConnStream& stream) {
+  return stream.timed_out() ? BodyResult::kTimeout : BodyResult::kMalformed;
+}
 
 // One CRLF-terminated line without its CRLF; false on EOF, timeout or an overlong line.
 bool read_line(ConnStream& stream, std::string& line) {

@@ -60,7 +60,8 @@ Result<TrustedProxies> TrustedProxies::parse(std::string_view list) {
     if (item.empty() || item == "none") continue;
     const auto slash = item.find('/');
     auto ip = parse_ip(item.substr(0, slash));
-    if (!ip) return invalid_argument("--trusted-proxies: \"" + std::string(item) + "\" is not an address or CIDR range");
+    if (!ip)
+      return invalid_argument("--trusted-proxies: \"" + std::string(item) + "\" is not an address or CIDR range");
     Cidr range{*ip, 128};
     const bool v4 = is_v4_mapped(*ip) && item.find(':') == std::string_view::npos;
     if (slash != std::string_view::npos) {

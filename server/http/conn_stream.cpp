@@ -68,7 +68,8 @@ bool ConnStream::wait_readable() const {
     timed_out_ = true;
     return false;
   }
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - now) + std::chrono::milliseconds(1);
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - now) + std::chrono::milliseconds(1);
   const bool deadline_first = left < read_timeout_;
   if (poll_for(sock_, POLLIN, std::min(read_timeout_, left)) > 0) return true;
   if (deadline_first) timed_out_ = true;

@@ -1,7 +1,7 @@
 #include "http/edge_listener.hpp"
 
-#include <httplib.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -124,7 +124,8 @@ void configure(httplib::Server& svr, const EdgeLimits& limits) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     res.status = 408;
-    res.set_content(json_error_body("Request Timeout: the request was not received in time.", -32600), "application/json");
+    res.set_content(json_error_body("Request Timeout: the request was not received in time.", -32600),
+                    "application/json");
     return httplib::Server::HandlerResponse::Handled;
   }));
 }
@@ -139,7 +140,8 @@ std::unique_ptr<Listener> make_edge_listener(const EdgeLimits& limits, EdgeHooks
 
 std::unique_ptr<Listener> make_tls_edge_listener(const EdgeLimits& limits, EdgeHooks hooks, const std::string& cert,
                                                  const std::string& key) {
-  auto listener = std::make_unique<EdgeListener<httplib::SSLServer>>(limits, std::move(hooks), cert.c_str(), key.c_str());
+  auto listener =
+      std::make_unique<EdgeListener<httplib::SSLServer>>(limits, std::move(hooks), cert.c_str(), key.c_str());
   if (!listener->is_valid()) return nullptr;
   configure(listener->server(), limits);
   return listener;

@@ -31,7 +31,8 @@ FramingVerdict check_framing(const httplib::Headers& headers) {
   }
   const auto te = headers.equal_range("Transfer-Encoding");
   if (te.first != te.second) {
-    if (std::next(te.first) != te.second || strcasecmp(std::string(trim(te.first->second, kHttpWhitespace)).c_str(), "chunked") != 0) {
+    if (std::next(te.first) != te.second ||
+        strcasecmp(std::string(trim(te.first->second, kHttpWhitespace)).c_str(), "chunked") != 0) {
       return refuse("Bad Request: the only Transfer-Encoding accepted is chunked.");
     }
     if (length) return refuse("Bad Request: Content-Length and Transfer-Encoding together.");

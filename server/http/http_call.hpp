@@ -13,10 +13,10 @@
 #include <string>
 
 #include "common/call_key.hpp"
+#include "http/sse_stream.hpp"
 #include "jsonrpc/message.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/era.hpp"
-#include "http/sse_stream.hpp"
 
 namespace fini::http {
 
@@ -26,7 +26,8 @@ class HttpCall final : public mcp::EngineCall {
  public:
   // The caller's identity (a digest of its key, never the key) scopes its calls: it can cancel only its own.
   HttpCall(mcp::CallEngine& engine, CallKey caller_key, mcp::CheckedCall checked_call, bool stream)
-      : EngineCall(engine, caller_key.identity(), checked_call.request.id, stream ? checked_call.progress_token : Json()),
+      : EngineCall(engine, caller_key.identity(), checked_call.request.id,
+                   stream ? checked_call.progress_token : Json()),
         checked(std::move(checked_call)),
         key_(std::move(caller_key)) {}
 

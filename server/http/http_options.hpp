@@ -22,8 +22,8 @@ struct HttpOptions {
   std::set<std::string> allowed_origins;
   std::string tls_cert, tls_key;  // both set: HTTPS
   std::size_t max_body_bytes = 4u << 20;
-  std::size_t max_in_flight = 64;  // /mcp requests served at once; beyond: 503 + Retry-After
-  std::size_t threads = 0;         // connection threads; 0: max_in_flight + 32
+  std::size_t max_in_flight = 64;    // /mcp requests served at once; beyond: 503 + Retry-After
+  std::size_t threads = 0;           // connection threads; 0: max_in_flight + 32
   std::size_t overflow_threads = 4;  // answer 503 beyond `threads` when the refuser cannot
   int read_timeout_s = 10;
   // Total time to read one request's head and body (plain HTTP); beyond it 408 and close.

@@ -28,8 +28,8 @@ std::string McpHttpServer::overloaded_response() const {
   if (!options_.tls_cert.empty()) return {};
   const std::string body = json_error_body(kOverloaded, -32000);
   return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: " +
-         std::to_string(options_.retry_after_s) + "\r\nConnection: close\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+         std::to_string(options_.retry_after_s) +
+         "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 namespace {
@@ -38,8 +38,8 @@ mcp::EngineOptions engine_options(const HttpOptions& options, Metrics& metrics) 
   mcp::EngineOptions engine;
   engine.workers = std::max<std::size_t>(options.max_in_flight, 1);
   engine.capacity = options.max_in_flight;
-  engine.unique_ids = false;            // ids are unique per client; clients may share a key
-  engine.release_before_reply = true;   // the connection thread writes the reply after
+  engine.unique_ids = false;           // ids are unique per client; clients may share a key
+  engine.release_before_reply = true;  // the connection thread writes the reply after
   engine.not_sent_code = -32000;
   engine.drain_timeout = options.drain_timeout;
   engine.abort_grace = options.abort_grace;
@@ -66,7 +66,6 @@ std::string McpHttpServer::url() const {
   const std::string host = options_.host.find(':') != std::string::npos ? "[" + options_.host + "]" : options_.host;
   return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port_) + "/mcp";
 }
-
 
 Status McpHttpServer::bind() {
   using std::chrono::seconds;
@@ -110,7 +109,6 @@ Status McpHttpServer::bind() {
   return {};
 }
 
-
 bool McpHttpServer::run() {
   listener_->server().listen_after_bind();
   engine_.shutdown_pool();
@@ -134,7 +132,8 @@ void McpHttpServer::reject(httplib::Response& res, int status, const std::string
   http::reject(metrics_, res, status, reason, message, rpc_code);
 }
 bool McpHttpServer::admit(const httplib::Request& req, httplib::Response& res) { return admission_.admit(req, res); }
-std::string McpHttpServer::unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason) {
+std::string McpHttpServer::unauthorized(const httplib::Request& req, httplib::Response& res,
+                                        const std::string& reason) {
   return bearer_.unauthorized(req, res, reason);
 }
 bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string& key, httplib::Response& res) {
@@ -143,7 +142,6 @@ bool McpHttpServer::key_admitted(const httplib::Request& req, const std::string&
 void McpHttpServer::reauthenticate(const std::string& challenge, httplib::Response& res) {
   bearer_.reauthenticate(challenge, res);
 }
-
 
 void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& res) {
   if (!admit(req, res)) return;
@@ -154,7 +152,8 @@ void McpHttpServer::handle_post(const httplib::Request& req, httplib::Response& 
   const auto* request = std::get_if<jsonrpc::Request>(&*message);
   // The key: malformed → 401 always; missing → 401 unless listing anonymously is allowed.
   auto [has_auth, key, reauth] = bearer_.credential(req);  // reauth: the key came inside an OAuth token
-  const bool needs_key = request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
+  const bool needs_key =
+      request != nullptr && (!options_.anonymous_discovery || mcp::Dispatcher::is_tool_call(request->method));
   if ((has_auth && !key) || (!key && needs_key)) {
     const std::string why = unauthorized(req, res, "unauthorized");
     // A client that reads ids in refusals tells a recognised error from another server's by the body.

@@ -1,5 +1,5 @@
 #pragma once
-// The MCP Streamable HTTP transport (revision 2025-11-25), stateless: one endpoint, /mcp, where
+// The MCP Streamable HTTP transport (every revision on one endpoint), stateless: one endpoint, /mcp, where
 // each POST carries one JSON-RPC message and any replica can answer it (no Mcp-Session-Id).
 // Requests are answered as application/json, or as text/event-stream when the call asked for
 // progress (_meta.progressToken) and the client accepts SSE. The method table is the shared
@@ -75,7 +75,6 @@ class McpHttpServer {
   bool draining() const { return draining_.load(); }
 
  private:
-
   void install_routes();
   bool admit(const httplib::Request& req, httplib::Response& res);
   std::string unauthorized(const httplib::Request& req, httplib::Response& res, const std::string& reason);
@@ -97,8 +96,10 @@ class McpHttpServer {
   std::optional<Checked> check_post(const httplib::Request& req, jsonrpc::Message& message, httplib::Response& res);
   void serve_post(const httplib::Request& req, const jsonrpc::Message& message, Checked checked, const std::string* key,
                   const std::string* reauth, httplib::Response& res);
-  void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
-  void start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot, httplib::Response& res);
+  void handle_request(mcp::Era& era, mcp::Checked checked, const Post& post, mcp::EngineSlot slot,
+                      httplib::Response& res);
+  void start_call(mcp::Era& era, mcp::CheckedCall checked, const Post& post, mcp::EngineSlot slot,
+                  httplib::Response& res);
   void run_inline(const std::shared_ptr<HttpCall>& call, const mcp::CallEngine::Job& job, const Post& post,
                   mcp::EngineSlot slot, httplib::Response& res);
   void call_done(HttpCall& call, bool raw_key);
@@ -121,7 +122,7 @@ class McpHttpServer {
   BearerAuth bearer_{options_, metrics_};
   Admission admission_{options_, metrics_, bearer_, draining_};
   AccessLog access_log_{metrics_, options_.access_log};
-  mcp::CallEngine engine_;                  // after what its calls use; SSE calls run on its workers
+  mcp::CallEngine engine_;  // after what its calls use; SSE calls run on its workers
 
   std::unique_ptr<DisconnectWatch> watch_;  // last: its thread looks calls up in engine_ until it is joined
 };

@@ -36,9 +36,10 @@ std::optional<McpHttpServer::Checked> McpHttpServer::check_post(const httplib::R
       tool = name->get<std::string>();
     }
   }
-  mcp::Checked checked =
-      era->check(jsonrpc::Request{request->id, request->method, std::move(request->params)}, headers ? &*headers : nullptr);
-  if (const auto* refusal = std::get_if<mcp::Refusal>(&checked); refusal != nullptr && http_status(refusal->kind) != 200) {
+  mcp::Checked checked = era->check(jsonrpc::Request{request->id, request->method, std::move(request->params)},
+                                    headers ? &*headers : nullptr);
+  if (const auto* refusal = std::get_if<mcp::Refusal>(&checked);
+      refusal != nullptr && http_status(refusal->kind) != 200) {
     res.status = http_status(refusal->kind);
     res.set_content(jsonrpc::serialize(refusal->reply), "application/json");
     metrics_.rejected(rejected_reason(refusal->kind));
@@ -74,7 +75,8 @@ std::optional<jsonrpc::Message> McpHttpServer::parse_post(const httplib::Request
     return std::nullopt;
   }
   if (std::holds_alternative<jsonrpc::Batch>(message)) {
-    reject(res, 400, "batch", "Invalid Request: JSON-RPC batches are not supported over HTTP; send one message per POST.");
+    reject(res, 400, "batch",
+           "Invalid Request: JSON-RPC batches are not supported over HTTP; send one message per POST.");
     return std::nullopt;
   }
   return message;
@@ -165,7 +167,8 @@ void McpHttpServer::run_inline(const std::shared_ptr<HttpCall>& call, const mcp:
 // sign-in: HTTP 401 with the challenge, which needs the status before anything is written. So
 // such a call's response starts only once Fini has answered (or the call ended); a client that
 // leaves meanwhile cancels the call through the disconnect watch.
-bool McpHttpServer::refused_key(const std::shared_ptr<HttpCall>& call, const std::string& reauth, httplib::Response& res) {
+bool McpHttpServer::refused_key(const std::shared_ptr<HttpCall>& call, const std::string& reauth,
+                                httplib::Response& res) {
   const auto watched = watch_->watch(t_conn_sock, call->serial());
   std::unique_lock lock(call->mutex);
   call->cv.wait(lock, [&] {
@@ -182,7 +185,8 @@ bool McpHttpServer::refused_key(const std::shared_ptr<HttpCall>& call, const std
 // Request ids are only unique per client, so it cancels only a call made with the same key: a
 // caller can never cancel somebody else's call.
 void McpHttpServer::cancel_call(const jsonrpc::Notification& note, const std::string& key) {
-  if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId")) return;
+  if (note.method != "notifications/cancelled" || !note.params.is_object() || !note.params.contains("requestId"))
+    return;
   engine_.cancel(CallKey(key).identity(), note.params["requestId"]);  // only the same caller's calls
 }
 

@@ -13,17 +13,28 @@ const std::string kNone = "-";
 
 // Every method an MCP client of either era may send (unknown ones are answered -32601, and counted as "other").
 bool known_method(const std::string& method) {
-  static const std::unordered_set<std::string> methods = {
-      "initialize",     "ping",           "tools/list",       "tools/call",          "prompts/list",
-      "prompts/get",    "resources/list", "resources/read",   "resources/templates/list",
-      "logging/setLevel", "completion/complete", "server/discover", "resources/subscribe",
-      "resources/unsubscribe"};
+  static const std::unordered_set<std::string> methods = {"initialize",
+                                                          "ping",
+                                                          "tools/list",
+                                                          "tools/call",
+                                                          "prompts/list",
+                                                          "prompts/get",
+                                                          "resources/list",
+                                                          "resources/read",
+                                                          "resources/templates/list",
+                                                          "logging/setLevel",
+                                                          "completion/complete",
+                                                          "server/discover",
+                                                          "resources/subscribe",
+                                                          "resources/unsubscribe"};
   return methods.count(method) > 0;
 }
 
 }  // namespace
 
-void Metrics::set_known_tools(const std::vector<std::string>& tools) { known_tools_.insert(tools.begin(), tools.end()); }
+void Metrics::set_known_tools(const std::vector<std::string>& tools) {
+  known_tools_.insert(tools.begin(), tools.end());
+}
 
 const std::string& Metrics::method_label(const std::string& method) const {
   if (method == kNone) return kNone;
@@ -83,10 +94,12 @@ std::string Metrics::render() const {
       << "fini_mcp_http_in_flight " << in_flight_.load() << "\n";
   out << "# HELP fini_mcp_http_rejected_total Requests refused before dispatch, by reason.\n"
          "# TYPE fini_mcp_http_rejected_total counter\n";
-  for (const auto& [reason, n] : rejected_) out << "fini_mcp_http_rejected_total{reason=\"" << reason << "\"} " << n << "\n";
+  for (const auto& [reason, n] : rejected_)
+    out << "fini_mcp_http_rejected_total{reason=\"" << reason << "\"} " << n << "\n";
   out << "# HELP fini_mcp_schema_drift_total Fini answers that did not match the tool's outputSchema (coerced or "
          "answered as an error); `fini-mcp doctor` shows which field.\n# TYPE fini_mcp_schema_drift_total counter\n";
-  for (const auto& [tool, n] : schema_drift_counts()) out << "fini_mcp_schema_drift_total{tool=\"" << tool << "\"} " << n << "\n";
+  for (const auto& [tool, n] : schema_drift_counts())
+    out << "fini_mcp_schema_drift_total{tool=\"" << tool << "\"} " << n << "\n";
   return out.str();
 }
 

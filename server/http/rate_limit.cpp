@@ -32,7 +32,8 @@ Result<Rate> parse_rate(std::string_view text, std::string_view flag) {
   char* end = nullptr;
   const double n = std::strtod(s.c_str(), &end);
   double per = 1.0;
-  bool ok = end != s.c_str() && n >= 0 && n <= 1e9 && (slash == std::string::npos ? *end == '\0' : end == s.c_str() + slash);
+  bool ok =
+      end != s.c_str() && n >= 0 && n <= 1e9 && (slash == std::string::npos ? *end == '\0' : end == s.c_str() + slash);
   if (ok && slash != std::string::npos) {
     std::string tail = s.substr(slash + 1);
     if (!tail.empty() && tail.back() == 's') tail.pop_back();
@@ -46,7 +47,8 @@ Result<Rate> parse_rate(std::string_view text, std::string_view flag) {
 
 std::string rate_text(const Rate& rate) {
   if (rate.unlimited()) return "unlimited";
-  return std::to_string(static_cast<long>(rate.burst)) + "/" + std::to_string(static_cast<long>(rate.per.count())) + "s";
+  return std::to_string(static_cast<long>(rate.burst)) + "/" + std::to_string(static_cast<long>(rate.per.count())) +
+         "s";
 }
 
 std::string rate_spec(const Rate& rate) {

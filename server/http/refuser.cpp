@@ -11,10 +11,7 @@
 namespace fini::http {
 
 OverflowRefuser::OverflowRefuser(std::string response, std::chrono::milliseconds linger, std::size_t max_lingering)
-    : response_(std::move(response)),
-      linger_(linger),
-      max_lingering_(max_lingering),
-      thread_([this] { loop(); }) {}
+    : response_(std::move(response)), linger_(linger), max_lingering_(max_lingering), thread_([this] { loop(); }) {}
 
 OverflowRefuser::~OverflowRefuser() {
   {
@@ -66,8 +63,10 @@ void OverflowRefuser::loop() {
       std::lock_guard lock(mutex_);
       if (stopping_) break;
       for (auto& l : incoming_) {
-        if (lingering.size() < max_lingering_) lingering.push_back(l);
-        else ::close(l.sock);
+        if (lingering.size() < max_lingering_)
+          lingering.push_back(l);
+        else
+          ::close(l.sock);
       }
       incoming_.clear();
     }
@@ -83,8 +82,10 @@ void OverflowRefuser::loop() {
     std::vector<Lingering> kept;
     for (std::size_t i = 0; i < lingering.size(); ++i) {
       const bool done = (fds[i + 1].revents != 0 && drained(lingering[i].sock)) || after >= lingering[i].until;
-      if (done) ::close(lingering[i].sock);
-      else kept.push_back(lingering[i]);
+      if (done)
+        ::close(lingering[i].sock);
+      else
+        kept.push_back(lingering[i]);
     }
     lingering.swap(kept);
   }

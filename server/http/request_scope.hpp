@@ -33,6 +33,6 @@ struct ConnState {
 inline thread_local RequestInfo t_info;
 inline thread_local ConnState t_conn;
 inline thread_local bool t_overflow = false;  // this connection landed on an overflow thread
-inline thread_local int t_conn_sock = -1;      // the socket this thread serves (-1: unknown)
+inline thread_local int t_conn_sock = -1;     // the socket this thread serves (-1: unknown)
 
 }  // namespace fini::http

@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "platform/accepted_socket.hpp"
 #include "http/request_scope.hpp"
+#include "platform/accepted_socket.hpp"
 
 namespace fini::http {
 

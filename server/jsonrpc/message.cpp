@@ -8,9 +8,7 @@ namespace {
 
 // MCP ids are strings or integers. A float, or an integer beyond 64 bits (which the parser can
 // only hold as a float), could not be echoed back unchanged, so it is refused.
-bool valid_id(const Json& id) {
-  return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
-}
+bool valid_id(const Json& id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
 
 Invalid invalid_request(Json id, std::string message) {
   return Invalid{std::move(id), Error{kInvalidRequest, std::move(message), nullptr}};
@@ -107,8 +105,6 @@ Json make_notification(std::string_view method, Json params) {
   return n;
 }
 
-std::string serialize(const Json& message) {
-  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string serialize(const Json& message) { return message.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace fini::jsonrpc

@@ -46,7 +46,8 @@ void Dispatcher::register_methods() {
   };
   methods_["tools/call"] = [this](const jsonrpc::Request& r, Caller& c) {
     if (auto bad = check_call(r)) return *bad;
-    if (c.context == nullptr) return make_error(r.id, Error{jsonrpc::kInternalError, "Internal error: no call context", nullptr});
+    if (c.context == nullptr)
+      return make_error(r.id, Error{jsonrpc::kInternalError, "Internal error: no call context", nullptr});
     return call_tool(r, *c.context);
   };
 }
@@ -54,7 +55,9 @@ void Dispatcher::register_methods() {
 void Dispatcher::set_prompts(PromptProvider* prompts) {
   prompts_ = prompts;
   if (prompts_ == nullptr) return;
-  methods_["prompts/list"] = [this](const jsonrpc::Request& r, Caller&) { return list(r, "prompts", prompts_->list_prompts()); };
+  methods_["prompts/list"] = [this](const jsonrpc::Request& r, Caller&) {
+    return list(r, "prompts", prompts_->list_prompts());
+  };
   methods_["prompts/get"] = [this](const jsonrpc::Request& r, Caller&) { return get_prompt(r); };
 }
 
@@ -96,7 +99,8 @@ Json Dispatcher::handle(const jsonrpc::Request& request, Caller& caller) {
 
 std::optional<Json> Dispatcher::check_call(const jsonrpc::Request& request) const {
   const Json& params = request.params;
-  if (!params.is_null() && !params.is_object()) return invalid_params(request.id, "Invalid params: params must be an object");
+  if (!params.is_null() && !params.is_object())
+    return invalid_params(request.id, "Invalid params: params must be an object");
   if (!has_string(params, "name")) return invalid_params(request.id, "Invalid params: \"name\" (string) is required");
   auto args = params.find("arguments");
   if (args != params.end() && !args->is_null() && !args->is_object()) {
@@ -141,7 +145,8 @@ Json Dispatcher::initialize(const jsonrpc::Request& request, Caller& caller) con
   if (prompts_ != nullptr) capabilities["prompts"] = {{"listChanged", false}};
   if (resources_ != nullptr) capabilities["resources"] = {{"listChanged", false}, {"subscribe", false}};
   Json server_info{{"name", kServerName}, {"title", options_.server_title}, {"version", kVersion}};
-  Json result{{"protocolVersion", client.protocol_version}, {"capabilities", std::move(capabilities)},
+  Json result{{"protocolVersion", client.protocol_version},
+              {"capabilities", std::move(capabilities)},
               {"serverInfo", std::move(server_info)}};
   if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
   spdlog::info("initialize: client '{}' protocol {}", client.name, client.protocol_version);
@@ -152,13 +157,15 @@ Json Dispatcher::initialize(const jsonrpc::Request& request, Caller& caller) con
 Json Dispatcher::set_level(const jsonrpc::Request& request, Caller& caller) const {
   const Json& params = request.params;
   if (!has_string(params, "level")) {
-    return invalid_params(request.id,
-                          "Invalid params: \"level\" is required (debug, info, notice, warning, error, critical, alert, emergency)");
+    return invalid_params(
+        request.id,
+        "Invalid params: \"level\" is required (debug, info, notice, warning, error, critical, alert, emergency)");
   }
   auto level = parse_log_level(params["level"].get<std::string>());
   if (!level) {
-    return invalid_params(request.id, "Invalid params: unknown log level \"" + params["level"].get<std::string>() +
-                                          "\" (expected debug, info, notice, warning, error, critical, alert or emergency)");
+    return invalid_params(request.id,
+                          "Invalid params: unknown log level \"" + params["level"].get<std::string>() +
+                              "\" (expected debug, info, notice, warning, error, critical, alert or emergency)");
   }
   if (caller.set_log_level) caller.set_log_level(*level);
   return make_result(request.id, Json::object());

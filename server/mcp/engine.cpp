@@ -120,9 +120,9 @@ CallEngine::Started CallEngine::admit(const std::shared_ptr<EngineCall>& call, S
     }
   }
   if (taken) {
-    call->answer(make_error(call->id(), Error{jsonrpc::kInvalidRequest,
-                                              "Invalid Request: request id " + call->id().dump() + " is already in use",
-                                              nullptr}));
+    call->answer(make_error(call->id(),
+                            Error{jsonrpc::kInvalidRequest,
+                                  "Invalid Request: request id " + call->id().dump() + " is already in use", nullptr}));
     return Started::kAnswered;
   }
   call->slot_ = std::move(slot);
@@ -146,9 +146,10 @@ CallEngine::Started CallEngine::run_inline(const std::shared_ptr<EngineCall>& ca
 
 void CallEngine::run(const std::shared_ptr<EngineCall>& call, const Job& job) {
   if (aborting_.load()) {  // read before the shutdown but never started in the drain: say so, send nothing
-    finish(call, make_error(call->id(), Error{options_.not_sent_code,
-                                              std::string(kNotSentText) + " Call the tool again once the server is back.",
-                                              nullptr}));
+    finish(call,
+           make_error(call->id(),
+                      Error{options_.not_sent_code,
+                            std::string(kNotSentText) + " Call the tool again once the server is back.", nullptr}));
     return;
   }
   Json reply;
@@ -214,7 +215,8 @@ void CallEngine::cancel_all(const std::string& reason, bool client_gone) {
 
 Result<Json> CallEngine::request(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
                                  const CancelToken& cancelled) {
-  if (!options_.send_to_client) return Status(Code::kFailedPrecondition, method + " is not available on this connection");
+  if (!options_.send_to_client)
+    return Status(Code::kFailedPrecondition, method + " is not available on this connection");
   auto out = std::make_shared<Outbound>();
   Json id;
   {

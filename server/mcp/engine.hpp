@@ -1,6 +1,6 @@
 #pragma once
 // The call engine: the one place that runs tool calls for every transport. It owns the calls in
-// flight, keyed by (caller scope, JSON-RPC id) — scope "" on stdio, the caller's key on HTTP, so
+// flight, keyed by (caller scope, JSON-RPC id) — scope "" on stdio, the identity (a digest) of the caller's key on HTTP, so
 // a caller can only cancel its own calls — with each call's CancelToken and progress gate
 // (monotonic, never after the reply); the worker pool (or an inline run on the caller's thread);
 // the in-flight capacity; drain and cut-short on shutdown; and the server→client requests a call

@@ -13,7 +13,8 @@ Refusal invalid_request(const Json& id, const std::string& message) {
 
 }  // namespace
 
-Legacy2025::Legacy2025(Dispatcher& dispatcher, Options options) : dispatcher_(dispatcher), options_(std::move(options)) {
+Legacy2025::Legacy2025(Dispatcher& dispatcher, Options options)
+    : dispatcher_(dispatcher), options_(std::move(options)) {
   client_.stateless = !options_.session;  // nothing can be asked mid-call without a session
 }
 
@@ -41,7 +42,9 @@ Json Legacy2025::handle(const CheckedCall& call, CallContext& ctx) {
   return dispatcher_.handle(call.request, caller);
 }
 
-Json Legacy2025::call_tool(const CheckedCall& call, CallContext& ctx) { return dispatcher_.call_tool(call.request, ctx); }
+Json Legacy2025::call_tool(const CheckedCall& call, CallContext& ctx) {
+  return dispatcher_.call_tool(call.request, ctx);
+}
 
 Json Legacy2025::initialize(const jsonrpc::Request& request) {
   Caller caller;

@@ -17,7 +17,7 @@ namespace fini::mcp {
 class Legacy2025 final : public Era {
  public:
   struct Options {
-    bool session = true;  // false: stateless HTTP
+    bool session = true;                          // false: stateless HTTP
     std::function<void(LogLevel)> set_log_level;  // logging/setLevel (null: accepted, not kept)
   };
   Legacy2025(Dispatcher& dispatcher, Options options);

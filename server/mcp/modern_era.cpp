@@ -18,8 +18,12 @@ using jsonrpc::make_error;
 namespace {
 
 // Methods of 2025-11-25 that 2026-07-28 removed: a modern request for them is "not found".
-const std::set<std::string> kRemoved = {"initialize", "ping", "logging/setLevel", "resources/subscribe",
-                                        "resources/unsubscribe", "notifications/initialized"};
+const std::set<std::string> kRemoved = {"initialize",
+                                        "ping",
+                                        "logging/setLevel",
+                                        "resources/subscribe",
+                                        "resources/unsubscribe",
+                                        "notifications/initialized"};
 
 struct CachePolicy {
   long long ttl_ms;
@@ -28,10 +32,12 @@ struct CachePolicy {
 // CacheableResult fields (server/utilities/caching.mdx). The tool surface follows what the
 // caller's key may do (private, re-fetch at will); skills and the server's description are the
 // same for everyone and change only with a new release.
-const std::map<std::string, CachePolicy> kCaching = {
-    {"server/discover", {3600000, "public"}},          {"tools/list", {0, "private"}},
-    {"prompts/list", {3600000, "public"}},             {"resources/list", {3600000, "public"}},
-    {"resources/templates/list", {3600000, "public"}}, {"resources/read", {3600000, "public"}}};
+const std::map<std::string, CachePolicy> kCaching = {{"server/discover", {3600000, "public"}},
+                                                     {"tools/list", {0, "private"}},
+                                                     {"prompts/list", {3600000, "public"}},
+                                                     {"resources/list", {3600000, "public"}},
+                                                     {"resources/templates/list", {3600000, "public"}},
+                                                     {"resources/read", {3600000, "public"}}};
 
 Json server_info(const Dispatcher& d) {
   return Json{{"name", kServerName}, {"title", d.options().server_title}, {"version", kVersion}};
@@ -40,11 +46,12 @@ Json server_info(const Dispatcher& d) {
 // The answers a request carries: those sealed in its requestState plus the new inputResponses.
 // Answers count only with a state we issued for this very request and caller.
 std::variant<Json, Error> gathered_answers(const KeyRing& ring, const jsonrpc::Request& request,
-                                          const StateBinding& binding) {
+                                           const StateBinding& binding) {
   const Json& params = request.params;
   auto state = params.find("requestState");
   if (state == params.end() || state->is_null()) return Json::object();
-  if (!state->is_string()) return Error{jsonrpc::kInvalidParams, "Invalid params: requestState must be a string", nullptr};
+  if (!state->is_string())
+    return Error{jsonrpc::kInvalidParams, "Invalid params: requestState must be a string", nullptr};
   auto answers = open_state(ring, state->get<std::string>(), binding);
   if (!answers) {
     return Error{jsonrpc::kInvalidParams,
@@ -54,7 +61,8 @@ std::variant<Json, Error> gathered_answers(const KeyRing& ring, const jsonrpc::R
   }
   auto responses = params.find("inputResponses");
   if (responses != params.end() && !responses->is_null()) {
-    if (!responses->is_object()) return Error{jsonrpc::kInvalidParams, "Invalid params: inputResponses must be an object", nullptr};
+    if (!responses->is_object())
+      return Error{jsonrpc::kInvalidParams, "Invalid params: inputResponses must be an object", nullptr};
     for (auto it = responses->begin(); it != responses->end(); ++it) (*answers)[it.key()] = it.value();
   }
   return std::move(*answers);
@@ -157,13 +165,16 @@ Checked Modern2026::check(jsonrpc::Request request, const MessageHeaders* header
     }
   }
   if (auto* error = std::get_if<Error>(&meta)) return Refusal{make_error(request.id, *error), Refusal::Kind::kInvalid};
-  if (request.method != "server/discover" && (kRemoved.count(request.method) > 0 || !dispatcher_.knows(request.method))) {
-    return Refusal{make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + request.method, nullptr}),
-                   Refusal::Kind::kUnknownMethod};
+  if (request.method != "server/discover" &&
+      (kRemoved.count(request.method) > 0 || !dispatcher_.knows(request.method))) {
+    return Refusal{
+        make_error(request.id, Error{jsonrpc::kMethodNotFound, "Method not found: " + request.method, nullptr}),
+        Refusal::Kind::kUnknownMethod};
   }
   std::string tool;
   if (Dispatcher::is_tool_call(request.method)) {
-    if (auto bad = dispatcher_.check_call(request)) return Refusal{finish(request, std::move(*bad)), Refusal::Kind::kAnswer};
+    if (auto bad = dispatcher_.check_call(request))
+      return Refusal{finish(request, std::move(*bad)), Refusal::Kind::kAnswer};
     tool = request.params["name"].get<std::string>();
   }
   auto& read = std::get<modern::RequestMeta>(meta);
@@ -208,7 +219,8 @@ Json Modern2026::finish(const jsonrpc::Request& request, Json reply) const {
   if (auto error = reply.find("error"); error != reply.end() && error->is_object()) {
     if (error->value("code", 0) == modern::kLegacyResourceNotFound) {
       (*error)["code"] = jsonrpc::kInvalidParams;  // 2026-07-28: resource not found is -32602 with data.uri
-      if (request.params.is_object() && request.params.contains("uri")) (*error)["data"] = Json{{"uri", request.params["uri"]}};
+      if (request.params.is_object() && request.params.contains("uri"))
+        (*error)["data"] = Json{{"uri", request.params["uri"]}};
     }
     return reply;
   }

@@ -6,7 +6,9 @@ namespace fini::mcp::modern {
 
 namespace {
 
-jsonrpc::Error invalid(std::string message) { return jsonrpc::Error{jsonrpc::kInvalidParams, std::move(message), nullptr}; }
+jsonrpc::Error invalid(std::string message) {
+  return jsonrpc::Error{jsonrpc::kInvalidParams, std::move(message), nullptr};
+}
 
 const Json* find_meta(const Json& params) {
   if (!params.is_object()) return nullptr;
@@ -46,8 +48,9 @@ std::variant<RequestMeta, jsonrpc::Error> read_meta(const Json& params) {
   if (!params.is_null() && !params.is_object()) return invalid("Invalid params: params must be an object");
   const Json* meta = find_meta(params);
   if (meta == nullptr) {
-    return invalid("Invalid params: params._meta is required (io.modelcontextprotocol/protocolVersion and "
-                   "io.modelcontextprotocol/clientCapabilities)");
+    return invalid(
+        "Invalid params: params._meta is required (io.modelcontextprotocol/protocolVersion and "
+        "io.modelcontextprotocol/clientCapabilities)");
   }
   auto version = meta->find(kVersionKey);
   if (version == meta->end() || !version->is_string()) {

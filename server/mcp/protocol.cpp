@@ -12,8 +12,8 @@ std::string negotiate_version(std::string_view requested) {
 }
 
 namespace {
-constexpr std::array<std::string_view, 8> kLevelNames = {
-    "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+constexpr std::array<std::string_view, 8> kLevelNames = {"debug", "info",     "notice", "warning",
+                                                         "error", "critical", "alert",  "emergency"};
 constexpr std::string_view kCursorPrefix = "fini.page.";
 }  // namespace
 

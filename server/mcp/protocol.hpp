@@ -10,8 +10,8 @@
 namespace fini::mcp {
 
 inline constexpr std::string_view kLatestProtocolVersion = "2025-11-25";
-inline constexpr std::array<std::string_view, 4> kSupportedProtocolVersions = {
-    "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+inline constexpr std::array<std::string_view, 4> kSupportedProtocolVersions = {"2025-11-25", "2025-06-18", "2025-03-26",
+                                                                               "2024-11-05"};
 
 // A supported requested version is echoed; anything else gets our latest (never an error).
 std::string negotiate_version(std::string_view requested);

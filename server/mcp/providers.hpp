@@ -45,8 +45,7 @@ class CallContext {
   virtual const ClientInfo& client() const = 0;
   // A server→client request (e.g. elicitation/create). Blocks until the reply, the timeout,
   // cancellation of this call, or disconnect. The reply's error becomes a non-OK Status.
-  virtual Result<Json> request(const std::string& method, const Json& params,
-                               std::chrono::milliseconds timeout) = 0;
+  virtual Result<Json> request(const std::string& method, const Json& params, std::chrono::milliseconds timeout) = 0;
   virtual void notify(const std::string& method, const Json& params) = 0;
   // The caller's own Fini key when the transport carries one per request (HTTP bearer); empty:
   // the process's credentials decide (stdio). Never logged, stored or echoed (CallKey cannot be

@@ -33,7 +33,8 @@ std::string digest_params(const Json& params) {
   return sha256_hex(salient.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-std::string seal_state(const KeyRing& ring, const Json& answers, const StateBinding& binding, std::chrono::seconds ttl) {
+std::string seal_state(const KeyRing& ring, const Json& answers, const StateBinding& binding,
+                       std::chrono::seconds ttl) {
   const Json body{{"v", 2}, {"exp", now_s() + ttl.count()}, {"bind", binding_digest(binding)}, {"answers", answers}};
   return ring.seal(kType, body).value_or("");
 }
@@ -44,7 +45,8 @@ std::optional<Json> open_state(const KeyRing& ring, const std::string& state, co
   const auto exp = body->find("exp");
   if (exp == body->end() || !exp->is_number_integer() || exp->get<long long>() < now_s()) return std::nullopt;
   const auto bind = body->find("bind");
-  if (bind == body->end() || !bind->is_string() || !equal_constant_time(bind->get<std::string>(), binding_digest(binding))) {
+  if (bind == body->end() || !bind->is_string() ||
+      !equal_constant_time(bind->get<std::string>(), binding_digest(binding))) {
     return std::nullopt;
   }
   auto answers = body->find("answers");

@@ -155,11 +155,12 @@ std::optional<Json> Session::handle_message(jsonrpc::Message& message, const std
 
 std::optional<Json> Session::handle_batch(const jsonrpc::Batch& batch) {
   if (!eras_.allows_batches()) {
-    return make_error(nullptr, Error{jsonrpc::kInvalidRequest,
-                                     "Invalid Request: JSON-RPC batches are not supported in this protocol version",
-                                     nullptr});
+    return make_error(nullptr,
+                      Error{jsonrpc::kInvalidRequest,
+                            "Invalid Request: JSON-RPC batches are not supported in this protocol version", nullptr});
   }
-  if (batch.items.empty()) return make_error(nullptr, Error{jsonrpc::kInvalidRequest, "Invalid Request: empty batch", nullptr});
+  if (batch.items.empty())
+    return make_error(nullptr, Error{jsonrpc::kInvalidRequest, "Invalid Request: empty batch", nullptr});
   // Tool calls in the batch run on workers like any other (the reader stays free for ping and
   // cancellation); the array goes out when the last member is answered.
   auto collected = std::make_shared<BatchReply>();

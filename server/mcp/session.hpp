@@ -85,7 +85,7 @@ class Session {
   std::istream& in_;
   jsonrpc::Writer writer_;
   std::atomic<int> log_level_{-1};  // -1: client did not ask for log notifications
-  Eras eras_;          // picked per message; they keep this session's lifecycle
+  Eras eras_;                       // picked per message; they keep this session's lifecycle
   std::atomic<bool> stopping_{false};
   std::atomic<bool> disconnected_{false};
   CallEngine engine_;  // last: its workers use everything above until it is gone

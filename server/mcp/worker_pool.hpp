@@ -22,8 +22,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   bool submit(std::function<void()> job);  // false once shut down
-  void shutdown();                          // drains queued jobs, then joins
-  std::size_t threads() const;              // started so far
+  void shutdown();                         // drains queued jobs, then joins
+  std::size_t threads() const;             // started so far
 
  private:
   void loop();

@@ -1,8 +1,8 @@
 #include "oauth/auth_server.hpp"
 
 #include <httplib.h>
-#include <strings.h>
 #include <spdlog/spdlog.h>
+#include <strings.h>
 
 #include "common/form.hpp"
 #include "common/html.hpp"
@@ -84,7 +84,8 @@ std::string cookie_value(const httplib::Request& req, const std::string& name) {
 bool plausible_host(const std::string& host) {
   if (host.empty() || host.size() > 255) return false;
   for (char c : host) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']')
+      return false;
   }
   return true;
 }
@@ -157,26 +158,28 @@ std::string AuthServer::render_metrics() const {
 
 void AuthServer::protected_resource(const httplib::Request& req, httplib::Response& res) const {
   const std::string base = base_url(req);
-  send_json(res, 200, Json{{"resource", base + "/mcp"},
-                           {"authorization_servers", {base}},
-                           {"scopes_supported", {kScope}},
-                           {"bearer_methods_supported", {"header"}},
-                           {"resource_name", options_.resource_name}});
+  send_json(res, 200,
+            Json{{"resource", base + "/mcp"},
+                 {"authorization_servers", {base}},
+                 {"scopes_supported", {kScope}},
+                 {"bearer_methods_supported", {"header"}},
+                 {"resource_name", options_.resource_name}});
 }
 
 void AuthServer::server_metadata(const httplib::Request& req, httplib::Response& res) const {
   const std::string base = base_url(req);
-  send_json(res, 200, Json{{"issuer", base},
-                           {"authorization_endpoint", base + "/authorize"},
-                           {"token_endpoint", base + "/token"},
-                           {"registration_endpoint", base + "/register"},
-                           {"response_types_supported", {"code"}},
-                           {"grant_types_supported", {"authorization_code", "refresh_token"}},
-                           {"code_challenge_methods_supported", {"S256"}},
-                           {"token_endpoint_auth_methods_supported", {"none"}},
-                           {"client_id_metadata_document_supported", true},
-                           {"authorization_response_iss_parameter_supported", true},
-                           {"scopes_supported", {kScope}}});
+  send_json(res, 200,
+            Json{{"issuer", base},
+                 {"authorization_endpoint", base + "/authorize"},
+                 {"token_endpoint", base + "/token"},
+                 {"registration_endpoint", base + "/register"},
+                 {"response_types_supported", {"code"}},
+                 {"grant_types_supported", {"authorization_code", "refresh_token"}},
+                 {"code_challenge_methods_supported", {"S256"}},
+                 {"token_endpoint_auth_methods_supported", {"none"}},
+                 {"client_id_metadata_document_supported", true},
+                 {"authorization_response_iss_parameter_supported", true},
+                 {"scopes_supported", {kScope}}});
 }
 
 // A per-client limit of `limit`; when reached, 429 + Retry-After as a page or OAuth JSON.
@@ -186,8 +189,10 @@ bool AuthServer::within_limit(const httplib::Request& req, http::Limit limit, ht
   if (v.kind == http::Verdict::kGo) return true;
   res.set_header("Retry-After", std::to_string(v.retry_after_s));
   res.set_header("Connection", "close");
-  if (page) send_page(res, 429, message_html("Too many attempts", v.message));
-  else send_error(res, OAuthError{"temporarily_unavailable", v.message, 429});
+  if (page)
+    send_page(res, 429, message_html("Too many attempts", v.message));
+  else
+    send_error(res, OAuthError{"temporarily_unavailable", v.message, 429});
   return false;
 }
 
@@ -238,57 +243,75 @@ void AuthServer::authorize_get(const httplib::Request& req, httplib::Response& r
   std::string redirect_uri = param(p, "redirect_uri", &repeated);
   const std::string base = base_url(req);
   if (base.rfind("https://", 0) != 0 && !is_loopback_uri(base)) {
-    send_page(res, 400, message_html("Use https", "This sign-in page takes your Fini key, so it is served only over "
-                                                  "https (or on this computer's loopback address)."));
+    send_page(res, 400,
+              message_html("Use https",
+                           "This sign-in page takes your Fini key, so it is served only over "
+                           "https (or on this computer's loopback address)."));
     return;
   }
   auto client = clients_.resolve(client_id);
   if (auto* e = std::get_if<OAuthError>(&client); e != nullptr && e->http_status == 503) {
     res.set_header("Retry-After", "5");
     res.set_header("Connection", "close");  // free the connection thread now, not after keep-alive
-    send_page(res, 503, message_html("Busy, try again", "This server is busy fetching the details of applications "
-                                                        "signing in (" + e->description + "). Reload this page in a "
-                                                        "few seconds."));
+    send_page(res, 503,
+              message_html("Busy, try again",
+                           "This server is busy fetching the details of applications "
+                           "signing in (" +
+                               e->description +
+                               "). Reload this page in a "
+                               "few seconds."));
     return;
   }
   if (auto* e = std::get_if<OAuthError>(&client)) {  // never redirect to an unverified URI
     if (ClientRegistry::is_metadata_url(client_id)) res.set_header("Connection", "close");
-    send_page(res, 400, message_html("Unknown application", e->description + ". Go back to the application and "
-                                                                              "connect again."));
+    send_page(res, 400,
+              message_html("Unknown application", e->description + ". Go back to the application and "
+                                                                   "connect again."));
     return;
   }
   const Client& c = std::get<Client>(client);
   if (redirect_uri.empty() && c.redirect_uris.size() == 1) redirect_uri = c.redirect_uris.front();
   if (std::find(c.redirect_uris.begin(), c.redirect_uris.end(), redirect_uri) == c.redirect_uris.end() || repeated ||
-      !redirect_host_allowed(redirect_uri, options_.clients.allowed_redirect_hosts)) {  // registered before a policy change
-    send_page(res, 400, message_html("Invalid redirect", "The application asked to return to an address it did not "
-                                                         "register; nothing was sent there."));
+      !redirect_host_allowed(redirect_uri,
+                             options_.clients.allowed_redirect_hosts)) {  // registered before a policy change
+    send_page(res, 400,
+              message_html("Invalid redirect",
+                           "The application asked to return to an address it did not "
+                           "register; nothing was sent there."));
     return;
   }
   const std::string state = param(p, "state");
   const std::string resource = param(p, "resource", &repeated);
-  auto fail = [&](const std::string& error, const std::string& why) { redirect_error(res, redirect_uri, error, why, state, base); };
+  auto fail = [&](const std::string& error, const std::string& why) {
+    redirect_error(res, redirect_uri, error, why, state, base);
+  };
   if (repeated) return fail("invalid_request", "a parameter was sent more than once");
   if (param(p, "response_type") != "code") return fail("unsupported_response_type", "response_type must be code");
   const std::string challenge = param(p, "code_challenge");
   if (challenge.size() != 43 || param(p, "code_challenge_method") != "S256") {
     return fail("invalid_request", "PKCE is required: code_challenge with code_challenge_method=S256");
   }
-  if (!resource.empty() && resource != base + "/mcp") return fail("invalid_target", "resource must be " + base + "/mcp");
+  if (!resource.empty() && resource != base + "/mcp")
+    return fail("invalid_target", "resource must be " + base + "/mcp");
   auto nonce = random_bytes(24);
-  auto request = nonce ? ring_.seal(kRequestType, Json{{"cid", c.id}, {"cn", c.name}, {"ru", redirect_uri},
-                                                      {"cc", challenge}, {"st", state}, {"rs", base + "/mcp"},
-                                                      {"md", c.metadata_document}, {"n", base64url_encode(*nonce)},
-                                                      {"e", tokens_.now_ms() + options_.page_ttl.count() * 1000}})
+  auto request = nonce ? ring_.seal(kRequestType, Json{{"cid", c.id},
+                                                       {"cn", c.name},
+                                                       {"ru", redirect_uri},
+                                                       {"cc", challenge},
+                                                       {"st", state},
+                                                       {"rs", base + "/mcp"},
+                                                       {"md", c.metadata_document},
+                                                       {"n", base64url_encode(*nonce)},
+                                                       {"e", tokens_.now_ms() + options_.page_ttl.count() * 1000}})
                        : std::nullopt;
   if (!request) return fail("server_error", "could not start the sign-in");
   const bool secure = base.rfind("https://", 0) == 0;
-  res.set_header("Set-Cookie", cookie_name(req) + "=" + base64url_encode(*nonce) + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+  res.set_header("Set-Cookie", cookie_name(req) + "=" + base64url_encode(*nonce) +
+                                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                                    std::to_string(options_.page_ttl.count()) + (secure ? "; Secure" : ""));
   send_page(res, 200,
-            sign_in_html(SignInView{c.name, uri_host(redirect_uri), is_loopback_uri(redirect_uri), is_claude_uri(redirect_uri),
-                                    c.metadata_document,
-                                    *request, ""}),
+            sign_in_html(SignInView{c.name, uri_host(redirect_uri), is_loopback_uri(redirect_uri),
+                                    is_claude_uri(redirect_uri), c.metadata_document, *request, ""}),
             uri_origin(redirect_uri));
 }
 
@@ -308,12 +331,16 @@ void AuthServer::authorize_post(const httplib::Request& req, httplib::Response& 
     return;
   }
   if (!csrf_ok(req, *blob)) {
-    send_page(res, 403, message_html("Form expired", "The form token did not match. Go back to the application and "
-                                                     "connect again."));
+    send_page(res, 403,
+              message_html("Form expired",
+                           "The form token did not match. Go back to the application and "
+                           "connect again."));
     return;
   }
-  if (type == kPendingType) confirm_step(req, res, *blob);
-  else check_key_step(req, res, *blob);
+  if (type == kPendingType)
+    confirm_step(req, res, *blob);
+  else
+    check_key_step(req, res, *blob);
 }
 
 // Whether a submitted key may go to Fini: a few submissions per sign-in form, only key-shaped
@@ -327,8 +354,10 @@ bool AuthServer::key_may_be_checked(const httplib::Request& req, httplib::Respon
   if (!options_.limits) return true;
   const double left_s = static_cast<double>(request.value("e", std::int64_t{0}) - tokens_.now_ms()) / 1000.0;
   if (!options_.limits->signin_attempt(str(request, "n"), left_s)) {
-    send_page(res, 429, message_html("Too many attempts", "This sign-in form has had too many keys submitted. Go back "
-                                                          "to the application and connect again."));
+    send_page(res, 429,
+              message_html("Too many attempts",
+                           "This sign-in form has had too many keys submitted. Go back "
+                           "to the application and connect again."));
     return false;
   }
   const http::Verdict v = options_.limits->before_key_check(options_.limits->client_of(req), key);
@@ -351,13 +380,13 @@ void AuthServer::check_key_step(const httplib::Request& req, httplib::Response& 
   auto again = [&](int status, const std::string& error) {
     send_page(res, status,
               sign_in_html(SignInView{str(request, "cn"), uri_host(ru), is_loopback_uri(ru), is_claude_uri(ru),
-                                      request.value("md", false),
-                                      param(p, "request"), error}),
+                                      request.value("md", false), param(p, "request"), error}),
               uri_origin(ru));
   };
   if (!key_may_be_checked(req, res, key, request, again)) return;
   auto check = checker_(key);
-  if (options_.limits) options_.limits->key_answered(key, check.ok() ? 200 : check.status().code() == Code::kUnauthenticated ? 401 : 0);
+  if (options_.limits)
+    options_.limits->key_answered(key, check.ok() ? 200 : check.status().code() == Code::kUnauthenticated ? 401 : 0);
   if (!check.ok()) {
     const Code code = check.status().code();
     return again(code == Code::kUnavailable || code == Code::kDeadlineExceeded ? 502 : 400, check.status().message());
@@ -367,8 +396,13 @@ void AuthServer::check_key_step(const httplib::Request& req, httplib::Response& 
   pending["e"] = tokens_.now_ms() + options_.page_ttl.count() * 1000;
   auto sealed = ring_.seal(kPendingType, pending);
   if (!sealed) return again(500, "could not continue the sign-in; try again");
-  ConfirmView view{str(request, "cn"), uri_host(ru), is_loopback_uri(ru), is_claude_uri(ru), {},
-                   credentials::access_text(*check), *sealed};
+  ConfirmView view{str(request, "cn"),
+                   uri_host(ru),
+                   is_loopback_uri(ru),
+                   is_claude_uri(ru),
+                   {},
+                   credentials::access_text(*check),
+                   *sealed};
   for (const auto& agent : check->agents) {
     if (agent.is_object() && agent.contains("name") && agent["name"].is_string()) {
       view.agent_names.push_back(agent["name"].get<std::string>());
@@ -385,19 +419,22 @@ void AuthServer::confirm_step(const httplib::Request& req, httplib::Response& re
     return;
   }
   // One code per sign-in: the confirmation cannot be posted again to mint more.
-  const auto use = used_signins_.use(str(pending, "n"), pending.value("e", std::int64_t{0}) + options_.page_ttl.count() * 1000,
-                                     tokens_.now_ms());
+  const auto use = used_signins_.use(
+      str(pending, "n"), pending.value("e", std::int64_t{0}) + options_.page_ttl.count() * 1000, tokens_.now_ms());
   if (use == ReplayGuard::Use::kReplay) {
-    send_page(res, 400, message_html("This sign-in is already complete", "It gave the application its one authorization "
-                                                                         "code. To connect again, start from the application."));
+    send_page(res, 400,
+              message_html("This sign-in is already complete",
+                           "It gave the application its one authorization "
+                           "code. To connect again, start from the application."));
     return;
   }
   if (use == ReplayGuard::Use::kFull) {
-    redirect_error(res, ru, "temporarily_unavailable", "too many sign-ins at once; try again in a minute", state, issuer);
+    redirect_error(res, ru, "temporarily_unavailable", "too many sign-ins at once; try again in a minute", state,
+                   issuer);
     return;
   }
-  auto code = tokens_.issue_code(CodeGrant{str(pending, "k"), str(pending, "cid"), ru, str(pending, "cc"),
-                                           str(pending, "rs"), kScope});
+  auto code = tokens_.issue_code(
+      CodeGrant{str(pending, "k"), str(pending, "cid"), ru, str(pending, "cc"), str(pending, "rs"), kScope});
   if (!code) {
     redirect_error(res, ru, "server_error", "could not issue the authorization code", state, issuer);
     return;
@@ -431,7 +468,8 @@ void AuthServer::token(const httplib::Request& req, httplib::Response& res) {
   }
   OAuthResult<Json> out = invalid_request("grant_type must be authorization_code or refresh_token");
   if (grant == "authorization_code") {
-    out = tokens_.redeem_code(param(p, "code"), client_id, param(p, "redirect_uri"), param(p, "code_verifier"), resource);
+    out =
+        tokens_.redeem_code(param(p, "code"), client_id, param(p, "redirect_uri"), param(p, "code_verifier"), resource);
   } else if (grant == "refresh_token") {
     out = tokens_.refresh(param(p, "refresh_token"), client_id, resource);
   } else if (!grant.empty()) {

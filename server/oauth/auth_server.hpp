@@ -16,12 +16,12 @@
 #include <memory>
 #include <string>
 
+#include "common/keyring.hpp"
 #include "common/status.hpp"
 #include "credentials/verifier.hpp"
 #include "http/abuse_limits.hpp"
 #include "http/auth_gate.hpp"
 #include "oauth/clients.hpp"
-#include "common/keyring.hpp"
 #include "oauth/tokens.hpp"
 
 namespace httplib {
@@ -34,8 +34,8 @@ namespace fini::oauth {
 using KeyChecker = std::function<Result<credentials::KeyCheck>(const std::string& key)>;
 
 struct AuthServerOptions {
-  std::string public_url;  // "https://mcp.example.com" (no path); empty: from each request
-  bool tls = false;        // the listener itself is HTTPS
+  std::string public_url;              // "https://mcp.example.com" (no path); empty: from each request
+  bool tls = false;                    // the listener itself is HTTPS
   std::chrono::seconds page_ttl{600};  // from the sign-in page to the confirmation
   TokenOptions tokens;
   ClientOptions clients;

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <sstream>
 
-
 namespace fini::oauth {
 
-CimdCache::CimdCache(CimdOptions options, CimdFetcher fetcher)
-    : options_(options), fetcher_(std::move(fetcher)) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) threads_.emplace_back([this] { loop(); });
+CimdCache::CimdCache(CimdOptions options, CimdFetcher fetcher) : options_(options), fetcher_(std::move(fetcher)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i)
+    threads_.emplace_back([this] { loop(); });
 }
 
 CimdCache::~CimdCache() {
@@ -98,7 +97,9 @@ std::chrono::seconds CimdCache::ttl_of(const CimdFetch& fetched) const {
 
 void CimdCache::finish(const std::string& url, CimdFetch fetched) {
   const auto ttl = ttl_of(fetched);
-  if (!fetched.result) fetched.result = std::make_shared<const OAuthResult<Client>>(invalid_client("the client metadata document could not be fetched"));
+  if (!fetched.result)
+    fetched.result = std::make_shared<const OAuthResult<Client>>(
+        invalid_client("the client metadata document could not be fetched"));
   {
     std::lock_guard lock(mutex_);
     Entry& e = entries_[url];
@@ -118,7 +119,8 @@ std::string CimdCache::render_metrics() const {
   std::ostringstream out;
   std::lock_guard lock(mutex_);
   out << "# HELP fini_mcp_cimd_lookups_total Client metadata documents asked for by sign-in pages: hit (cached), "
-         "fetched, joined (a fetch in flight), busy (refused at once, 503).\n# TYPE fini_mcp_cimd_lookups_total counter\n";
+         "fetched, joined (a fetch in flight), busy (refused at once, 503).\n# TYPE fini_mcp_cimd_lookups_total "
+         "counter\n";
   for (const char* r : {"hit", "fetched", "joined", "busy"}) {
     auto it = lookups_.find(r);
     out << "fini_mcp_cimd_lookups_total{result=\"" << r << "\"} " << (it == lookups_.end() ? 0 : it->second) << "\n";

@@ -27,18 +27,21 @@ std::optional<OAuthError> read_metadata(const Json& m, const ClientOptions& o, C
   if (uris->size() > o.max_redirect_uris) return metadata_error("too many redirect_uris");
   for (const auto& u : *uris) {
     if (!u.is_string()) return OAuthError{"invalid_redirect_uri", "every redirect URI must be a string", 400};
-    if (auto problem = redirect_uri_problem(u.get<std::string>())) return OAuthError{"invalid_redirect_uri", *problem, 400};
+    if (auto problem = redirect_uri_problem(u.get<std::string>()))
+      return OAuthError{"invalid_redirect_uri", *problem, 400};
     if (!redirect_host_allowed(u.get<std::string>(), o.allowed_redirect_hosts)) {
       return OAuthError{"invalid_redirect_uri",
                         "this server sends sign-ins only to Claude (claude.ai, claude.com) and loopback addresses; its "
-                        "operator can allow " + uri_host(u.get<std::string>()) + " with --allowed-redirect-hosts",
+                        "operator can allow " +
+                            uri_host(u.get<std::string>()) + " with --allowed-redirect-hosts",
                         400};
     }
     out.redirect_uris.push_back(u.get<std::string>());
   }
   if (auto name = m.find("client_name"); name != m.end()) {
     if (!name->is_string() || name->get<std::string>().size() > o.max_name_length) {
-      return metadata_error("client_name must be a string of at most " + std::to_string(o.max_name_length) + " characters");
+      return metadata_error("client_name must be a string of at most " + std::to_string(o.max_name_length) +
+                            " characters");
     }
     out.name = name->get<std::string>();
   }
@@ -75,15 +78,17 @@ std::optional<std::string> resolve_public(const std::string& host, bool allow_pr
     if (!allow_private && private_address(ai->ai_addr)) return std::nullopt;
   }
   char text[INET6_ADDRSTRLEN] = {};
-  const void* addr = found->ai_family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr)
-                                                 : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr);
+  const void* addr = found->ai_family == AF_INET
+                         ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr)
+                         : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr);
   if (inet_ntop(found->ai_family, addr, text, sizeof(text)) == nullptr) return std::nullopt;
   return std::string(text);
 }
 
 // Cache-Control's max-age in seconds; 0 for no-store/no-cache; -1 when absent or unreadable.
 long max_age_of(const std::string& cache_control) {
-  if (cache_control.find("no-store") != std::string::npos || cache_control.find("no-cache") != std::string::npos) return 0;
+  if (cache_control.find("no-store") != std::string::npos || cache_control.find("no-cache") != std::string::npos)
+    return 0;
   const auto at = cache_control.find("max-age=");
   if (at == std::string::npos) return -1;
   char* end = nullptr;
@@ -153,7 +158,8 @@ CimdFetch ClientRegistry::fetch_document(const std::string& url) const {
 OAuthResult<Client> ClientRegistry::fetch_client(const std::string& url, long& max_age) const {
   const std::size_t path_at = url.find('/', 8);
   const std::string authority = url.substr(8, path_at - 8);
-  if (authority.find('@') != std::string::npos) return invalid_client("the client metadata URL must not carry user information");
+  if (authority.find('@') != std::string::npos)
+    return invalid_client("the client metadata URL must not carry user information");
   std::string host = authority;
   int port = 443;
   if (auto colon = authority.rfind(':'); colon != std::string::npos && authority.find(']') == std::string::npos) {

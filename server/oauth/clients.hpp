@@ -10,17 +10,17 @@
 // Thread-safe; never throws.
 
 #include <chrono>
-#include <memory>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/keyring.hpp"
 #include "oauth/cimd_cache.hpp"
 #include "oauth/client.hpp"
 #include "oauth/errors.hpp"
-#include "common/keyring.hpp"
 
 namespace fini::oauth {
 

@@ -14,9 +14,12 @@ struct Parts {
 
 std::optional<Parts> split(std::string_view uri) {
   Parts p;
-  if (uri.rfind("https://", 0) == 0) p.scheme = "https";
-  else if (uri.rfind("http://", 0) == 0) p.scheme = "http";
-  else return std::nullopt;
+  if (uri.rfind("https://", 0) == 0)
+    p.scheme = "https";
+  else if (uri.rfind("http://", 0) == 0)
+    p.scheme = "http";
+  else
+    return std::nullopt;
   const std::size_t start = p.scheme.size() + 3;
   const std::size_t end = uri.find_first_of("/?#", start);
   p.authority = std::string(uri.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
@@ -71,7 +74,8 @@ bool is_loopback_uri(std::string_view uri) {
 
 bool is_claude_uri(std::string_view uri) {
   auto parts = split(uri);
-  return parts && parts->scheme == "https" && (to_lower(parts->host) == "claude.ai" || to_lower(parts->host) == "claude.com");
+  return parts && parts->scheme == "https" &&
+         (to_lower(parts->host) == "claude.ai" || to_lower(parts->host) == "claude.com");
 }
 
 bool redirect_host_allowed(std::string_view uri, const std::vector<std::string>& extra) {

@@ -6,7 +6,6 @@ namespace fini::oauth {
 
 namespace {
 
-
 // Who asks, and (large, first thing read) where the browser and the sign-in go afterwards;
 // a destination that is neither Claude nor this computer gets a warning.
 std::string who(const std::string& client_name, const std::string& host, bool loopback, bool claude) {
@@ -14,7 +13,8 @@ std::string who(const std::string& client_name, const std::string& host, bool lo
   std::string out = "<p id=\"destination\" style=\"font-size:1.25rem\">Signing in for <b id=\"redirect-host\">" +
                     html_escape(host) + "</b></p>\n<p id=\"client\"><b>" + html_escape(name) +
                     "</b> wants to use the Fini tools of this server on your behalf. After you sign in, your browser "
-                    "returns to <b>" + html_escape(host) + "</b>.</p>\n";
+                    "returns to <b>" +
+                    html_escape(host) + "</b>.</p>\n";
   if (!loopback && !claude) {
     out += "<p class=\"warn\" id=\"not-claude\">" + html_escape(host) +
            " is not a Claude address (claude.ai, claude.com). Continue only if you trust it: the application there "
@@ -25,21 +25,23 @@ std::string who(const std::string& client_name, const std::string& host, bool lo
 
 }  // namespace
 
-
 std::string sign_in_html(const SignInView& v) {
   std::string body;
   if (!v.error.empty()) body += "<p class=\"error\" id=\"error\">" + html_escape(v.error) + "</p>\n";
   body += who(v.client_name, v.redirect_host, v.loopback_redirect, v.claude_redirect);
   if (v.loopback_redirect) {
-    body += "<p class=\"warn\" id=\"loopback\">That address is on your own computer: continue only if you started "
-            "this sign-in from an application on this computer.</p>\n";
+    body +=
+        "<p class=\"warn\" id=\"loopback\">That address is on your own computer: continue only if you started "
+        "this sign-in from an application on this computer.</p>\n";
   }
   body +=
       "<p>Paste your Fini API key (Fini dashboard → <b>Deploy → API Keys</b>). It is checked with Fini and then "
       "sealed inside the sign-in this application receives; this server stores nothing and the key is never shown "
       "to the application or to Claude.</p>\n"
       "<form method=\"post\" action=\"/authorize\" autocomplete=\"off\">\n"
-      "<input type=\"hidden\" name=\"request\" value=\"" + html_escape(v.request) + "\">\n"
+      "<input type=\"hidden\" name=\"request\" value=\"" +
+      html_escape(v.request) +
+      "\">\n"
       "<label for=\"key\">Fini API key</label><br>\n"
       "<input type=\"password\" id=\"key\" name=\"key\" required autofocus spellcheck=\"false\" "
       "autocomplete=\"off\" placeholder=\"fini_…\">\n"
@@ -60,7 +62,9 @@ std::string confirm_html(const ConfirmView& v) {
   body +=
       "<p>Is this the workspace you want to connect?</p>\n"
       "<form method=\"post\" action=\"/authorize\">\n"
-      "<input type=\"hidden\" name=\"pending\" value=\"" + html_escape(v.pending) + "\">\n"
+      "<input type=\"hidden\" name=\"pending\" value=\"" +
+      html_escape(v.pending) +
+      "\">\n"
       "<button type=\"submit\" name=\"decision\" value=\"allow\" id=\"allow\">Connect this workspace</button>"
       "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button>\n</form>";
   return html_page("Connect this Fini workspace?", body);

@@ -150,10 +150,19 @@ std::optional<std::string> TokenService::issue_code(const CodeGrant& g) {
 OAuthResult<Json> TokenService::token_response(const Grant& g) {
   const std::int64_t now = now_ms();
   const std::string rid = fresh_id();
-  auto access = ring_.seal(kAccess, Json{{"k", g.key}, {"c", g.client}, {"a", g.audience}, {"s", g.scope},
-                                         {"f", g.family}, {"e", now + ms(options_.access_ttl)}});
-  auto refresh = ring_.seal(kRefresh, Json{{"j", rid}, {"k", g.key}, {"c", g.client}, {"a", g.audience},
-                                           {"s", g.scope}, {"f", g.family}, {"g", g.generation},
+  auto access = ring_.seal(kAccess, Json{{"k", g.key},
+                                         {"c", g.client},
+                                         {"a", g.audience},
+                                         {"s", g.scope},
+                                         {"f", g.family},
+                                         {"e", now + ms(options_.access_ttl)}});
+  auto refresh = ring_.seal(kRefresh, Json{{"j", rid},
+                                           {"k", g.key},
+                                           {"c", g.client},
+                                           {"a", g.audience},
+                                           {"s", g.scope},
+                                           {"f", g.family},
+                                           {"g", g.generation},
                                            {"e", now + ms(options_.refresh_ttl)}});
   if (!access || !refresh || rid.empty()) return OAuthError{"server_error", "could not issue a token", 500};
   return Json{{"access_token", *access},
@@ -190,7 +199,8 @@ OAuthResult<Json> TokenService::redeem_code(const std::string& code, const std::
     case ReplayGuard::Use::kFull:
       return OAuthError{"temporarily_unavailable", "too many sign-ins at once; try again in a minute", 503};
   }
-  return token_response(Grant{str(*payload, "k"), str(*payload, "c"), str(*payload, "a"), str(*payload, "s"), family, 0});
+  return token_response(
+      Grant{str(*payload, "k"), str(*payload, "c"), str(*payload, "a"), str(*payload, "s"), family, 0});
 }
 
 OAuthResult<Json> TokenService::refresh(const std::string& refresh_token, const std::string& client_id,
@@ -203,7 +213,8 @@ OAuthResult<Json> TokenService::refresh(const std::string& refresh_token, const 
   if (!equal_constant_time(str(*payload, "c"), client_digest(client_id))) {
     return invalid_grant("the refresh token was issued to another client");
   }
-  if (!resource.empty() && resource != str(*payload, "a")) return invalid_target("the resource does not match the token");
+  if (!resource.empty() && resource != str(*payload, "a"))
+    return invalid_target("the resource does not match the token");
   std::string family = str(*payload, "f");
   if (family.empty()) family = str(*payload, "j");  // a token from before families: its own
   const std::int64_t gen = num(*payload, "g");
@@ -211,16 +222,17 @@ OAuthResult<Json> TokenService::refresh(const std::string& refresh_token, const 
   switch (families_.rotate(family, gen, next_expiry, now)) {
     case RefreshFamilies::Outcome::kCurrent: break;
     case RefreshFamilies::Outcome::kReused:
-      return invalid_grant("the refresh token was already used (they rotate on every use); this sign-in is revoked: "
-                           "sign in again");
+      return invalid_grant(
+          "the refresh token was already used (they rotate on every use); this sign-in is revoked: "
+          "sign in again");
     case RefreshFamilies::Outcome::kRevoked:
       return invalid_grant("this sign-in was revoked after a refresh token was reused; sign in again");
     case RefreshFamilies::Outcome::kFull:
       return OAuthError{"temporarily_unavailable", "the server cannot track more sign-ins right now; try again later",
                         503};
   }
-  return token_response(Grant{str(*payload, "k"), str(*payload, "c"), str(*payload, "a"), str(*payload, "s"), family,
-                              gen + 1});
+  return token_response(
+      Grant{str(*payload, "k"), str(*payload, "c"), str(*payload, "a"), str(*payload, "s"), family, gen + 1});
 }
 
 std::variant<TokenService::Opened, TokenService::Refusal> TokenService::open_access(const std::string& token,
@@ -231,7 +243,8 @@ std::variant<TokenService::Opened, TokenService::Refusal> TokenService::open_acc
   if (str(*payload, "a") != audience) return Refusal::kAudience;
   const std::string key = str(*payload, "k");
   if (key.empty()) return Refusal::kMalformed;
-  if (const std::string family = str(*payload, "f"); !family.empty() && families_.revoked(family)) return Refusal::kRevoked;
+  if (const std::string family = str(*payload, "f"); !family.empty() && families_.revoked(family))
+    return Refusal::kRevoked;
   return Opened{key, str(*payload, "c")};
 }
 

@@ -18,8 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "oauth/errors.hpp"
 #include "common/keyring.hpp"
+#include "oauth/errors.hpp"
 
 namespace fini::oauth {
 
@@ -82,9 +82,9 @@ struct TokenOptions {
   std::chrono::seconds access_ttl{3600};
   std::chrono::seconds refresh_ttl{30 * 24 * 3600};
   std::chrono::seconds code_ttl{60};
-  std::size_t replay_capacity = 100000;   // codes in their 60 s
-  std::size_t family_capacity = 200000;   // signed-in clients per replica (each until its refresh expires)
-  WallClock clock;  // empty: system_now_ms
+  std::size_t replay_capacity = 100000;  // codes in their 60 s
+  std::size_t family_capacity = 200000;  // signed-in clients per replica (each until its refresh expires)
+  WallClock clock;                       // empty: system_now_ms
 };
 
 struct CodeGrant {

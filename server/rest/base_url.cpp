@@ -39,9 +39,8 @@ bool is_valid_reg_name(std::string_view host) {
 
 bool is_valid_ipv6(std::string_view host) {
   if (host.empty()) return false;
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
-  });
+  return std::all_of(host.begin(), host.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.'; });
 }
 
 }  // namespace
@@ -131,16 +130,15 @@ Result<BaseUrl> parse_base_url(std::string_view url) {
   }
 
   std::string prefix(path);
-  if (prefix.find("/./") != std::string::npos || prefix.find("/../") != std::string::npos ||
-      prefix.ends_with("/.") || prefix.ends_with("/..")) {
+  if (prefix.find("/./") != std::string::npos || prefix.find("/../") != std::string::npos || prefix.ends_with("/.") ||
+      prefix.ends_with("/..")) {
     return bad("path prefix must not contain '.' or '..' segments");
   }
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   out.prefix = std::move(prefix);
 
   if (out.scheme == "http" && !out.is_loopback()) {
-    return invalid_argument("refusing to send the API key over plain http to host " + out.host +
-                            "; use https");
+    return invalid_argument("refusing to send the API key over plain http to host " + out.host + "; use https");
   }
   return out;
 }

@@ -54,7 +54,7 @@ struct HttpResponse {
   std::string content_type;
   std::optional<std::string> retry_after;
   std::multimap<std::string, std::string> headers;  // names lower-cased
-  int attempts = 1;  // how many times the request was sent (send_with_retry sets it)
+  int attempts = 1;                                 // how many times the request was sent (send_with_retry sets it)
   // A 2xx JSON body send_with_retry has already parsed (depth-checked, as parse_json_safely):
   // the shaper takes it instead of parsing the body again. Empty otherwise.
   std::optional<nlohmann::json> json_body;
@@ -66,11 +66,11 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds read_timeout{60000};
   std::chrono::milliseconds write_timeout{30000};
-  std::string user_agent;           // e.g. "fini-mcp/0.1.0"; empty: "fini-mcp"
-  std::size_t max_connections = 8;  // keep-alive pool size (0 is treated as 1)
-  bool read_only_guard = false;     // refuse every method but GET unless allow_in_read_only
+  std::string user_agent;                           // e.g. "fini-mcp/0.1.0"; empty: "fini-mcp"
+  std::size_t max_connections = 8;                  // keep-alive pool size (0 is treated as 1)
+  bool read_only_guard = false;                     // refuse every method but GET unless allow_in_read_only
   std::size_t max_body_bytes = 8u * 1024u * 1024u;  // larger response bodies → kResourceExhausted
-  std::optional<ProxySetting> proxy;  // set: every request goes through this CONNECT proxy (choose_proxy)
+  std::optional<ProxySetting> proxy;                // set: every request goes through this CONNECT proxy (choose_proxy)
 };
 
 class HttpClient {

@@ -7,26 +7,26 @@
 #include <spdlog/spdlog.h>
 
 #include <netdb.h>
-#include <strings.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
 #include <random>
 #include <system_error>
 
+#include "common/redact.hpp"
 #include "common/text.hpp"
 #include "rest/encoding.hpp"
 #include "rest/http_client.hpp"
 #include "rest/inflate.hpp"
-#include "common/redact.hpp"
 #include "rest/watchdog.hpp"
 
 namespace fini::rest {
@@ -67,11 +67,11 @@ Status check_request(const HttpRequest& req) {
   if (std::find(std::begin(kMethods), std::end(kMethods), req.method) == std::end(kMethods)) {
     return invalid_argument("unsupported HTTP method '" + req.method.substr(0, 16) + "'");
   }
-  const bool path_ok = !req.path.empty() && req.path.front() == '/' &&
-                       std::all_of(req.path.begin(), req.path.end(), [](char c) {
-                         const auto u = static_cast<unsigned char>(c);
-                         return u > 0x20 && u < 0x7f && c != '?' && c != '#';
-                       });
+  const bool path_ok =
+      !req.path.empty() && req.path.front() == '/' && std::all_of(req.path.begin(), req.path.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 0x20 && u < 0x7f && c != '?' && c != '#';
+      });
   if (!path_ok) {
     return invalid_argument("request path must start with '/' and be percent-encoded ASCII without '?' or '#'");
   }
@@ -91,10 +91,14 @@ std::string quote_param(std::string_view v) {
   // WHATWG form-data encoding of names/filenames: '"', CR and LF are percent-escaped.
   std::string out;
   for (char c : v) {
-    if (c == '"') out += "%22";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '"')
+      out += "%22";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
@@ -107,9 +111,8 @@ std::string make_boundary(const std::vector<MultipartPart>& parts) {
   while (true) {
     std::string b = "----fini-mcp-";
     for (int i = 0; i < 24; ++i) b += kChars[pick(gen)];
-    const bool clash = std::any_of(parts.begin(), parts.end(), [&](const MultipartPart& p) {
-      return p.content.find(b) != std::string::npos;
-    });
+    const bool clash = std::any_of(parts.begin(), parts.end(),
+                                   [&](const MultipartPart& p) { return p.content.find(b) != std::string::npos; });
     if (!clash) return b;
   }
 }
@@ -175,9 +178,7 @@ std::string diagnose_connect(const std::string& host, int port, milliseconds bud
   return why;
 }
 
-bool is_idempotent(const std::string& method) {
-  return method == "GET" || method == "PUT" || method == "DELETE";
-}
+bool is_idempotent(const std::string& method) { return method == "GET" || method == "PUT" || method == "DELETE"; }
 
 constexpr std::string_view kCouldNotConnect = "could not connect to ";
 
@@ -265,9 +266,9 @@ class HttplibClient final : public HttpClient {
  public:
   explicit HttplibClient(ClientOptions options)
       : options_(std::move(options)),
-        host_port_((options_.base.host.find(':') != std::string::npos ? "[" + options_.base.host + "]"
-                                                                       : options_.base.host) +
-                   ":" + std::to_string(options_.base.port)),
+        host_port_(
+            (options_.base.host.find(':') != std::string::npos ? "[" + options_.base.host + "]" : options_.base.host) +
+            ":" + std::to_string(options_.base.port)),
         user_agent_(options_.user_agent.empty() ? "fini-mcp" : options_.user_agent),
         max_connections_(std::max<std::size_t>(options_.max_connections, 1)) {}
 
@@ -420,22 +421,20 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
       return unavailable(std::string(kCouldNotConnect) + host_port_ + ": " +
                          diagnose_connect(options_.base.host, options_.base.port, options_.connect_timeout));
     case httplib::Error::ConnectionTimeout:
-      return unavailable(std::string(kCouldNotConnect) + (options_.proxy ? "proxy " + options_.proxy->describe()
-                                                                         : host_port_) +
-                         ": no answer within " + format_duration(options_.connect_timeout));
+      return unavailable(std::string(kCouldNotConnect) +
+                         (options_.proxy ? "proxy " + options_.proxy->describe() : host_port_) + ": no answer within " +
+                         format_duration(options_.connect_timeout));
     case httplib::Error::Read:
       // httplib reports a read timeout and a peer close alike; the clock tells them apart.
       if (elapsed >= read_timeout * 9 / 10) {
-        return {Code::kDeadlineExceeded,
-                "no response within " + format_duration(read_timeout) + " from " + host_port_};
+        return {Code::kDeadlineExceeded, "no response within " + format_duration(read_timeout) + " from " + host_port_};
       }
       return unavailable("connection to " + host_port_ + " closed before a response");
-    case httplib::Error::Write:
-      return unavailable("connection to " + host_port_ + " closed while sending the request");
+    case httplib::Error::Write: return unavailable("connection to " + host_port_ + " closed while sending the request");
     case httplib::Error::SSLLoadingCerts:
-      return failed_precondition("could not load CA certificates from " +
-                                 (options_.ca_file.empty() ? std::string("the system store")
-                                                           : "'" + options_.ca_file + "'"));
+      return failed_precondition("could not load CA certificates from " + (options_.ca_file.empty()
+                                                                               ? std::string("the system store")
+                                                                               : "'" + options_.ca_file + "'"));
     case httplib::Error::SSLConnection:
     case httplib::Error::SSLServerVerification: {
       std::string why;
@@ -451,8 +450,7 @@ Status HttplibClient::describe_failure(httplib::Error err, const Connection& con
       }
       return unavailable("TLS handshake with " + host_port_ + " failed: " + why);
     }
-    default:
-      return unavailable("request to " + host_port_ + " failed: " + httplib::to_string(err));
+    default: return unavailable("request to " + host_port_ + " failed: " + httplib::to_string(err));
   }
 }
 
@@ -487,12 +485,11 @@ std::optional<Status> HttplibClient::interrupted(const HttpRequest& req, const B
     return Status(Code::kCancelled, "request cancelled (" + req.cancel->reason() + ")");
   }
   if (req.deadline && Clock::now() + kDeadlineSlack >= *req.deadline) {
-    return Status(Code::kDeadlineExceeded, "no complete response within " + format_budget(*req.deadline - started) +
-                                               " from " + host_port_);
+    return Status(Code::kDeadlineExceeded,
+                  "no complete response within " + format_budget(*req.deadline - started) + " from " + host_port_);
   }
   if (sink.exceeded()) {
-    return Status(Code::kResourceExhausted,
-                  "the response exceeds the " + std::to_string(sink.cap()) + "-byte limit");
+    return Status(Code::kResourceExhausted, "the response exceeds the " + std::to_string(sink.cap()) + "-byte limit");
   }
   return std::nullopt;
 }
@@ -592,8 +589,9 @@ Result<HttpResponse> HttplibClient::through_proxy(Connection& conn, Result<HttpR
     conn.client->stop();  // httplib keeps the socket open without TLS: never reuse it
     return unavailable(std::string(kCouldNotConnect) + host_port_ + " through proxy " + proxy->describe() +
                        ": the proxy answered 407 Proxy Authentication Required; " +
-                       (proxy->username.empty() ? "put the credentials in the proxy URL (http://user:password@host:port)"
-                                                : "it refused the credentials in the proxy URL"));
+                       (proxy->username.empty()
+                            ? "put the credentials in the proxy URL (http://user:password@host:port)"
+                            : "it refused the credentials in the proxy URL"));
   }
   if (result.ok() || result.status().message().find("proxy ") != std::string::npos) return result;
   return Status(result.status().code(), result.status().message() + " (through proxy " + proxy->describe() + ")");

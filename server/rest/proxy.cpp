@@ -72,7 +72,8 @@ Result<ProxySetting> parse_proxy_url(std::string_view url, std::string source) {
   if (const auto scheme_end = url.find("://"); scheme_end != std::string_view::npos) {
     const std::string scheme = to_lower(url.substr(0, scheme_end));
     if (scheme != "http") {
-      return invalid_argument(where + " uses " + scheme + "://; only http:// proxies are supported (the tunnel to Fini is TLS)");
+      return invalid_argument(where + " uses " + scheme +
+                              "://; only http:// proxies are supported (the tunnel to Fini is TLS)");
     }
     url.remove_prefix(scheme_end + 3);
   }
@@ -90,7 +91,8 @@ Result<ProxySetting> parse_proxy_url(std::string_view url, std::string source) {
     p.password = std::move(*pass);
     url.remove_prefix(at + 1);
   }
-  if (Status s = split_host_port(url, 1080, p.host, p.port); !s.ok()) return invalid_argument(where + ": " + s.message());
+  if (Status s = split_host_port(url, 1080, p.host, p.port); !s.ok())
+    return invalid_argument(where + ": " + s.message());
   return p;
 }
 
@@ -113,12 +115,14 @@ bool no_proxy_matches(std::string_view list, std::string_view host_in, int port)
 Result<std::optional<ProxySetting>> choose_proxy(const BaseUrl& base, const std::string& explicit_url,
                                                  const EnvLookup& env) {
   std::string source = "--proxy";
-  const char* url = explicit_url.empty() ? first_set(env, {"FINI_PROXY", "https_proxy", "HTTPS_PROXY"}, source) : explicit_url.c_str();
+  const char* url = explicit_url.empty() ? first_set(env, {"FINI_PROXY", "https_proxy", "HTTPS_PROXY"}, source)
+                                         : explicit_url.c_str();
   if (url == nullptr || base.scheme != "https") return std::optional<ProxySetting>();
   auto parsed = parse_proxy_url(url, source);
   if (!parsed.ok()) return parsed.status();
   std::string which;
-  if (const char* list = first_set(env, {"no_proxy", "NO_PROXY"}, which); list && no_proxy_matches(list, base.host, base.port)) {
+  if (const char* list = first_set(env, {"no_proxy", "NO_PROXY"}, which);
+      list && no_proxy_matches(list, base.host, base.port)) {
     return std::optional<ProxySetting>();
   }
   return std::optional<ProxySetting>(std::move(*parsed));

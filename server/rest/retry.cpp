@@ -47,9 +47,7 @@ bool is_json_type(const std::string& content_type) {
   return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
 }
 
-bool deadline_passed(const HttpRequest& request) {
-  return request.deadline && Clock::now() >= *request.deadline;
-}
+bool deadline_passed(const HttpRequest& request) { return request.deadline && Clock::now() >= *request.deadline; }
 
 // Why another attempt may help, or nullopt when it must not be made. The reason is our own
 // wording: no header value or body text reaches it.
@@ -153,14 +151,15 @@ RetryOutcome send_with_retry(HttpClient& http, const HttpRequest& request, const
     if (!delay) return out;
     // A 2xx is the strongest sign it was applied: it wins over a 5xx or a lost connection.
     if (const auto applied = may_have_applied(out.response);
-        applied && (!out.earlier_may_have_applied || (*applied / 100 == 2 && *out.earlier_may_have_applied / 100 != 2))) {
+        applied &&
+        (!out.earlier_may_have_applied || (*applied / 100 == 2 && *out.earlier_may_have_applied / 100 != 2))) {
       out.earlier_may_have_applied = applied;
     }
     if (on_wait) on_wait(RetryWait{attempt, *delay, *reason});
     const auto until = Clock::now() + *delay;
     if (request.cancel != nullptr ? request.cancel->wait_until(until) : (std::this_thread::sleep_until(until), false)) {
-      out.response = Status(Code::kCancelled, "request cancelled while waiting to retry (" +
-                                                  request.cancel->reason() + ")");
+      out.response =
+          Status(Code::kCancelled, "request cancelled while waiting to retry (" + request.cancel->reason() + ")");
       return out;
     }
   }

@@ -29,12 +29,12 @@ enum TypeBit : unsigned {
 };
 
 struct Node {
-  std::optional<bool> constant;          // boolean schema true/false
-  unsigned types = 0;                    // 0 = any type
-  std::vector<std::string> type_names;   // as declared, for messages
+  std::optional<bool> constant;         // boolean schema true/false
+  unsigned types = 0;                   // 0 = any type
+  std::vector<std::string> type_names;  // as declared, for messages
   std::map<std::string, std::unique_ptr<Node>> properties;
   std::vector<std::string> required;
-  std::unique_ptr<Node> additional;      // null = anything goes
+  std::unique_ptr<Node> additional;  // null = anything goes
   std::optional<json> enum_values;
   std::optional<json> const_value;
   std::optional<json> minimum, maximum, exclusive_minimum, exclusive_maximum;
@@ -51,9 +51,9 @@ namespace {
 
 using detail::Node;
 
-constexpr std::array<std::string_view, 11> kAnnotationKeywords = {
-    "title", "description", "default", "examples", "format", "$schema",
-    "$id", "$comment", "readOnly", "writeOnly", "deprecated"};
+constexpr std::array<std::string_view, 11> kAnnotationKeywords = {"title",    "description", "default",   "examples",
+                                                                  "format",   "$schema",     "$id",       "$comment",
+                                                                  "readOnly", "writeOnly",   "deprecated"};
 
 struct TypeName {
   std::string_view name;
@@ -193,9 +193,7 @@ class Compiler {
   }
 
  private:
-  void fail(const std::string& ptr, std::string message) {
-    errors.push_back({ptr, std::move(message)});
-  }
+  void fail(const std::string& ptr, std::string message) { errors.push_back({ptr, std::move(message)}); }
 
   std::optional<std::size_t> count(const json& v, const std::string& ptr) {
     if (!is_integral(v) || v.get<double>() < 0) {
@@ -210,8 +208,7 @@ class Compiler {
 
   std::optional<json> number(const json& v, const std::string& ptr) {
     if (!v.is_number()) {
-      fail(ptr, v.is_boolean() ? "must be a number (the draft-4 boolean form is not supported)"
-                               : "must be a number");
+      fail(ptr, v.is_boolean() ? "must be a number (the draft-4 boolean form is not supported)" : "must be a number");
       return std::nullopt;
     }
     return v;
@@ -236,8 +233,8 @@ class Compiler {
         }
       }
       if (found == nullptr) {
-        fail(item_ptr, "unknown type " + names[i].dump() +
-                           " (expected null, boolean, object, array, number, string or integer)");
+        fail(item_ptr,
+             "unknown type " + names[i].dump() + " (expected null, boolean, object, array, number, string or integer)");
         continue;
       }
       if ((node.types & found->bit) != 0) {
@@ -419,8 +416,8 @@ class Checker {
       for (std::size_t j = 1; j < v.size(); ++j) {
         for (std::size_t i = 0; i < j; ++i) {
           if (json_equal(v[i], v[j])) {
-            add(ptr, "must not contain duplicates (item " + std::to_string(j) + " equals item " +
-                         std::to_string(i) + ")");
+            add(ptr,
+                "must not contain duplicates (item " + std::to_string(j) + " equals item " + std::to_string(i) + ")");
             break;
           }
         }
@@ -508,7 +505,8 @@ class Coercer {
       json out = v;
       for (auto it = out.begin(); it != out.end(); ++it) {
         auto prop = node.properties.find(it.key());
-        if (prop != node.properties.end()) it.value() = apply(*prop->second, it.value(), ptr + "/" + escape_pointer_token(it.key()));
+        if (prop != node.properties.end())
+          it.value() = apply(*prop->second, it.value(), ptr + "/" + escape_pointer_token(it.key()));
       }
       return out;
     }

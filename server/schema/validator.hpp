@@ -78,7 +78,7 @@ std::string describe(const ValidationError& error);
 
 // Helpers shared with the manifest linter.
 std::string escape_pointer_token(std::string_view token);  // RFC 6901: "~" -> "~0", "/" -> "~1"
-std::size_t code_points(std::string_view utf8);             // Unicode code points (non-continuation bytes)
+std::size_t code_points(std::string_view utf8);            // Unicode code points (non-continuation bytes)
 
 // Strings longer than this (in bytes) are not run through std::regex, whose backtracking
 // matcher recurses per character and could exhaust the stack; they fail "pattern" instead.

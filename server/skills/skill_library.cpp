@@ -73,7 +73,8 @@ SkillLibrary SkillLibrary::load(const std::filesystem::path& dir, std::vector<st
       if (entry.is_regular_file()) refs.push_back(entry.path());
     }
     std::sort(refs.begin(), refs.end());
-    for (const auto& ref : refs) skill->references.emplace_back("references/" + ref.filename().string(), read_file(ref));
+    for (const auto& ref : refs)
+      skill->references.emplace_back("references/" + ref.filename().string(), read_file(ref));
     lib.skills_.push_back(std::move(*skill));
   }
   return lib;

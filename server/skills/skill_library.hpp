@@ -16,8 +16,8 @@ namespace fini::skills {
 struct Skill {
   std::string name;
   std::string description;
-  std::string body;  // the Markdown after the frontmatter
-  std::string text;  // the whole SKILL.md
+  std::string body;                                             // the Markdown after the frontmatter
+  std::string text;                                             // the whole SKILL.md
   std::vector<std::pair<std::string, std::string>> references;  // relative path → content
 };
 

@@ -26,8 +26,7 @@ std::string value_text(const json& v) {
 
 json yes_no_schema() {
   return json{{"type", "object"},
-              {"properties",
-               {{"confirm", {{"type", "boolean"}, {"title", "Go ahead?"}, {"default", false}}}}},
+              {"properties", {{"confirm", {{"type", "boolean"}, {"title", "Go ahead?"}, {"default", false}}}}},
               {"required", json::array({"confirm"})}};
 }
 
@@ -41,7 +40,8 @@ std::string confirmation_question(const Manifest& m, const json& arguments) {
   static const std::regex placeholder("\\{(count:)?([A-Za-z0-9_]+)\\}");
   std::string out;
   auto last = m.confirm.cbegin();
-  for (auto it = std::sregex_iterator(m.confirm.begin(), m.confirm.end(), placeholder); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(m.confirm.begin(), m.confirm.end(), placeholder); it != std::sregex_iterator();
+       ++it) {
     const auto& match = *it;
     out.append(last, match[0].first);
     const auto arg = arguments.find(match[2].str());
@@ -58,19 +58,21 @@ std::string confirmation_question(const Manifest& m, const json& arguments) {
   return out;
 }
 
-std::optional<json> confirm_before_harm(const Manifest& m, const json& arguments, mcp::CallContext& ctx,
-                                        bool enabled, LegacyConfirm legacy) {
+std::optional<json> confirm_before_harm(const Manifest& m, const json& arguments, mcp::CallContext& ctx, bool enabled,
+                                        LegacyConfirm legacy) {
   if (!enabled || !m.destructive() || m.confirm.empty()) return std::nullopt;
   const std::string question = confirmation_question(m, arguments);
   if (!ctx.client().elicitation_form) {
     if (!ctx.client().stateless || legacy == LegacyConfirm::kHost) return std::nullopt;
-    return tool_error("Not done: " + m.name + " needs the user's confirmation (\"" + question +
-                      "\"), and this client cannot be asked: it speaks MCP 2025-11-25 (or older) over stateless HTTP, and "
-                      "this server runs with --legacy-confirm refuse. Nothing was sent to Fini. To confirm, "
-                      "use a client that speaks MCP 2026-07-28 (it is asked the question), or fini-mcp over stdio.");
+    return tool_error(
+        "Not done: " + m.name + " needs the user's confirmation (\"" + question +
+        "\"), and this client cannot be asked: it speaks MCP 2025-11-25 (or older) over stateless HTTP, and "
+        "this server runs with --legacy-confirm refuse. Nothing was sent to Fini. To confirm, "
+        "use a client that speaks MCP 2026-07-28 (it is asked the question), or fini-mcp over stdio.");
   }
   const json params{{"mode", "form"}, {"message", question}, {"requestedSchema", yes_no_schema()}};
-  auto reply = ctx.request("elicitation/create", params, std::chrono::duration_cast<std::chrono::milliseconds>(kAnswerTimeout));
+  auto reply =
+      ctx.request("elicitation/create", params, std::chrono::duration_cast<std::chrono::milliseconds>(kAnswerTimeout));
   if (!reply.ok()) return not_sent("the confirmation question got no answer: " + reply.status().message(), question);
   const std::string action = reply->value("action", "");
   if (action == "accept") {

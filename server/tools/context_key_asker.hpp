@@ -18,7 +18,8 @@ class ContextKeyAsker final : public credentials::KeyAsker {
   const CallKey& call_key() const override { return ctx_.call_key(); }
   const CancelToken& cancel_token() const override { return ctx_.cancel_token(); }
   bool can_open_links() const override { return ctx_.client().elicitation_url; }
-  Result<credentials::LinkAnswer> open_link(const credentials::KeyLink& link, std::chrono::milliseconds timeout) override;
+  Result<credentials::LinkAnswer> open_link(const credentials::KeyLink& link,
+                                            std::chrono::milliseconds timeout) override;
   void link_done(const credentials::KeyLink& link) override;
 
  private:

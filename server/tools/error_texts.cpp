@@ -26,7 +26,8 @@ std::optional<std::string> unknown_id_text(const Manifest& m, const rest::HttpRe
   const bool answered_null = u.answers == "null" && r.status >= 200 && r.status < 300 && null_body(r.body);
   if (!answered_500 && !answered_null) return std::nullopt;
   return "No such " + u.what + "; list them with " + u.list_with + " and call again with an id from there. (" +
-         route(m) + " answers " + (answered_500 ? "500" : "null") + " when the id is unknown, deleted or in "
+         route(m) + " answers " + (answered_500 ? "500" : "null") +
+         " when the id is unknown, deleted or in "
          "another workspace.)";
 }
 
@@ -51,7 +52,8 @@ std::string earlier_attempt_text(const Manifest& m, int earlier_status) {
   const std::string check = m.request.unknown_id ? m.request.unknown_id->list_with : "the matching list or get tool";
   return "An earlier attempt of this call (" + route(m) + ") " + got +
          ", so the change may have been applied already; fini-mcp retried, and the retry's answer follows. Check "
-         "with " + check + " before repeating it.";
+         "with " +
+         check + " before repeating it.";
 }
 
 std::string key_rejected_text(const Manifest& m, const rest::HttpResponse& r, const std::string& source_note) {

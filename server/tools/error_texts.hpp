@@ -29,6 +29,7 @@ std::string earlier_attempt_text(const Manifest& manifest, int earlier_status);
 
 // A 401 for a key the user cannot replace by asking (environment, key file): the rejection and
 // where the key comes from, without the generic "log in" advice that does not apply.
-std::string key_rejected_text(const Manifest& manifest, const rest::HttpResponse& response, const std::string& source_note);
+std::string key_rejected_text(const Manifest& manifest, const rest::HttpResponse& response,
+                              const std::string& source_note);
 
 }  // namespace fini::tools

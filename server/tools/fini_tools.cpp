@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <chrono>
 
-#include "common/safe_json.hpp"
 #include "common/redact.hpp"
-#include "tools/result_budget.hpp"
+#include "common/safe_json.hpp"
 #include "tools/confirmation.hpp"
 #include "tools/context_key_asker.hpp"
 #include "tools/epoch_dates.hpp"
 #include "tools/error_texts.hpp"
 #include "tools/id_check.hpp"
 #include "tools/request_mapper.hpp"
+#include "tools/result_budget.hpp"
 #include "tools/result_shaper.hpp"
 
 namespace fini::tools {
@@ -222,7 +222,8 @@ FiniToolProvider::Outcome FiniToolProvider::run(const Manifest& m, const json& a
   json wire_arguments = args;
   if (!m.request.project.empty()) take_fields(wire_arguments);
   auto request = map_request(m, wire_arguments);
-  if (!request.ok()) return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), "", args};
+  if (!request.ok())
+    return {tool_error("Invalid arguments for " + m.name + ": " + request.status().message()), "", args};
 
   if (auto refused = confirm_before_harm(m, args, ctx, confirm_, legacy_confirm_); refused) return {*refused, "", args};
 
@@ -249,7 +250,8 @@ json FiniToolProvider::settle(const Manifest& m, const json& args, rest::RetryOu
   }
   if (!m.read_only() && sent.earlier_may_have_applied && result.value("isError", false)) {
     auto& first = result["content"][0]["text"];
-    if (first.is_string()) first = earlier_attempt_text(m, *sent.earlier_may_have_applied) + "\n" + first.get<std::string>();
+    if (first.is_string())
+      first = earlier_attempt_text(m, *sent.earlier_may_have_applied) + "\n" + first.get<std::string>();
   }
   if (m.request.verify_each && may_have_partly_applied(sent)) {
     if (std::string outcomes = verify_each(m, args, key, ctx); !outcomes.empty()) {
@@ -283,7 +285,8 @@ rest::RetryOutcome FiniToolProvider::send(const Manifest& m, rest::HttpRequest r
            std::to_string(wait.attempt + 1) + " of " + std::to_string(policy.max_attempts) + ")");
   });
   heartbeat.reset();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   ctx.upstream_answered(sent.response.ok() ? sent.response->status : 0);
   if (sent.response.ok()) {
     spdlog::info("{}: {} → {} in {} ms ({} attempt(s))", m.name, what, sent.response->status, ms, sent.attempts);

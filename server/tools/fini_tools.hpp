@@ -27,8 +27,8 @@ struct SurfaceOptions {
   std::set<std::string> toolsets;  // empty: all
   std::set<std::string> tools;     // empty: all
   std::set<std::string> exclude;
-  bool read_only = false;          // --read-only: hide and refuse write tools
-  bool show_all = false;           // --show-all-tools: ignore learned scopes
+  bool read_only = false;  // --read-only: hide and refuse write tools
+  bool show_all = false;   // --show-all-tools: ignore learned scopes
 };
 
 struct CallOptions {
@@ -77,16 +77,16 @@ class FiniToolProvider final : public mcp::ToolProvider {
 
  private:
   struct Outcome {
-    nlohmann::json result;  // a CallToolResult, untrimmed
-    std::string key;        // the key used (for redaction), empty if none
+    nlohmann::json result;     // a CallToolResult, untrimmed
+    std::string key;           // the key used (for redaction), empty if none
     nlohmann::json arguments;  // as validated (after coercions)
     std::string notes{};       // what the coercions read, shown with a sent call's result
   };
   Outcome run(const Manifest& m, const nlohmann::json& arguments, mcp::CallContext& ctx);
   rest::RetryOutcome send(const Manifest& m, rest::HttpRequest request, mcp::CallContext& ctx);
   nlohmann::json shape(const Manifest& m, rest::RetryOutcome& sent, const std::string& key);
-  nlohmann::json settle(const Manifest& m, const nlohmann::json& args, rest::RetryOutcome& sent,
-                        const std::string& key, mcp::CallContext& ctx);
+  nlohmann::json settle(const Manifest& m, const nlohmann::json& args, rest::RetryOutcome& sent, const std::string& key,
+                        mcp::CallContext& ctx);
   nlohmann::json fit(const Manifest& m, const nlohmann::json& arguments, nlohmann::json result) const;
   std::string verify_each(const Manifest& m, const nlohmann::json& args, const std::string& key, mcp::CallContext& ctx);
   bool write_tools_visible() const;

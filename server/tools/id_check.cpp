@@ -87,7 +87,8 @@ std::optional<json> id_check_result(const Manifest& m, const json& arguments, co
   const std::string write_note = after_500_note(m);
   if (check.state == IdState::kExists) {
     return tool_error("Fini API error 500 (" + route + ") for " + u.what + " " + id + ", which exists (" +
-                      check.reader->name + " found it), so the 500 is not about an unknown id: either a transient "
+                      check.reader->name +
+                      " found it), so the 500 is not about an unknown id: either a transient "
                       "server error (retryable) or a change Fini refuses for this item (see this tool's description)." +
                       write_note);
   }

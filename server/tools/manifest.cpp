@@ -160,11 +160,12 @@ bool Manifest::repeatable() const {
 }
 
 json with_fields_argument(json input) {
-  input["properties"][kFieldsArgument] = json{
-      {"type", "array"},
-      {"items", {{"type", "string"}, {"minLength", 1}}},
-      {"minItems", 1},
-      {"description", "Only these fields of each item (e.g. [\"id\", \"createdAt\"]); omit for all. Keeps results small."}};
+  input["properties"][kFieldsArgument] =
+      json{{"type", "array"},
+           {"items", {{"type", "string"}, {"minLength", 1}}},
+           {"minItems", 1},
+           {"description",
+            "Only these fields of each item (e.g. [\"id\", \"createdAt\"]); omit for all. Keeps results small."}};
   return input;
 }
 
@@ -258,7 +259,8 @@ LoadResult load_manifests(const std::filesystem::path& dir) {
 
   std::vector<fs::path> files;  // relative to dir
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".json") files.push_back(it->path().lexically_relative(dir));
+    if (it->is_regular_file(ec) && it->path().extension() == ".json")
+      files.push_back(it->path().lexically_relative(dir));
   }
   if (ec) result.issues.push_back({dir.generic_string(), "", "cannot list directory: " + ec.message()});
   std::sort(files.begin(), files.end());

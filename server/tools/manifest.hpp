@@ -3,8 +3,8 @@
 // load_manifests() reads and lints a whole directory; a Manifest is an immutable value once
 // loaded (safe to share across threads). Nothing here throws except std::bad_alloc.
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +29,7 @@ struct ParamSpec {
   std::string name;       // argument name (key of input.properties)
   std::string wire_name;  // "wireName", defaults to name
   ParamLocation location = ParamLocation::kQuery;
-  std::string style;      // query only: "repeat" (default) or "csv"; empty elsewhere
+  std::string style;  // query only: "repeat" (default) or "csv"; empty elsewhere
   std::optional<FormFile> form_file;
   bool epoch_ms = false;  // "unit": "epoch-ms": refuse values that can only be seconds
 };
@@ -68,19 +68,19 @@ struct PagingWindow {
   std::int64_t default_span_ms = 0;  // what the API uses when since is omitted
 };
 struct PagingChildren {
-  std::string field;       // array inside each item, e.g. "events"
-  std::string table;       // SQLite table name for the child rows
-  std::string parent_key;  // column holding the parent's id, e.g. "conversation_id"
+  std::string field;                // array inside each item, e.g. "events"
+  std::string table;                // SQLite table name for the child rows
+  std::string parent_key;           // column holding the parent's id, e.g. "conversation_id"
   std::vector<std::string> facets;  // child fields counted in the export summary
 };
 struct PagingSpec {
-  std::string items;                // response array
-  std::string table;                // SQLite table of an export ("table", default items)
-  std::string cursor_arg;           // argument that takes the cursor
-  std::string next;                 // response field with the next cursor ("" = take cursor_from_item)
-  std::string cursor_from_item;     // field of the last item used as cursor when the API returns none
-  std::string has_more;             // response boolean
-  std::string limit_arg;            // page size argument ("" = none)
+  std::string items;             // response array
+  std::string table;             // SQLite table of an export ("table", default items)
+  std::string cursor_arg;        // argument that takes the cursor
+  std::string next;              // response field with the next cursor ("" = take cursor_from_item)
+  std::string cursor_from_item;  // field of the last item used as cursor when the API returns none
+  std::string has_more;          // response boolean
+  std::string limit_arg;         // page size argument ("" = none)
   int max_limit = 0;
   std::string direction_arg, direction_value;  // the value that walks forward (Fini: next = OLDER)
   std::optional<PagingWindow> window;
@@ -104,9 +104,9 @@ struct Manifest {
   std::shared_ptr<const schema::Validator> validator;  // compiled from input_schema
   // Compiled from output_schema (on first use) when the loader linted it; null otherwise.
   std::shared_ptr<const schema::Validator> output_validator;
-  std::optional<PagingSpec> paging;                    // set for pageable list tools
-  bool read_only() const;    // annotations.readOnlyHint
-  bool destructive() const;  // annotations.destructiveHint
+  std::optional<PagingSpec> paging;  // set for pageable list tools
+  bool read_only() const;            // annotations.readOnlyHint
+  bool destructive() const;          // annotations.destructiveHint
   // Safe to send again after a failure: read-only, or declared idempotent (idempotentHint).
   bool repeatable() const;
 };

@@ -15,15 +15,14 @@ using schema::escape_pointer_token;
 
 namespace {
 
-constexpr std::string_view kTopLevelKeys[] = {"annotations", "confirm", "description", "input", "name",
-                                              "output",      "paging",  "request",     "scope", "title",
-                                              "toolset"};
+constexpr std::string_view kTopLevelKeys[] = {"annotations", "confirm", "description", "input", "name",   "output",
+                                              "paging",      "request", "scope",       "title", "toolset"};
 constexpr std::string_view kRequestKeys[] = {"method",    "path",      "project",    "response",
                                              "timeoutMs", "unknownId", "verifyEach", "wrap"};
 constexpr std::string_view kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 constexpr std::string_view kLocations[] = {"path", "query", "body", "form"};
-constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint",
-                                                "readOnlyHint", "title"};
+constexpr std::string_view kAnnotationKeys[] = {"destructiveHint", "idempotentHint", "openWorldHint", "readOnlyHint",
+                                                "title"};
 
 template <std::size_t N>
 bool one_of(std::string_view value, const std::string_view (&set)[N]) {
@@ -43,9 +42,8 @@ std::string join(const std::string_view (&set)[N], std::string_view sep = ", ") 
 std::string child(const std::string& ptr, std::string_view key) { return ptr + "/" + escape_pointer_token(key); }
 
 bool valid_name(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 bool valid_placeholder(const std::string& s) {
@@ -202,8 +200,8 @@ class Linter {
     if (n == 0) {
       add("/description", "must not be empty");
     } else if (n > kMaxDescriptionLength) {
-      add("/description", "must be at most " + std::to_string(kMaxDescriptionLength) + " characters (got " +
-                              std::to_string(n) + ")");
+      add("/description",
+          "must be at most " + std::to_string(kMaxDescriptionLength) + " characters (got " + std::to_string(n) + ")");
     }
   }
 
@@ -444,8 +442,8 @@ class Linter {
     visit_schemas(root, root_ptr, is_input, [&](const json& node, const std::string& ptr, bool top) {
       for (auto kw : kPrivateKeywords) {
         if (!top && node.contains(kw)) {
-          add(child(ptr, kw), "private keyword '" + std::string(kw) +
-                                  "' is only allowed directly on a property of input.properties");
+          add(child(ptr, kw),
+              "private keyword '" + std::string(kw) + "' is only allowed directly on a property of input.properties");
         }
       }
       if (declares_array(node) && !node.contains("items")) add(ptr, "array schema must declare \"items\"");
@@ -575,8 +573,9 @@ class Linter {
     for (auto it = props.begin(); it != props.end(); ++it) {
       if (id_like_name(it.key()) && !canonical_id_name(it.key())) {
         add(child("/input/properties", it.key()),
-            "id-like argument '" + it.key() + "' must use the canonical name (agentId, conversationId, sourceId, "
-            "articleId, folderId, ruleId, tagGroupId, tagId, jobIds, eventId, ...) with wireName for Fini's name");
+            "id-like argument '" + it.key() +
+                "' must use the canonical name (agentId, conversationId, sourceId, "
+                "articleId, folderId, ruleId, tagGroupId, tagId, jobIds, eventId, ...) with wireName for Fini's name");
       }
     }
     const json& ann = doc["annotations"];
@@ -589,8 +588,9 @@ class Linter {
   void check_annotation_rule(const std::string& name, const json& ann) {
     const AnnotationRule* rule = annotation_rule(name);
     if (rule == nullptr) {
-      return add("/name", "no annotation rule matches '" + name + "' (add one to the table in manifests/README.md "
-                          "and manifest_lint.cpp)");
+      return add("/name", "no annotation rule matches '" + name +
+                              "' (add one to the table in manifests/README.md "
+                              "and manifest_lint.cpp)");
     }
     auto expect = [&](const char* key, bool want) {
       if (ann.value(key, !want) != want) {
@@ -610,10 +610,12 @@ class Linter {
       if (destructive) add("/confirm", "is required for a destructive tool (the question asked before it runs)");
       return;
     }
-    if (!it->is_string() || it->get_ref<const std::string&>().empty()) return add("/confirm", "must be a non-empty string");
+    if (!it->is_string() || it->get_ref<const std::string&>().empty())
+      return add("/confirm", "must be a non-empty string");
     if (!destructive) return add("/confirm", "only destructive tools ask for confirmation");
     for (const auto& p : placeholders_in(it->get_ref<const std::string&>())) {
-      if (!input_properties(doc).contains(p.name)) add("/confirm", "placeholder {" + p.inner + "} names no input property");
+      if (!input_properties(doc).contains(p.name))
+        add("/confirm", "placeholder {" + p.inner + "} names no input property");
     }
   }
 

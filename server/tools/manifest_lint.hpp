@@ -19,8 +19,8 @@ inline constexpr std::size_t kMaxDescriptionLength = 1500;
 inline constexpr int kMinTimeoutMs = 1000;  // below 1 s is almost surely seconds-vs-ms
 inline constexpr int kMaxTimeoutMs = 600000;
 // The toolsets of tests/contract/endpoints.json (agents includes the prompt tools).
-inline constexpr std::string_view kToolsets[] = {"agents", "articles", "conversations", "folders",
-                                                 "knowledge", "rules", "sources", "tags"};
+inline constexpr std::string_view kToolsets[] = {"agents",    "articles", "conversations", "folders",
+                                                 "knowledge", "rules",    "sources",       "tags"};
 
 struct LintContext {
   std::string file;    // reported in every issue

@@ -28,9 +28,7 @@ bool split_type_message(const std::string& message, std::string& expected, std::
 }
 
 // Other checks: their message minus any " (got …)" part, which may quote the value.
-std::string without_value(const std::string& message) {
-  return message.substr(0, message.find(" (got"));
-}
+std::string without_value(const std::string& message) { return message.substr(0, message.find(" (got")); }
 
 SchemaDrift to_drift(const schema::ValidationError& e) {
   SchemaDrift d{e.pointer, "", "", false};

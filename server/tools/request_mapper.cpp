@@ -37,7 +37,8 @@ Result<rest::HttpRequest> map_request(const Manifest& manifest, const nlohmann::
           return invalid_argument("'" + param.name + "' is required and must not be empty");
         }
         const std::string segment = rest::percent_encode_segment(scalar_text(*it));
-        for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder, pos + segment.size())) {
+        for (auto pos = path.find(placeholder); pos != std::string::npos;
+             pos = path.find(placeholder, pos + segment.size())) {
           path.replace(pos, placeholder.size(), segment);
         }
         break;

@@ -72,7 +72,8 @@ std::string how_to_get_rest(std::size_t kept, const BudgetHints& hints) {
   std::string text;
   if (hints.has_limit) text += "call again with limit: " + std::to_string(std::max<std::size_t>(kept, 1));
   if (hints.has_cursor) text += std::string(text.empty() ? "" : " ") + "(page on with the cursor as usual)";
-  if (hints.has_fields) text += std::string(text.empty() ? "" : ", or ") + "pass fields: [\"…\"] to get only the fields you need";
+  if (hints.has_fields)
+    text += std::string(text.empty() ? "" : ", or ") + "pass fields: [\"…\"] to get only the fields you need";
   if (text.empty()) text = "narrow the request (filters, fewer ids)";
   return text;
 }
@@ -161,7 +162,8 @@ std::optional<std::string> project_fields(json& structured, const std::string& i
     }
     object = std::move(kept);
   };
-  json* target = items == "." ? &structured : (structured.is_object() && structured.contains(items) ? &structured[items] : nullptr);
+  json* target = items == "." ? &structured
+                              : (structured.is_object() && structured.contains(items) ? &structured[items] : nullptr);
   if (target == nullptr) return std::nullopt;
   if (target->is_array()) {
     for (auto& item : *target) project(item);

@@ -22,7 +22,7 @@ struct BudgetHints {
 };
 
 struct BudgetOutcome {
-  bool fits = true;               // false: could not be brought under the budget
+  bool fits = true;                 // false: could not be brought under the budget
   std::optional<std::string> note;  // what was trimmed and how to get the rest
   std::size_t original_bytes = 0;
 };

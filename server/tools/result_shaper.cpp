@@ -18,7 +18,6 @@ json tool_error(const std::string& text) {
 
 namespace {
 
-
 std::string path_ids(const Manifest& m) {
   std::string ids;
   for (const auto& p : m.params) {
@@ -50,11 +49,14 @@ std::string next_step(const Manifest& m, const rest::HttpResponse& r) {
              "`fini-mcp login`, or set FINI_API_KEY to a key from the Fini dashboard (Deploy → API Keys), "
              "then call again.";
     case 403:
-      return "The key lacks the '" + m.scope + "' scope this tool needs, or the ids belong to another "
-             "workspace. Use a key with '" + m.scope + "' scope (Deploy → API Keys) or check the ids.";
+      return "The key lacks the '" + m.scope +
+             "' scope this tool needs, or the ids belong to another "
+             "workspace. Use a key with '" +
+             m.scope + "' scope (Deploy → API Keys) or check the ids.";
     case 404:
-      return path_ids(m).empty() ? "The resource does not exist." :
-             "Nothing exists with that id (" + path_ids(m) + "); list the resources to find a valid one.";
+      return path_ids(m).empty()
+                 ? "The resource does not exist."
+                 : "Nothing exists with that id (" + path_ids(m) + "); list the resources to find a valid one.";
     case 406:
       return "The API refused the target: usually an agent or ids from another workspace, or a move "
              "the folder tree does not allow.";
@@ -82,7 +84,8 @@ std::string next_step(const Manifest& m, const rest::HttpResponse& r) {
 
 std::string snippet(const std::string& body) {
   std::string s = body.substr(0, 200);
-  std::replace_if(s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      s.begin(), s.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return s;
 }
 
@@ -99,8 +102,8 @@ json error_result(const Manifest& m, const rest::HttpResponse& r) {
   } else if (!r.body.empty()) {
     message = snippet(r.body);
   }
-  std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) + " (" +
-                     m.request.method + " " + m.request.path + ")";
+  std::string text = "Fini API error " + std::to_string(r.status) + " " + std::string(http_reason_phrase(r.status)) +
+                     " (" + m.request.method + " " + m.request.path + ")";
   if (!message.empty()) text += ": " + message;
   text += ". " + next_step(m, r);
   return tool_error(text);
@@ -185,8 +188,7 @@ json shape_transport_error(const Manifest& m, const Status& status, const std::s
     case Code::kCancelled:
       return tool_error(what + " cancelled; the request was not completed." +
                         (write ? " A write may still have been applied; check before repeating it." : ""));
-    default:
-      return tool_error("The request could not be sent: " + status.message());
+    default: return tool_error("The request could not be sent: " + status.message());
   }
 }
 

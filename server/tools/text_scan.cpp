@@ -18,8 +18,8 @@ bool ends_with(std::string_view s, std::string_view tail) {
 
 // s is exactly Id, Ids, IdToAdd, IdsToAdd, IdToRefresh or IdsToRefresh after a non-empty head
 // (the head's characters are the caller's to check).
-constexpr std::array<std::string_view, 6> kIdTails = {"Id", "Ids", "IdToAdd", "IdsToAdd", "IdToRefresh",
-                                                      "IdsToRefresh"};
+constexpr std::array<std::string_view, 6> kIdTails = {"Id",       "Ids",         "IdToAdd",
+                                                      "IdsToAdd", "IdToRefresh", "IdsToRefresh"};
 
 }  // namespace
 

@@ -21,7 +21,8 @@ TEST(TimeSpec, RelativeDatesDateTimesAndEpochMs) {
 }
 
 TEST(TimeSpec, AnythingElseIsRefusedWithTheFormsAccepted) {
-  for (const char* bad : {"", "150", "150y", "yesterday", "2026-13-01", "2026-02-31", "2026-06-01T25:00:00Z", "-3d", "1e12"}) {
+  for (const char* bad :
+       {"", "150", "150y", "yesterday", "2026-13-01", "2026-02-31", "2026-06-01T25:00:00Z", "-3d", "1e12"}) {
     auto r = parse_time_spec(bad, kNow);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find("150d, 12h, 2w"), std::string::npos) << r.status().message();
@@ -29,7 +30,8 @@ TEST(TimeSpec, AnythingElseIsRefusedWithTheFormsAccepted) {
 }
 
 TEST(DidYouMean, TheNearestNamesOnly) {
-  const std::vector<std::string> known = {"list_conversations", "get_conversation", "delete_conversation", "list_agents"};
+  const std::vector<std::string> known = {"list_conversations", "get_conversation", "delete_conversation",
+                                          "list_agents"};
   EXPECT_EQ(did_you_mean("list_conversation", known), " (did you mean list_conversations?)");
   EXPECT_EQ(did_you_mean("get_conversatoin", known), " (did you mean get_conversation?)");
   EXPECT_EQ(did_you_mean("list_agent", known), " (did you mean list_agents?)");

@@ -21,12 +21,14 @@ namespace {
 template <class T, class = void>
 struct Streamable : std::false_type {};
 template <class T>
-struct Streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>> : std::true_type {};
+struct Streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
+    : std::true_type {};
 
 template <class T, class = void>
 struct Appendable : std::false_type {};
 template <class T>
-struct Appendable<T, std::void_t<decltype(std::declval<std::string&>() += std::declval<const T&>())>> : std::true_type {};
+struct Appendable<T, std::void_t<decltype(std::declval<std::string&>() += std::declval<const T&>())>> : std::true_type {
+};
 
 // No road from a CallKey to text except reveal().
 static_assert(!std::is_convertible_v<CallKey, std::string>);
@@ -88,8 +90,7 @@ TEST(CallKey, AFailedAssertionPrintsNoKey) {
     for (char c : printed) {
       if (c != '-' && c != ' ') digits += c;
     }
-    EXPECT_EQ(digits.find("66696E695F")  /* "fini_" */, std::string::npos)
-        << "printed bytes hold the key: " << printed;
+    EXPECT_EQ(digits.find("66696E695F") /* "fini_" */, std::string::npos) << "printed bytes hold the key: " << printed;
     EXPECT_EQ(printed.find(sha256_hex(k)), std::string::npos);
   }
 }

@@ -44,9 +44,7 @@ TEST(ParseForm, AMalformedEscapeAnywhereRefusesTheWholeForm) {
   }
 }
 
-TEST(ParseForm, NothingIsTrimmed) {
-  EXPECT_EQ(parse_form(" a = b "), fields({{" a ", " b "}}));
-}
+TEST(ParseForm, NothingIsTrimmed) { EXPECT_EQ(parse_form(" a = b "), fields({{" a ", " b "}})); }
 
 }  // namespace
 }  // namespace fini

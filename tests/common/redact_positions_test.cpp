@@ -39,12 +39,15 @@ std::string reference_redact(std::string_view text, std::string_view secret) {
   for (std::size_t i = 0; i < s.size();) {
     const bool word_start = i == 0 || !key_char(s[i - 1]);
     std::string lower;
-    for (std::size_t k = i; k < s.size() && k < i + 7; ++k) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+    for (std::size_t k = i; k < s.size() && k < i + 7; ++k)
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
     if (word_start && lower == "bearer ") {
       std::size_t j = i + 7;
       while (j < s.size() && s[j] == ' ') ++j;
       std::size_t end = j;
-      while (end < s.size() && std::isspace(static_cast<unsigned char>(s[end])) == 0 && std::string("\"',;").find(s[end]) == std::string::npos) ++end;
+      while (end < s.size() && std::isspace(static_cast<unsigned char>(s[end])) == 0 &&
+             std::string("\"',;").find(s[end]) == std::string::npos)
+        ++end;
       const std::string token = s.substr(j, end - j);
       out += s.substr(i, j - i);
       out += token.empty() || token.rfind("fini_\u2026", 0) == 0 ? token : mask_token(token);
@@ -56,7 +59,9 @@ std::string reference_redact(std::string_view text, std::string_view secret) {
       while (end < s.size() && key_char(s[end])) ++end;
       const std::string body = s.substr(i + 5, end - i - 5);
       bool random = false;
-      for (char c : body) random = random || std::isdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c)) || c == '-';
+      for (char c : body)
+        random = random || std::isdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c)) ||
+                 c == '-';
       out += body.size() >= 16 && random ? mask_token(s.substr(i, end - i)) : s.substr(i, end - i);
       i = end;
       continue;
@@ -108,9 +113,28 @@ TEST(RedactPositions, TheSecretInAnObjectKeyEvenWhenNotKeyShaped) {
 
 // Pieces that sit on every boundary the scan cares about, strung together at random.
 TEST(RedactPositions, MatchesThePlainScanOnGeneratedText) {
-  const std::vector<std::string> pieces = {kKey, "fini_", "fini_list_conversation_tags", "Bearer ", "bEaReR  ",
-                                           "bearer", "x", "_", "-", " ", "\"", "'", ",", "\u00e9", "\u65e5", "\u2026",
-                                           "hunter2", "Ab3dEf6hIj9kLmN0", "9", "\t", "fini_\u2026", "fini_abcdefghijklmnopq"};
+  const std::vector<std::string> pieces = {kKey,
+                                           "fini_",
+                                           "fini_list_conversation_tags",
+                                           "Bearer ",
+                                           "bEaReR  ",
+                                           "bearer",
+                                           "x",
+                                           "_",
+                                           "-",
+                                           " ",
+                                           "\"",
+                                           "'",
+                                           ",",
+                                           "\u00e9",
+                                           "\u65e5",
+                                           "\u2026",
+                                           "hunter2",
+                                           "Ab3dEf6hIj9kLmN0",
+                                           "9",
+                                           "\t",
+                                           "fini_\u2026",
+                                           "fini_abcdefghijklmnopq"};
   std::mt19937 rng(7);
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), count(0, 9);
   for (int n = 0; n < 20000; ++n) {

@@ -66,7 +66,8 @@ TEST_F(KeyPageTest, FormIsPlainHtmlWithPasswordInputAndCsrfToken) {
 
 TEST_F(KeyPageTest, ForeignHostIsForbiddenAgainstDnsRebinding) {
   const std::string port = std::to_string(page_->port());
-  for (const std::string& bad : std::vector<std::string>{"evil.example:" + port, "127.0.0.1:1", "attacker.test", "127.0.0.1"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"evil.example:" + port, "127.0.0.1:1", "attacker.test", "127.0.0.1"}) {
     auto reply = page_get(link_.url, {{"Host", bad}});
     EXPECT_EQ(reply.status, 403) << bad;
     EXPECT_EQ(reply.body, "Forbidden: this page only answers at http://127.0.0.1:" + port + "/.\n");
@@ -79,7 +80,8 @@ TEST_F(KeyPageTest, ForeignOriginIsForbidden) {
   const std::string port = std::to_string(page_->port());
   const std::string csrf = csrf_of(page_get(link_.url).body);
   const std::string body = "csrf=" + csrf + "&key=" + std::string(kAcmeRw);
-  for (const std::string& bad : std::vector<std::string>{"http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1:" + port}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1:" + port}) {
     auto reply = page_post(link_.url, body, {{"Origin", bad}});
     EXPECT_EQ(reply.status, 403) << bad;
     EXPECT_EQ(reply.body, "Forbidden: cross-origin requests are not accepted.\n");
@@ -100,7 +102,8 @@ TEST_F(KeyPageTest, PostWithoutTheRightCsrfTokenIsRefusedBeforeTheKeyIsLookedAt)
 TEST_F(KeyPageTest, WrongKeyThenRightKeyOnTheSamePage) {
   auto wrong = submit_key(link_.url, kAcmeRevoked);
   EXPECT_EQ(wrong.status, 400);
-  EXPECT_THAT(wrong.body, HasSubstr("<p class=\"error\" id=\"error\">Fini rejected this key (HTTP 401). Try again.</p>"));
+  EXPECT_THAT(wrong.body,
+              HasSubstr("<p class=\"error\" id=\"error\">Fini rejected this key (HTTP 401). Try again.</p>"));
   EXPECT_THAT(wrong.body, HasSubstr("name=\"csrf\""));  // the form again
   EXPECT_THAT(wrong.body, Not(HasSubstr(kAcmeRevoked)));
   EXPECT_EQ(page_->state(link_.id), KeyPage::LinkState::kOpen);

@@ -25,8 +25,8 @@ using ::testing::Not;
 namespace fs = std::filesystem;
 
 std::vector<std::string> base_env(const fs::path& config) {
-  std::vector<std::string> env = {"XDG_CONFIG_HOME=" + config.string(), "HOME=" + config.string(),
-                                  "PATH=/usr/bin:/bin", "TERM=dumb"};
+  std::vector<std::string> env = {"XDG_CONFIG_HOME=" + config.string(), "HOME=" + config.string(), "PATH=/usr/bin:/bin",
+                                  "TERM=dumb"};
   for (const char* pass : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
     if (const char* v = std::getenv(pass)) env.push_back(std::string(pass) + "=" + v);
   }
@@ -73,16 +73,17 @@ class PtyProcess {
     }
     return true;
   }
-  void write(const std::string& text) { ASSERT_EQ(::write(master_, text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void write(const std::string& text) {
+    ASSERT_EQ(::write(master_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
   int finish() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline && read_some(100)) {
-    }
+    while (std::chrono::steady_clock::now() < deadline && read_some(100)) {}
     waited_ = true;
     return wait_exit(pid_);
   }
   bool echo_on() const {
-    termios t {};
+    termios t{};
     ::tcgetattr(master_, &t);
     return (t.c_lflag & ECHO) != 0;
   }
@@ -112,8 +113,8 @@ struct ProcessRun {
 };
 
 // The binary with `input` on a pipe as stdin (scripts).
-ProcessRun run_piped(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& input,
-              const fs::path& scratch) {
+ProcessRun run_piped(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                     const std::string& input, const fs::path& scratch) {
   const fs::path out = scratch / "stdout.txt", err = scratch / "stderr.txt";
   int in_pipe[2];
   if (::pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
@@ -174,7 +175,8 @@ TEST_F(LoginTest, TerminalLoginReadsTheKeyWithEchoOffAndStoresItPrivately) {
   EXPECT_THAT(p.transcript(), Not(HasSubstr("1d9a7e3c52")));
   EXPECT_THAT(p.transcript(), HasSubstr("Fini accepted the key. Agents in this workspace (3):"));
   EXPECT_THAT(p.transcript(), HasSubstr("  - Support Agent (ac0a0000-0000-4000-8000-000000000001)"));
-  EXPECT_THAT(p.transcript(), HasSubstr("Access: it can read this workspace; write access is checked on the first change you make."));
+  EXPECT_THAT(p.transcript(),
+              HasSubstr("Access: it can read this workspace; write access is checked on the first change you make."));
   EXPECT_THAT(p.transcript(), HasSubstr("Stored as profile 'default' for " + sandbox_->url() + " in " +
                                         store_->path_of("default").string() + " (mode 0600)."));
   EXPECT_EQ(mode_of(config_ / "fini-mcp"), 0700u);
@@ -202,14 +204,15 @@ TEST_F(LoginTest, TerminalLoginWithARejectedKeyStoresNothing) {
 TEST_F(LoginTest, PipedLoginWhoamiLogout) {
   auto login = piped({"login", "--profile", "acme", "--base-url", sandbox_->url()}, std::string(kAcmeRead) + "\n");
   EXPECT_EQ(login.code, 0) << login.err;
-  EXPECT_THAT(login.out, HasSubstr("Access: it can read this workspace; write access is checked on the first change you make.\n"));
+  EXPECT_THAT(login.out,
+              HasSubstr("Access: it can read this workspace; write access is checked on the first change you make.\n"));
   EXPECT_THAT(login.out + login.err, Not(HasSubstr(kAcmeRead)));
   EXPECT_EQ(mode_of(store_->path_of("acme")), 0600u);
 
   auto who = piped({"whoami", "--profile", "acme"});
   EXPECT_EQ(who.code, 0) << who.err;
-  EXPECT_EQ(who.out, "profile:  acme\nstored:   " + store_->path_of("acme").string() + "\nbase URL: " + sandbox_->url() +
-                         "\nkey:      fini_\u202691d3\nscopes:   read\nchecked:  " +
+  EXPECT_EQ(who.out, "profile:  acme\nstored:   " + store_->path_of("acme").string() +
+                         "\nbase URL: " + sandbox_->url() + "\nkey:      fini_\u202691d3\nscopes:   read\nchecked:  " +
                          (*store_->load("acme"))->checked_at + "\nstatus:   ok\n");
 
   auto out = piped({"logout", "--profile", "acme"});
@@ -228,8 +231,9 @@ TEST_F(LoginTest, PipedLoginWhoamiLogout) {
 TEST_F(LoginTest, PipedMalformedKeyIsRefusedBeforeAnyRequest) {
   auto login = piped({"login", "--base-url", sandbox_->url()}, "sk_live_abcdefghijklmnop\n");
   EXPECT_EQ(login.code, 2);
-  EXPECT_EQ(login.err, "fini-mcp login: that is not a Fini API key: Fini keys start with \"fini_\" (copy it from the "
-                       "Fini dashboard, Deploy → API Keys). Nothing was stored.\n");
+  EXPECT_EQ(login.err,
+            "fini-mcp login: that is not a Fini API key: Fini keys start with \"fini_\" (copy it from the "
+            "Fini dashboard, Deploy → API Keys). Nothing was stored.\n");
   EXPECT_FALSE(fs::exists(config_ / "fini-mcp" / "profiles" / "default.json"));
   auto empty = piped({"login", "--base-url", sandbox_->url()}, "");
   EXPECT_EQ(empty.code, 2);
@@ -239,7 +243,8 @@ TEST_F(LoginTest, PipedMalformedKeyIsRefusedBeforeAnyRequest) {
 TEST_F(LoginTest, UnreachableApiStoresNothing) {
   auto login = piped({"login", "--base-url", "http://127.0.0.1:1"}, std::string(kAcmeRw) + "\n");
   EXPECT_EQ(login.code, 1);
-  EXPECT_THAT(login.err, ::testing::StartsWith("fini-mcp login: could not check the key with Fini at http://127.0.0.1:1: "));
+  EXPECT_THAT(login.err,
+              ::testing::StartsWith("fini-mcp login: could not check the key with Fini at http://127.0.0.1:1: "));
   EXPECT_THAT(login.err, Not(HasSubstr(kAcmeRw)));
   EXPECT_FALSE(fs::exists(store_->path_of("default")));
 }

@@ -165,15 +165,18 @@ TEST_F(SessionCredentialsTest, ClientWithoutUrlElicitationGetsThePageAndTheOther
   EXPECT_EQ(first.status().message(),
             "No Fini API key is configured yet. This MCP client cannot open a link for it (no URL elicitation "
             "support).\nWays to provide the Fini API key (create one in the Fini dashboard under Deploy → API "
-            "Keys):\n1. Open " + url + " in a browser on this computer and paste the key there (the link is "
-            "single-use and expires; call a tool again for a new one).\n2. Run `fini-mcp login` in a terminal.\n3. "
-            "Set FINI_API_KEY in this MCP server's environment (Claude Desktop: the extension's settings), then "
-            "restart it.\nThen call the tool again: no restart is needed.");
+            "Keys):\n1. Open " +
+                url +
+                " in a browser on this computer and paste the key there (the link is "
+                "single-use and expires; call a tool again for a new one).\n2. Run `fini-mcp login` in a terminal.\n3. "
+                "Set FINI_API_KEY in this MCP server's environment (Claude Desktop: the extension's settings), then "
+                "restart it.\nThen call the tool again: no restart is needed.");
   // Same link on the next call; the user pastes the key; the call after that just works.
   EXPECT_THAT(creds.key(ctx).status().message(), HasSubstr(url));
   auto page = submit_key(url, kAcmeRw);
   EXPECT_EQ(page.status, 200);
-  EXPECT_THAT(page.body, HasSubstr("Fini accepted the key (it can read this workspace; write access is checked on the first change you make). It is stored as profile &#39;default&#39; in " +
+  EXPECT_THAT(page.body, HasSubstr("Fini accepted the key (it can read this workspace; write access is checked on the "
+                                   "first change you make). It is stored as profile &#39;default&#39; in " +
                                    store_->path_of("default").string() + " (readable only by you)."));
   auto later = creds.key(ctx);
   ASSERT_TRUE(later.ok());
@@ -282,7 +285,8 @@ TEST_F(SessionCredentialsTest, ConcurrentFirstCallsShareOnePrompt) {
   std::promise<std::string> url_promise;
   auto url_future = url_promise.get_future().share();
   std::atomic<int> asked{0};
-  FakeContext::Handler handler = [&](const std::string&, const Json& params, std::chrono::milliseconds) -> Result<Json> {
+  FakeContext::Handler handler = [&](const std::string&, const Json& params,
+                                     std::chrono::milliseconds) -> Result<Json> {
     ++asked;
     url_promise.set_value(params["url"]);
     return Json{{"action", "accept"}};

@@ -5,14 +5,14 @@
 #include <fstream>
 #include <thread>
 
-#include "credentials/test_helpers.hpp"
 #include "credentials/store.hpp"
+#include "credentials/test_helpers.hpp"
 
 namespace fini::credentials {
 namespace {
 
-using ct::TempDir;
 using ct::mode_of;
+using ct::TempDir;
 namespace fs = std::filesystem;
 
 Profile sample(const std::string& name = "default", const std::string& key = ct::kAcmeRw) {
@@ -123,11 +123,10 @@ TEST(ProfileStore, WrongTypesAreDamagedNotACrash) {
   ProfileStore store(tmp.path() / "fini-mcp");
   ASSERT_TRUE(store.save(sample()).ok());
   const std::string key = std::string("\"key\":\"") + ct::kAcmeRw + "\"";
-  for (const std::string& body : {"{" + key + ",\"baseUrl\":null}", "{" + key + ",\"baseUrl\":7}",
-                                 "{" + key + ",\"scopes\":\"read\"}", "{" + key + ",\"scopes\":[1]}",
-                                 "{" + key + ",\"invalid\":\"no\"}", "{" + key + ",\"checkedAt\":{}}",
-                                 std::string("{\"key\":null}"), std::string("[]"),
-                                 std::string(100000, '[')}) {
+  for (const std::string& body :
+       {"{" + key + ",\"baseUrl\":null}", "{" + key + ",\"baseUrl\":7}", "{" + key + ",\"scopes\":\"read\"}",
+        "{" + key + ",\"scopes\":[1]}", "{" + key + ",\"invalid\":\"no\"}", "{" + key + ",\"checkedAt\":{}}",
+        std::string("{\"key\":null}"), std::string("[]"), std::string(100000, '[')}) {
     {
       std::ofstream out(store.path_of("default"), std::ios::trunc);
       out << body;
@@ -149,8 +148,7 @@ TEST(ProfileStore, ReplacementIsAtomicUnderConcurrentReadersAndLeavesNoTempFiles
     while (!stop) {
       auto loaded = store.load("default");
       // Every read sees one whole version: never a partial file, never a missing one.
-      if (!loaded.ok() || !loaded->has_value() ||
-          std::find(keys.begin(), keys.end(), (*loaded)->key) == keys.end()) {
+      if (!loaded.ok() || !loaded->has_value() || std::find(keys.begin(), keys.end(), (*loaded)->key) == keys.end()) {
         ++bad;
       }
       ++reads;

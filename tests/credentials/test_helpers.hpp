@@ -4,11 +4,11 @@
 // fetches the one-time key page and posts a key to it.
 
 #include <gtest/gtest.h>
-#include "support/temp_dir.hpp"
 #include <httplib.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "support/temp_dir.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -23,9 +23,9 @@
 
 #include "credentials/session_credentials.hpp"
 #include "mcp/providers.hpp"
-#include "tools/context_key_asker.hpp"
 #include "rest/http_client.hpp"
 #include "sim/sandbox.hpp"
+#include "tools/context_key_asker.hpp"
 
 namespace fini::credentials::ct {
 

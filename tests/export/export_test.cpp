@@ -1,11 +1,11 @@
 // The pager, writers and query guard of server/export/, driven by a fake page source (no sockets).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 #include "export/exporter.hpp"
 #include "export/pager.hpp"
@@ -44,8 +44,11 @@ struct FakeApi {
     std::vector<json> in;
     for (int i = 0; i < count; ++i) {
       const std::int64_t t = now - (i + 1) * kDay;
-      if (t >= since && t <= until) in.push_back({{"id", "c" + std::to_string(i)}, {"createdAt", t}, {"channel", i % 3 ? "chat" : "email"},
-                                                 {"events", json::array({{{"role", "user"}, {"csatRating", i % 2 ? json(0) : json()}}})}});
+      if (t >= since && t <= until)
+        in.push_back({{"id", "c" + std::to_string(i)},
+                      {"createdAt", t},
+                      {"channel", i % 3 ? "chat" : "email"},
+                      {"events", json::array({{{"role", "user"}, {"csatRating", i % 2 ? json(0) : json()}}})}});
     }
     std::size_t start = 0;
     if (args.contains("cursor")) {
@@ -77,7 +80,7 @@ TEST(Pager, SplitsLongWindowsAndWalksEveryPage) {
   EXPECT_EQ(ids.size(), 150U);
   std::set<std::pair<std::int64_t, std::int64_t>> windows;
   for (const auto& c : api.calls) windows.insert({c["since"].get<std::int64_t>(), c["until"].get<std::int64_t>()});
-  EXPECT_EQ(windows.size(), 2U);  // 151 days = 90 + 61
+  EXPECT_EQ(windows.size(), 2U);    // 151 days = 90 + 61
   EXPECT_EQ(api.calls.size(), 2U);  // 90 and 60 rows fit in one page of 100 each
 }
 
@@ -150,20 +153,22 @@ TEST_F(ExportFiles, SqliteExportAnswersQueriesAndRefusesWrites) {
   EXPECT_EQ(outcome->summary["facets"]["channel"]["email"], 40);
   EXPECT_EQ(outcome->summary["facets"]["events.csatRating"]["0"], 60);
 
-  auto by_channel = run_query(request.path, "SELECT channel, COUNT(*) FROM conversations GROUP BY channel ORDER BY channel", {});
+  auto by_channel =
+      run_query(request.path, "SELECT channel, COUNT(*) FROM conversations GROUP BY channel ORDER BY channel", {});
   ASSERT_TRUE(by_channel.ok()) << by_channel.status().message();
   EXPECT_EQ(by_channel->at("rows"), json::parse(R"([["chat",80],["email",40]])"));
-  auto events = run_query(request.path, "SELECT COUNT(*) FROM events e JOIN conversations c ON c.id = e.conversation_id", {});
+  auto events =
+      run_query(request.path, "SELECT COUNT(*) FROM events e JOIN conversations c ON c.id = e.conversation_id", {});
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(events->at("rows")[0][0], 120);
 
-  for (const auto& [sql, word] : std::vector<std::pair<std::string, std::string>>{
-           {"INSERT INTO conversations (id) VALUES ('x')", "INSERT"},
-           {"UPDATE conversations SET channel = 'x'", "UPDATE"},
-           {"DELETE FROM conversations", "DELETE"},
-           {"DROP TABLE conversations", "DROP"},
-           {"ATTACH DATABASE ':memory:' AS other", "ATTACH"},
-           {"PRAGMA journal_mode = WAL", "PRAGMA"}}) {
+  for (const auto& [sql, word] :
+       std::vector<std::pair<std::string, std::string>>{{"INSERT INTO conversations (id) VALUES ('x')", "INSERT"},
+                                                        {"UPDATE conversations SET channel = 'x'", "UPDATE"},
+                                                        {"DELETE FROM conversations", "DELETE"},
+                                                        {"DROP TABLE conversations", "DROP"},
+                                                        {"ATTACH DATABASE ':memory:' AS other", "ATTACH"},
+                                                        {"PRAGMA journal_mode = WAL", "PRAGMA"}}) {
     auto refused = run_query(request.path, sql, {});
     ASSERT_FALSE(refused.ok()) << sql;
     EXPECT_NE(refused.status().message().find("read-only: " + word), std::string::npos) << refused.status().message();
@@ -179,8 +184,8 @@ TEST_F(ExportFiles, SqliteExportAnswersQueriesAndRefusesWrites) {
   QueryLimits quick;
   quick.time_cap = std::chrono::milliseconds(200);
   const auto started = std::chrono::steady_clock::now();
-  auto runaway = run_query(request.path,
-                           "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n", quick);
+  auto runaway = run_query(
+      request.path, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n", quick);
   ASSERT_FALSE(runaway.ok());
   EXPECT_EQ(runaway.status().code(), Code::kDeadlineExceeded);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
@@ -242,17 +247,20 @@ TEST_F(ExportFiles, CsvCarriesEventsAsMessagesTextAndSaysWhatItLeftOut) {
   WriterOptions options{Format::kCsv, dir_ / "messages.csv", conversations_spec(), {}, json()};
   auto writer = open_writer(options);
   ASSERT_TRUE(writer.ok()) << writer.status().message();
-  ASSERT_TRUE((*writer)->write_page(json::parse(R"([{"id":"a","events":[
+  ASSERT_TRUE((*writer)
+                  ->write_page(json::parse(R"([{"id":"a","events":[
       {"role":"user","type":"message","message":"Where is my order?"},
       {"role":"agent","type":"message","message":"On its way, \"soon\"."},
-      {"role":"user","type":"csat","message":null,"csatRating":0,"feedback":"slow"}]}])")).ok());
+      {"role":"user","type":"csat","message":null,"csatRating":0,"feedback":"slow"}]}])"))
+                  .ok());
   const json state = (*writer)->state();
   ASSERT_TRUE((*writer)->close().ok());
   std::ifstream in(options.path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   EXPECT_EQ(text.str(),
-            "id,messages\r\na,\"user: Where is my order?\nagent: On its way, \"\"soon\"\".\nuser: [CSAT 0] [feedback: slow]\"\r\n");
+            "id,messages\r\na,\"user: Where is my order?\nagent: On its way, \"\"soon\"\".\nuser: [CSAT 0] [feedback: "
+            "slow]\"\r\n");
   EXPECT_EQ(state["leftOut"], json::array({"events"}));
   EXPECT_NE(state.value("leftOutNote", "").find("messages"), std::string::npos);
 }

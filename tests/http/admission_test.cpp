@@ -27,8 +27,9 @@ constexpr const char* kKey = "fini_sandbox_acme_rw_1d9a7e3c52";
 class AdmissionTest : public ::testing::Test {
  protected:
   void start(std::size_t threads = 4) {
-    listener_ = make_edge_listener(EdgeLimits{milliseconds(2000), milliseconds(2000), milliseconds(2000), milliseconds(500)},
-                                   EdgeHooks{[this](int sock) { refuser_.linger(sock); }, [] {}});
+    listener_ =
+        make_edge_listener(EdgeLimits{milliseconds(2000), milliseconds(2000), milliseconds(2000), milliseconds(500)},
+                           EdgeHooks{[this](int sock) { refuser_.linger(sock); }, [] {}});
     auto& svr = listener_->server();
     svr.new_task_queue = [threads] { return new BoundedTaskQueue(threads, 1, [](int) { return false; }); };
     svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -130,8 +131,9 @@ TEST_F(AdmissionTest, DrainingIs503WithRetryAfterAndClose) {
 
 TEST_F(AdmissionTest, AmbiguousFramingIs400BeforeAnything) {
   start();
-  const std::string out = raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
+  const std::string out =
+      raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}");
   EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
   EXPECT_NE(out.find("Connection: close"), std::string::npos);
   EXPECT_TRUE(counted("framing"));
@@ -140,14 +142,16 @@ TEST_F(AdmissionTest, AmbiguousFramingIs400BeforeAnything) {
 TEST_F(AdmissionTest, AKeylessLargeBodyIs401BeforeItIsSent) {
   start();
   // Only the head: the answer comes without the body ever being sent.
-  const std::string out = raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Content-Length: 100000\r\n\r\n");
+  const std::string out =
+      raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Content-Length: 100000\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 401", 0), 0u) << out;
   EXPECT_NE(out.find("WWW-Authenticate: Bearer"), std::string::npos);
   EXPECT_TRUE(counted("unauthorized_before_body"));
   // A malformed credential is no better.
-  const std::string bad = raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Authorization: Bearer nonsense\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string bad =
+      raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Authorization: Bearer nonsense\r\nTransfer-Encoding: chunked\r\n\r\n");
   EXPECT_EQ(bad.rfind("HTTP/1.1 401", 0), 0u) << bad;
 }
 
@@ -178,8 +182,9 @@ TEST_F(AdmissionTest, BodyLimits) {
 
 TEST_F(AdmissionTest, OAuthFormsAreSmallAndOnlyForThisLoopbackHost) {
   auto ring = KeyRing::from_secrets({std::string(64, 's')});
-  oauth::AuthServer auth(std::move(*ring), [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
-                         oauth::AuthServerOptions{});
+  oauth::AuthServer auth(
+      std::move(*ring), [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
+      oauth::AuthServerOptions{});
   options_.auth = &auth;
   start();
   auto big = post({}, std::string(kOAuthBodyLimit + 1, 'a'), "/token", "application/x-www-form-urlencoded");
@@ -194,16 +199,20 @@ TEST_F(AdmissionTest, OAuthFormsAreSmallAndOnlyForThisLoopbackHost) {
 
 TEST_F(AdmissionTest, ABodyNotReceivedInTimeIs408) {
   start();
-  const std::string out = raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Authorization: Bearer " + std::string(kKey) + "\r\nContent-Length: 100\r\n\r\n{\"a\":");
+  const std::string out =
+      raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Authorization: Bearer " +
+          std::string(kKey) + "\r\nContent-Length: 100\r\n\r\n{\"a\":");
   EXPECT_EQ(out.rfind("HTTP/1.1 408", 0), 0u) << out;
   EXPECT_TRUE(counted("request_timeout"));
 }
 
 TEST_F(AdmissionTest, MalformedChunksAre400) {
   start();
-  const std::string out = raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                              "Authorization: Bearer " + std::string(kKey) + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+  const std::string out =
+      raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          "Authorization: Bearer " +
+          std::string(kKey) + "\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
   EXPECT_TRUE(counted("framing"));
 }

@@ -49,7 +49,8 @@ class BearerAuthTest : public ::testing::Test {
     auto out = tokens.redeem_code(*code, "client-1", kRedirect, kVerifier, resource);
     return std::get<Json>(out)["access_token"];
   }
-  oauth::AuthServer auth_{ring(), [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
+  oauth::AuthServer auth_{ring(),
+                          [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
                           oauth::AuthServerOptions{}};
   HttpOptions options_;
   Metrics metrics_;
@@ -123,8 +124,9 @@ TEST_F(BearerAuthTest, The401TextsAndChallenges) {
   options_.auth = &auth_;
   httplib::Response oauth;
   bearer_.unauthorized(post(std::nullopt), oauth, "unauthorized");
-  EXPECT_EQ(oauth.get_header_value("WWW-Authenticate"),
-            "Bearer resource_metadata=\"http://" + kHost + "/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\"");
+  EXPECT_EQ(
+      oauth.get_header_value("WWW-Authenticate"),
+      "Bearer resource_metadata=\"http://" + kHost + "/.well-known/oauth-protected-resource/mcp\", scope=\"mcp\"");
   httplib::Response expired;
   bearer_.unauthorized(post("Bearer nonsense"), expired, "unauthorized");
   EXPECT_NE(expired.body.find("the token is invalid or expired (sign in again)"), std::string::npos);
@@ -170,7 +172,8 @@ TEST_F(BearerAuthTest, ReauthenticateIs401WithTheChallenge) {
   bearer_.reauthenticate("Bearer error=\"invalid_token\", scope=\"mcp\"", res);
   EXPECT_EQ(res.status, 401);
   EXPECT_EQ(res.get_header_value("WWW-Authenticate"), "Bearer error=\"invalid_token\", scope=\"mcp\"");
-  EXPECT_EQ(Json::parse(res.body)["error"]["message"], "Unauthorized: Fini refused the key of this sign-in; sign in again.");
+  EXPECT_EQ(Json::parse(res.body)["error"]["message"],
+            "Unauthorized: Fini refused the key of this sign-in; sign in again.");
 }
 
 }  // namespace

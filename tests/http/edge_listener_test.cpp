@@ -43,7 +43,8 @@ bool write_certificate(const std::string& cert_file, const std::string& key_file
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
     X509_set_pubkey(cert, key);
     X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1,
+                               0);
     X509_set_issuer_name(cert, name);
     ok = X509_sign(cert, key, EVP_sha256()) > 0;
   }
@@ -83,7 +84,8 @@ class EdgeListenerTest : public ::testing::Test {
       t_conn.keep = req.path != "/close";
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    svr.Get(R"(/(\w+))", [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); });
+    svr.Get(R"(/(\w+))",
+            [](const httplib::Request& req, httplib::Response& res) { res.set_content(req.path, "text/plain"); });
     port_ = svr.bind_to_any_port("127.0.0.1");
     ASSERT_GT(port_, 0);
     listener_->raise_backlog();
@@ -117,14 +119,16 @@ TEST_F(EdgeListenerTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   ASSERT_TRUE(send_all(fd, "GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n"));
   bool closed = false;
   const std::string out = read_until(
-      fd, [](const std::string& s) { return count_of(s, "HTTP/1.1 200") == 2 && s.find("/second") != std::string::npos; },
+      fd,
+      [](const std::string& s) { return count_of(s, "HTTP/1.1 200") == 2 && s.find("/second") != std::string::npos; },
       closed);
   ASSERT_EQ(count_of(out, "HTTP/1.1 200"), 2) << out;
   EXPECT_LT(out.find("/first"), out.find("/second"));
   EXPECT_FALSE(closed);
   // Still open for a third.
   ASSERT_TRUE(send_all(fd, "GET /third HTTP/1.1\r\nHost: a\r\n\r\n"));
-  const std::string more = read_until(fd, [](const std::string& s) { return s.find("/third") != std::string::npos; }, closed);
+  const std::string more = read_until(
+      fd, [](const std::string& s) { return s.find("/third") != std::string::npos; }, closed);
   EXPECT_NE(more.find("/third"), std::string::npos);
   EXPECT_EQ(lingered_.load(), 0);
 }

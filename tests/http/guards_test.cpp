@@ -89,7 +89,7 @@ TEST(BearerCredentials, ScopesArePerKeyAndBounded) {
   EXPECT_EQ(creds.may_for(a.call_key(), "write"), false);
   EXPECT_EQ(creds.may_for(b.call_key(), "write"), true);
   EXPECT_EQ(creds.may_for(c.call_key(), "write"), std::nullopt);  // another user's facts never leak over
-  creds.observe("fini_key_c_0000000000", 200, "read", false);  // evicts the least recently used (a)
+  creds.observe("fini_key_c_0000000000", 200, "read", false);     // evicts the least recently used (a)
   EXPECT_EQ(creds.remembered(), 2u);
   EXPECT_EQ(creds.may_for(a.call_key(), "write"), std::nullopt);
   EXPECT_EQ(creds.may_for(b.call_key(), "write"), true);

@@ -139,9 +139,14 @@ TEST_F(HttpServerTest, InitializeListAndPingWithoutSession) {
   start();
   auto c = client();
   auto init = c.Post("/mcp", headers(),
-                     Json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
-                          {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", Json::object()},
-                                      {"clientInfo", {{"name", "t"}, {"version", "0"}}}}}}.dump(),
+                     Json{{"jsonrpc", "2.0"},
+                          {"id", 1},
+                          {"method", "initialize"},
+                          {"params",
+                           {{"protocolVersion", "2025-11-25"},
+                            {"capabilities", Json::object()},
+                            {"clientInfo", {{"name", "t"}, {"version", "0"}}}}}}
+                         .dump(),
                      "application/json");
   ASSERT_TRUE(init);
   EXPECT_EQ(init->status, 200);
@@ -272,7 +277,8 @@ TEST_F(HttpServerTest, MethodsVersionsMediaTypesAndBodies) {
   EXPECT_EQ(ready->status, 200);
   auto metrics = c.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("fini_mcp_http_requests_total{method=\"ping\",tool=\"-\",status=\"200\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("fini_mcp_http_requests_total{method=\"ping\",tool=\"-\",status=\"200\"}"),
+            std::string::npos);
   EXPECT_NE(metrics->body.find("fini_mcp_http_rejected_total{reason=\"content_type\"} 1"), std::string::npos);
   EXPECT_NE(metrics->body.find("fini_mcp_http_in_flight 0"), std::string::npos);
   auto other = c.Get("/elsewhere");
@@ -476,8 +482,10 @@ TEST_F(HttpServerTest, ModernEraOnTheSameEndpoint) {
                   "application/json");
   };
   auto modern = [&](const std::string& method, const std::string& name = "") {
-    httplib::Headers h{{"Accept", "application/json, text/event-stream"}, {"MCP-Protocol-Version", "2026-07-28"},
-                       {"Mcp-Method", method}, {"Authorization", std::string("Bearer ") + kKey}};
+    httplib::Headers h{{"Accept", "application/json, text/event-stream"},
+                       {"MCP-Protocol-Version", "2026-07-28"},
+                       {"Mcp-Method", method},
+                       {"Authorization", std::string("Bearer ") + kKey}};
     if (!name.empty()) h.emplace("Mcp-Name", name);
     return h;
   };

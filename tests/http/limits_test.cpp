@@ -113,7 +113,8 @@ TEST_F(LimitsFixture, NewKeysAreRationedPerClientAndGlobally) {
   EXPECT_EQ(limits.before_key_check("b", key(4)).kind, Verdict::kGo);
   EXPECT_EQ(limits.before_key_check("c", key(5)).kind, Verdict::kGo);
   EXPECT_EQ(limits.before_key_check("d", key(6)).kind, Verdict::kLimited);  // global: 5 in all
-  EXPECT_NE(limits.render_metrics().find("fini_mcp_limit_refused_total{limit=\"key_checks_global\"} 1"), std::string::npos);
+  EXPECT_NE(limits.render_metrics().find("fini_mcp_limit_refused_total{limit=\"key_checks_global\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(LimitsFixture, KnownGoodKeysAreFreeAndRefusedKeysAreNotSentAgain) {

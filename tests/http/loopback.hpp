@@ -70,7 +70,8 @@ std::string read_until(int fd, Done done, bool& closed, std::chrono::millisecond
   std::string out;
   closed = false;
   while (!done(out)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
     char buf[4096];
@@ -85,7 +86,8 @@ std::string read_until(int fd, Done done, bool& closed, std::chrono::millisecond
 }
 
 inline std::string read_to_close(int fd, bool& closed) {
-  return read_until(fd, [](const std::string&) { return false; }, closed);
+  return read_until(
+      fd, [](const std::string&) { return false; }, closed);
 }
 
 inline int count_of(const std::string& text, const std::string& what) {

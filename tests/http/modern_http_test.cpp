@@ -9,7 +9,8 @@ namespace {
 using Json = jsonrpc::Json;
 
 Json meta(const std::string& version = "2026-07-28") {
-  return Json{{"io.modelcontextprotocol/protocolVersion", version}, {"io.modelcontextprotocol/clientCapabilities", Json::object()}};
+  return Json{{"io.modelcontextprotocol/protocolVersion", version},
+              {"io.modelcontextprotocol/clientCapabilities", Json::object()}};
 }
 
 jsonrpc::Request call(Json params) { return jsonrpc::Request{7, "tools/call", std::move(params)}; }
@@ -33,11 +34,14 @@ TEST(ModernHttp, HeaderChecksInOrder) {
   EXPECT_EQ(check_modern_headers(h, call(Json{{"name", "list_agents"}, {"_meta", meta("v999.0.0")}}))->code, -32020);
   ModernHeaders v999{std::string("v999.0.0"), h.method, h.name};
   EXPECT_EQ(check_modern_headers(v999, call(Json{{"name", "list_agents"}, {"_meta", meta("v999.0.0")}}))->code, -32022);
-  EXPECT_EQ(check_modern_headers(ModernHeaders{h.version, std::string("tools/list"), h.name}, call(good))->code, -32020);
+  EXPECT_EQ(check_modern_headers(ModernHeaders{h.version, std::string("tools/list"), h.name}, call(good))->code,
+            -32020);
   EXPECT_EQ(check_modern_headers(ModernHeaders{h.version, h.method, std::nullopt}, call(good))->code, -32020);
-  EXPECT_EQ(check_modern_headers(ModernHeaders{h.version, h.method, std::string("delete_agent")}, call(good))->code, -32020);
+  EXPECT_EQ(check_modern_headers(ModernHeaders{h.version, h.method, std::string("delete_agent")}, call(good))->code,
+            -32020);
   // base64 sentinel: decoded before comparing
-  EXPECT_FALSE(check_modern_headers(ModernHeaders{h.version, h.method, std::string("=?base64?bGlzdF9hZ2VudHM=?=")}, call(good)));
+  EXPECT_FALSE(
+      check_modern_headers(ModernHeaders{h.version, h.method, std::string("=?base64?bGlzdF9hZ2VudHM=?=")}, call(good)));
 }
 
 TEST(ModernHttp, DecodesTheBase64Sentinel) {

@@ -79,9 +79,7 @@ class OAuthGateTest : public ::testing::Test {
     origin_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
   void TearDown() override {
-    {
-      std::lock_guard lock(tools_.mutex);
-    }
+    { std::lock_guard lock(tools_.mutex); }
     server_->drain();
     thread_.join();
   }
@@ -100,29 +98,40 @@ class OAuthGateTest : public ::testing::Test {
     auto c = client();
     auto reg = c.Post("/register", Json{{"redirect_uris", {kRedirect}}}.dump(), "application/json");
     const std::string client_id = Json::parse(reg->body)["client_id"];
-    httplib::Params q{{"response_type", "code"}, {"client_id", client_id}, {"redirect_uri", kRedirect},
+    httplib::Params q{{"response_type", "code"},      {"client_id", client_id},          {"redirect_uri", kRedirect},
                       {"code_challenge", kChallenge}, {"code_challenge_method", "S256"}, {"state", "s"}};
     auto page = c.Get("/authorize", q, httplib::Headers{});
     EXPECT_EQ(page->status, 200);
-    const std::string cookie = page->get_header_value("Set-Cookie").substr(0, page->get_header_value("Set-Cookie").find(';'));
+    const std::string cookie =
+        page->get_header_value("Set-Cookie").substr(0, page->get_header_value("Set-Cookie").find(';'));
     httplib::Headers h{{"Origin", origin_}, {"Cookie", cookie}};
     auto confirm = c.Post("/authorize", h, httplib::Params{{"request", hidden(page->body, "request")}, {"key", kKey}});
     EXPECT_NE(confirm->body.find("Agent A"), std::string::npos);
-    auto done = c.Post("/authorize", h, httplib::Params{{"pending", hidden(confirm->body, "pending")}, {"decision", "allow"}});
+    auto done =
+        c.Post("/authorize", h, httplib::Params{{"pending", hidden(confirm->body, "pending")}, {"decision", "allow"}});
     EXPECT_EQ(done->status, 303);
     std::smatch m;
     const std::string location = done->get_header_value("Location");
     std::regex_search(location, m, std::regex("code=([^&]+)"));
-    auto tok = c.Post("/token", httplib::Params{{"grant_type", "authorization_code"}, {"code", httplib::detail::decode_url(m[1], false)},
-                                               {"client_id", client_id}, {"redirect_uri", kRedirect}, {"code_verifier", kVerifier}});
+    auto tok = c.Post("/token", httplib::Params{{"grant_type", "authorization_code"},
+                                                {"code", httplib::detail::decode_url(m[1], false)},
+                                                {"client_id", client_id},
+                                                {"redirect_uri", kRedirect},
+                                                {"code_verifier", kVerifier}});
     EXPECT_EQ(tok->status, 200) << tok->body;
     return Json::parse(tok->body)["access_token"];
   }
   static std::string call(const std::string& tool) {
-    return Json{{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"}, {"params", {{"name", tool}, {"arguments", Json::object()}}}}.dump();
+    return Json{{"jsonrpc", "2.0"},
+                {"id", 3},
+                {"method", "tools/call"},
+                {"params", {{"name", tool}, {"arguments", Json::object()}}}}
+        .dump();
   }
   httplib::Headers bearer(const std::string& token) {
-    return {{"Accept", "application/json, text/event-stream"}, {"MCP-Protocol-Version", "2025-11-25"}, {"Authorization", "Bearer " + token}};
+    return {{"Accept", "application/json, text/event-stream"},
+            {"MCP-Protocol-Version", "2025-11-25"},
+            {"Authorization", "Bearer " + token}};
   }
 
   Tools tools_;
@@ -139,7 +148,8 @@ TEST_F(OAuthGateTest, OAuthPathsRefuseARebindingHost) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(Json::parse(ok->body)["issuer"], origin_);
-  for (const char* path : {"/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/mcp", "/authorize"}) {
+  for (const char* path :
+       {"/.well-known/oauth-authorization-server", "/.well-known/oauth-protected-resource/mcp", "/authorize"}) {
     auto bad = c.Get(path, httplib::Headers{{"Host", "evil.example.com"}});
     ASSERT_TRUE(bad);
     EXPECT_EQ(bad->status, 403) << path;

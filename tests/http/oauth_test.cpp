@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <fstream>
 
+#include "common/keyring.hpp"
 #include "oauth/clients.hpp"
 #include "oauth/codec.hpp"
-#include "common/keyring.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/tokens.hpp"
 
@@ -21,7 +21,8 @@ const std::string kKey = "fini_canary_key_0123456789abcdef";
 KeyRing ring(std::vector<std::string> secrets) { return std::move(KeyRing::from_secrets(secrets).value()); }
 
 TEST(Codec, Base64UrlRoundTripsAndRejectsJunk) {
-  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xff\xfe\x00\x01", 4)}) {
     auto back = base64url_decode(base64url_encode(s));
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, s);
@@ -144,7 +145,7 @@ TEST(RefreshFamilies, ReuseRevokesTheFamilyAndAFullTableRefusesNewOnes) {
   EXPECT_EQ(f.rotate("f1", 0, 1000, 0), O::kCurrent);
   EXPECT_EQ(f.rotate("f1", 1, 1000, 1), O::kCurrent);
   EXPECT_EQ(f.rotate("f2", 0, 1000, 1), O::kCurrent);
-  EXPECT_EQ(f.rotate("f3", 0, 1000, 1), O::kFull);  // never forget a live family
+  EXPECT_EQ(f.rotate("f3", 0, 1000, 1), O::kFull);    // never forget a live family
   EXPECT_EQ(f.rotate("f1", 0, 1000, 2), O::kReused);  // generation 0 was rotated already
   EXPECT_TRUE(f.revoked("f1"));
   EXPECT_EQ(f.rotate("f1", 2, 1000, 3), O::kRevoked);  // the successor is dead too
@@ -196,10 +197,12 @@ TEST_F(TokenFixture, CodeRedeemsOnceForTokensThatOpenOnlyForTheirAudience) {
   EXPECT_NE(std::get<Json>(refreshed)["refresh_token"], rt);
   EXPECT_TRUE(std::holds_alternative<TokenService::Opened>(
       tokens.open_access(std::get<Json>(refreshed)["access_token"], resource)));
-  EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-2", resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-2", resource)),
+            "invalid_grant");
   EXPECT_EQ(error_of(tokens.refresh(rt, "client-1", resource)), "invalid_grant");
   // That reuse revoked the family: the successor refresh token and its access token are dead.
-  EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-1", resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.refresh(std::get<Json>(refreshed)["refresh_token"], "client-1", resource)),
+            "invalid_grant");
   EXPECT_EQ(std::get<TokenService::Refusal>(tokens.open_access(std::get<Json>(refreshed)["access_token"], resource)),
             TokenService::Refusal::kRevoked);
 }
@@ -237,8 +240,10 @@ TEST(ReplayCapacity, FullMemoryRefusesInsteadOfForgetting) {
   const std::string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   const std::string challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
   auto fresh = [&] {
-    auto c = *tokens.issue_code(CodeGrant{kKey, "c", "https://claude.ai/cb", challenge, "https://m.example/mcp", "mcp"});
-    return std::get<Json>(tokens.redeem_code(c, "c", "https://claude.ai/cb", verifier, ""))["refresh_token"].get<std::string>();
+    auto c =
+        *tokens.issue_code(CodeGrant{kKey, "c", "https://claude.ai/cb", challenge, "https://m.example/mcp", "mcp"});
+    return std::get<Json>(tokens.redeem_code(c, "c", "https://claude.ai/cb", verifier, ""))["refresh_token"]
+        .get<std::string>();
   };
   const std::string used = fresh();
   ASSERT_TRUE(std::holds_alternative<Json>(tokens.refresh(used, "c", "")));
@@ -250,12 +255,15 @@ TEST(ReplayCapacity, FullMemoryRefusesInsteadOfForgetting) {
 }
 
 TEST_F(TokenFixture, CodeBindings) {
-  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb", verifier + "x", resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb", verifier + "x", resource)),
+            "invalid_grant");
   EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb",
                                         "aBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", resource)),
             "invalid_grant");
-  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-2", "https://claude.ai/cb", verifier, resource)), "invalid_grant");
-  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb2", verifier, resource)), "invalid_grant");
+  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-2", "https://claude.ai/cb", verifier, resource)),
+            "invalid_grant");
+  EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb2", verifier, resource)),
+            "invalid_grant");
   EXPECT_EQ(error_of(tokens.redeem_code(code(), "client-1", "https://claude.ai/cb", verifier, "https://x.example/mcp")),
             "invalid_target");
   const std::string c = code();
@@ -289,14 +297,17 @@ TEST(ClientRegistry, RegistersStatelessAndRefusesUnknownOrBadClients) {
   ClientOptions wider;
   wider.allowed_redirect_hosts = {"*.example.com", "app.example.org"};
   ClientRegistry widened(keys, wider);
-  EXPECT_TRUE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://a.example.com/cb"}}}, 0)));
-  EXPECT_TRUE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://APP.example.org/cb"}}}, 0)));
-  EXPECT_FALSE(std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://example.com.evil.io/cb"}}}, 0)));
+  EXPECT_TRUE(
+      std::holds_alternative<Json>(widened.register_client(Json{{"redirect_uris", {"https://a.example.com/cb"}}}, 0)));
+  EXPECT_TRUE(std::holds_alternative<Json>(
+      widened.register_client(Json{{"redirect_uris", {"https://APP.example.org/cb"}}}, 0)));
+  EXPECT_FALSE(std::holds_alternative<Json>(
+      widened.register_client(Json{{"redirect_uris", {"https://example.com.evil.io/cb"}}}, 0)));
   EXPECT_EQ(std::get<OAuthError>(reg.register_client(Json{{"client_name", "x"}}, 0)).error, "invalid_client_metadata");
   // A confidential method asked for is replaced: every client here is public.
-  EXPECT_EQ(std::get<Json>(reg.register_client(
-                Json{{"redirect_uris", {"https://claude.com/cb"}}, {"token_endpoint_auth_method", "client_secret_basic"}}, 0))
-                ["token_endpoint_auth_method"],
+  EXPECT_EQ(std::get<Json>(reg.register_client(Json{{"redirect_uris", {"https://claude.com/cb"}},
+                                                    {"token_endpoint_auth_method", "client_secret_basic"}},
+                                               0))["token_endpoint_auth_method"],
             "none");
   EXPECT_TRUE(ClientRegistry::is_metadata_url("https://claude.ai/oauth/mcp-oauth-client-metadata"));
   EXPECT_FALSE(ClientRegistry::is_metadata_url("https://claude.ai/"));

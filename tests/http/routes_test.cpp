@@ -88,8 +88,9 @@ TEST_F(RoutesTest, MetricsShowTheCountersTheLimitsAndTheExtras) {
 
 TEST_F(RoutesTest, TheOAuthRoutesOnlyWithAnAuthGate) {
   auto ring = KeyRing::from_secrets({std::string(64, 's')});
-  oauth::AuthServer auth(std::move(*ring), [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
-                         oauth::AuthServerOptions{});
+  oauth::AuthServer auth(
+      std::move(*ring), [](const std::string&) { return Result<credentials::KeyCheck>(credentials::KeyCheck{}); },
+      oauth::AuthServerOptions{});
   options_.auth = &auth;
   start();
   auto res = client().Get("/.well-known/oauth-authorization-server");

@@ -28,17 +28,26 @@ TEST(JsonRpcParse, InvalidUtf8IsParseError) {
 }
 
 TEST(JsonRpcParse, NotARequestIsInvalidRequest) {
-  struct Case { const char* line; const char* message; bool id_echoed; };
+  struct Case {
+    const char* line;
+    const char* message;
+    bool id_echoed;
+  };
   const Case cases[] = {
       {R"({"id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
       {R"({"jsonrpc":"1.0","id":1,"method":"ping"})", "Invalid Request: \"jsonrpc\" must be \"2.0\"", true},
-      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
-      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
-      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
-      {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":null,"method":"ping"})",
+       "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":true,"method":"ping"})",
+       "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})",
+       "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
+      {R"({"jsonrpc":"2.0","id":[1],"method":"ping"})",
+       "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)", false},
       {R"({"jsonrpc":"2.0","id":7,"method":42})", "Invalid Request: \"method\" must be a string", true},
       {R"({"jsonrpc":"2.0","id":7})", "Invalid Request: missing \"method\"", true},
-      {R"({"jsonrpc":"2.0","id":7,"method":"x","params":3})", "Invalid Request: \"params\" must be an object or array", true},
+      {R"({"jsonrpc":"2.0","id":7,"method":"x","params":3})", "Invalid Request: \"params\" must be an object or array",
+       true},
       {R"("hello")", "Invalid Request: message must be a JSON object", false},
       {R"(42)", "Invalid Request: message must be a JSON object", false},
   };
@@ -67,7 +76,8 @@ TEST(JsonRpcParse, CrLfTolerated) {
 }
 
 TEST(JsonRpcParse, NotificationAndResponseAndBatch) {
-  EXPECT_TRUE(std::holds_alternative<Notification>(parse_line(R"({"jsonrpc":"2.0","method":"notifications/initialized"})")));
+  EXPECT_TRUE(
+      std::holds_alternative<Notification>(parse_line(R"({"jsonrpc":"2.0","method":"notifications/initialized"})")));
   auto r = parse_line(R"({"jsonrpc":"2.0","id":"fini-1","result":{"action":"accept"}})");
   ASSERT_TRUE(std::holds_alternative<Response>(r));
   EXPECT_EQ(std::get<Response>(r).result->at("action"), "accept");
@@ -84,20 +94,21 @@ TEST(JsonRpcSerialize, InvalidUtf8FromUpstreamDoesNotThrow) {
   EXPECT_EQ(out.find('\n'), std::string::npos);
 }
 
-
 TEST(JsonRpcParse, FloatAndOverlongIdsAreRefusedNotChanged) {
-  for (const char* line : {R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})",
-                           R"({"jsonrpc":"2.0","id":1.0,"method":"ping"})",
-                           R"({"jsonrpc":"2.0","id":18446744073709551616,"method":"ping"})"}) {
+  for (const char* line :
+       {R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})", R"({"jsonrpc":"2.0","id":1.0,"method":"ping"})",
+        R"({"jsonrpc":"2.0","id":18446744073709551616,"method":"ping"})"}) {
     auto e = expect_invalid(line);
     EXPECT_EQ(e.error.code, kInvalidRequest) << line;
     EXPECT_EQ(e.error.message, "Invalid Request: \"id\" must be a string or an integer (at most 64 bits)") << line;
   }
   // The largest 64-bit ids come back exactly.
   auto max = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":18446744073709551615,"method":"ping"})"));
-  EXPECT_EQ(serialize(make_result(max.id, Json::object())), R"({"id":18446744073709551615,"jsonrpc":"2.0","result":{}})");
+  EXPECT_EQ(serialize(make_result(max.id, Json::object())),
+            R"({"id":18446744073709551615,"jsonrpc":"2.0","result":{}})");
   auto min = std::get<Request>(parse_line(R"({"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"})"));
-  EXPECT_EQ(serialize(make_result(min.id, Json::object())), R"({"id":-9223372036854775808,"jsonrpc":"2.0","result":{}})");
+  EXPECT_EQ(serialize(make_result(min.id, Json::object())),
+            R"({"id":-9223372036854775808,"jsonrpc":"2.0","result":{}})");
 }
 
 std::string nested(std::size_t depth, const std::string& open, const std::string& close) {

@@ -13,21 +13,28 @@ namespace {
 // the answer was; the call count shows whether the work ran.
 class AskingTools final : public ToolProvider {
  public:
-  std::vector<Json> list_tools() const override { return {Json{{"name", "ask"}, {"inputSchema", {{"type", "object"}}}}}; }
+  std::vector<Json> list_tools() const override {
+    return {Json{{"name", "ask"}, {"inputSchema", {{"type", "object"}}}}};
+  }
   Result<Json> call_tool(const std::string& name, const Json& args, CallContext& ctx) override {
     if (name == "reckless") {  // asks, then goes on whatever the answer (and reaches "Fini")
-      (void)ctx.request("elicitation/create", Json{{"mode", "form"}, {"message", "Sure?"}, {"requestedSchema", {{"type", "object"}}}},
+      (void)ctx.request("elicitation/create",
+                        Json{{"mode", "form"}, {"message", "Sure?"}, {"requestedSchema", {{"type", "object"}}}},
                         std::chrono::seconds(1));
       ctx.upstream_answered(200);
       ++done;
       return Json{{"content", Json::array({{{"type", "text"}, {"text", "sent"}}})}};
     }
     if (name != "ask") return Status(Code::kNotFound, "Unknown tool: " + name);
-    if (!ctx.client().elicitation_form) return Json{{"content", Json::array({{{"type", "text"}, {"text", "no form"}}})}};
-    const Json question{{"mode", "form"}, {"message", "Delete " + args.value("what", std::string("?")) + "?"},
-                        {"requestedSchema", {{"type", "object"}, {"properties", {{"confirm", {{"type", "boolean"}}}}}}}};
+    if (!ctx.client().elicitation_form)
+      return Json{{"content", Json::array({{{"type", "text"}, {"text", "no form"}}})}};
+    const Json question{
+        {"mode", "form"},
+        {"message", "Delete " + args.value("what", std::string("?")) + "?"},
+        {"requestedSchema", {{"type", "object"}, {"properties", {{"confirm", {{"type", "boolean"}}}}}}}};
     auto reply = ctx.request("elicitation/create", question, std::chrono::seconds(1));
-    if (!reply.ok()) return Json{{"content", Json::array({{{"type", "text"}, {"text", "not sent"}}})}, {"isError", true}};
+    if (!reply.ok())
+      return Json{{"content", Json::array({{{"type", "text"}, {"text", "not sent"}}})}, {"isError", true}};
     ++done;
     return Json{{"content", Json::array({{{"type", "text"}, {"text", "answer " + reply->value("action", "")}}})}};
   }
@@ -46,7 +53,9 @@ Json meta(Json caps = Json::object()) {
               {"io.modelcontextprotocol/clientCapabilities", std::move(caps)}};
 }
 
-jsonrpc::Request req(Json id, std::string method, Json params) { return jsonrpc::Request{std::move(id), std::move(method), std::move(params)}; }
+jsonrpc::Request req(Json id, std::string method, Json params) {
+  return jsonrpc::Request{std::move(id), std::move(method), std::move(params)};
+}
 
 class ModernEraTest : public ::testing::Test {
  protected:
@@ -74,7 +83,9 @@ TEST(ModernDetection, PerMessage) {
 
 TEST_F(ModernEraTest, MetaErrorsInTheRevisionsOrder) {
   EXPECT_EQ(run(req(1, "server/discover", Json::object()))["error"]["code"], -32602);  // once routed here
-  EXPECT_EQ(run(req(2, "tools/list", {{"_meta", {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}}}}))["error"]["code"], -32602);
+  EXPECT_EQ(run(req(2, "tools/list",
+                    {{"_meta", {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"}}}}))["error"]["code"],
+            -32602);
   Json m = meta();
   m["io.modelcontextprotocol/protocolVersion"] = "v999.0.0";
   Json reply = run(req(3, "server/discover", {{"_meta", m}}));
@@ -98,7 +109,8 @@ TEST_F(ModernEraTest, DiscoverAndListsCarryTheRevisionsFields) {
   Json d = run(req("d", "server/discover", {{"_meta", meta()}}))["result"];
   EXPECT_EQ(d["resultType"], "complete");
   EXPECT_EQ(d["supportedVersions"][0], "2026-07-28");
-  EXPECT_NE(std::find(d["supportedVersions"].begin(), d["supportedVersions"].end(), "2025-11-25"), d["supportedVersions"].end());
+  EXPECT_NE(std::find(d["supportedVersions"].begin(), d["supportedVersions"].end(), "2025-11-25"),
+            d["supportedVersions"].end());
   EXPECT_TRUE(d["capabilities"].contains("tools"));
   EXPECT_TRUE(d["capabilities"].contains("resources"));
   EXPECT_FALSE(d["capabilities"].contains("logging"));
@@ -122,7 +134,8 @@ TEST_F(ModernEraTest, ResourceNotFoundIsInvalidParamsWithTheUri) {
 
 TEST_F(ModernEraTest, AnAskBecomesInputRequiredAndTheRetryCompletes) {
   const Json caps{{"elicitation", {{"form", Json::object()}}}};
-  Json first = run(req(1, "tools/call", {{"name", "ask"}, {"arguments", {{"what", "x"}}}, {"_meta", meta(caps)}}))["result"];
+  Json first =
+      run(req(1, "tools/call", {{"name", "ask"}, {"arguments", {{"what", "x"}}}, {"_meta", meta(caps)}}))["result"];
   ASSERT_EQ(first["resultType"], "input_required") << first.dump();
   EXPECT_EQ(tools_.done, 0);  // nothing ran
   ASSERT_EQ(first["inputRequests"].size(), 1u);
@@ -131,7 +144,9 @@ TEST_F(ModernEraTest, AnAskBecomesInputRequiredAndTheRetryCompletes) {
   EXPECT_EQ(first["inputRequests"][key]["params"]["message"], "Delete x?");
   ASSERT_TRUE(first["requestState"].is_string());
 
-  Json retry{{"name", "ask"}, {"arguments", {{"what", "x"}}}, {"_meta", meta(caps)},
+  Json retry{{"name", "ask"},
+             {"arguments", {{"what", "x"}}},
+             {"_meta", meta(caps)},
              {"inputResponses", {{key, {{"action", "accept"}, {"content", {{"confirm", true}}}}}, {"extra", 1}}},
              {"requestState", first["requestState"]}};
   Json done = run(req(2, "tools/call", retry))["result"];

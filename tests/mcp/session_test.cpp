@@ -20,8 +20,8 @@ class TestTools : public ToolProvider {
   std::vector<Json> list_tools() const override {
     std::vector<Json> tools;
     for (const char* name : {"echo", "slow", "fail", "boom", "progress", "elicit"}) {
-      tools.push_back(Json{{"name", name}, {"description", std::string("test tool ") + name},
-                           {"inputSchema", {{"type", "object"}}}});
+      tools.push_back(Json{
+          {"name", name}, {"description", std::string("test tool ") + name}, {"inputSchema", {{"type", "object"}}}});
     }
     return tools;
   }
@@ -121,10 +121,10 @@ TEST(Session, UnknownVersionGetsLatestAndSecondInitializeIsRejected) {
 
 TEST(Session, ErrorsBeforeInitialize) {
   TestTools tools;
-  auto out = by_id(run_script({R"({"jsonrpc":"2.0","id":1,"method":"server/discover"})",
-                               R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})",
-                               R"({"jsonrpc":"2.0","id":3,"method":"ping"})"},
-                              tools));
+  auto out = by_id(
+      run_script({R"({"jsonrpc":"2.0","id":1,"method":"server/discover"})",
+                  R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})", R"({"jsonrpc":"2.0","id":3,"method":"ping"})"},
+                 tools));
   EXPECT_EQ(out["1"]["error"]["code"], -32601);
   EXPECT_EQ(out["1"]["error"]["message"], "Method not found: server/discover");
   EXPECT_EQ(out["2"]["error"]["code"], -32600);
@@ -133,17 +133,17 @@ TEST(Session, ErrorsBeforeInitialize) {
 
 TEST(Session, ErrorChannels) {
   TestTools tools;
-  auto msgs = run_script(
-      {kInit, R"({"jsonrpc":"2.0","method":"notifications/initialized"})", "not json",
-       R"({"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"nope"}})",
-       R"({"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"echo","arguments":[1]}})",
-       R"({"jsonrpc":"2.0","id":"c","method":"tools/list","params":{"cursor":"bogus"}})",
-       R"({"jsonrpc":"2.0","id":"d","method":"logging/setLevel","params":{"level":"loud"}})",
-       R"({"jsonrpc":"2.0","id":"e","method":"tools/call","params":{"name":"boom"}})",
-       R"({"jsonrpc":"2.0","id":"f","method":"tools/call","params":{"name":"echo"}})",
-       R"([{"jsonrpc":"2.0","id":"g","method":"ping"}])",
-       R"({"jsonrpc":"2.0","id":"h","method":"tools/call","params":{"name":"fail"}})"},
-      tools);
+  auto msgs =
+      run_script({kInit, R"({"jsonrpc":"2.0","method":"notifications/initialized"})", "not json",
+                  R"({"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"nope"}})",
+                  R"({"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"echo","arguments":[1]}})",
+                  R"({"jsonrpc":"2.0","id":"c","method":"tools/list","params":{"cursor":"bogus"}})",
+                  R"({"jsonrpc":"2.0","id":"d","method":"logging/setLevel","params":{"level":"loud"}})",
+                  R"({"jsonrpc":"2.0","id":"e","method":"tools/call","params":{"name":"boom"}})",
+                  R"({"jsonrpc":"2.0","id":"f","method":"tools/call","params":{"name":"echo"}})",
+                  R"([{"jsonrpc":"2.0","id":"g","method":"ping"}])",
+                  R"({"jsonrpc":"2.0","id":"h","method":"tools/call","params":{"name":"fail"}})"},
+                 tools);
   auto out = by_id(msgs);
   size_t null_ids = 0;
   for (const auto& m : msgs) null_ids += m.contains("id") && m["id"].is_null();
@@ -186,7 +186,8 @@ TEST(Session, ThousandInterleavedRequestsEachAnsweredOnce) {
   std::mt19937 rng(42);
   std::set<std::string> expected;
   for (int i = 0; i < 1000; ++i) {
-    Json id = (rng() % 2) ? Json(static_cast<int>(rng() % 1000000) * 1000 + i) : Json("r" + std::to_string(rng()) + "-" + std::to_string(i));
+    Json id = (rng() % 2) ? Json(static_cast<int>(rng() % 1000000) * 1000 + i)
+                          : Json("r" + std::to_string(rng()) + "-" + std::to_string(i));
     expected.insert(id.dump());
     const char* methods[] = {"ping", "tools/list", "tools/call"};
     std::string method = methods[rng() % 3];
@@ -214,7 +215,8 @@ TEST(Session, PingIsAnsweredWhileSlowCallsRunAndCancellationSuppressesReply) {
   // The ping reply comes before any slow reply.
   auto ping = std::find_if(msgs.begin(), msgs.end(), [](const Json& j) { return j.value("id", Json()) == "p"; });
   ASSERT_NE(ping, msgs.end());
-  for (auto it = msgs.begin(); it != ping; ++it) EXPECT_FALSE((*it)["id"].is_number() && (*it)["id"] != 0) << it->dump();
+  for (auto it = msgs.begin(); it != ping; ++it)
+    EXPECT_FALSE((*it)["id"].is_number() && (*it)["id"] != 0) << it->dump();
   auto out = by_id(msgs);
   EXPECT_EQ(out.count("3"), 0u);  // cancelled: no reply
   for (int i : {1, 2, 4, 5, 6, 7, 8}) EXPECT_EQ(out[std::to_string(i)]["result"]["content"][0]["text"], "slept");
@@ -240,7 +242,8 @@ TEST(Session, ProgressIsMonotonicAndOnlyWithToken) {
 
 TEST(Session, LogNotificationsRespectLevel) {
   TestTools tools;
-  std::istringstream in(std::string(kInit) + "\n" + R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"warning"}})" + "\n");
+  std::istringstream in(std::string(kInit) + "\n" +
+                        R"({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"warning"}})" + "\n");
   std::ostringstream out;
   Dispatcher dispatcher(DispatchOptions{});
   dispatcher.set_tools(&tools);
@@ -266,22 +269,29 @@ TEST(Session, ServerToClientRequestRoundTripAndTimeout) {
   Session session({}, dispatcher, in, out);
   std::thread reader([&] { session.run(); });
   in_buf.write(std::string(kInit) + "\n");
-  in_buf.write(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"elicit"}})" "\n");
+  in_buf.write(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"elicit"}})"
+               "\n");
   Json outbound;
   ASSERT_TRUE(out_buf.wait_for([&](const auto& lines) {
     for (const auto& l : lines) {
       auto j = Json::parse(l);
-      if (j.value("method", "") == "elicitation/create") { outbound = j; return true; }
+      if (j.value("method", "") == "elicitation/create") {
+        outbound = j;
+        return true;
+      }
     }
     return false;
   }));
   Json reply{{"jsonrpc", "2.0"}, {"id", outbound["id"]}, {"result", {{"action", "decline"}}}};
   in_buf.write(reply.dump() + "\n");
   ASSERT_TRUE(out_buf.wait_for([](const auto& lines) {
-    return std::any_of(lines.begin(), lines.end(), [](const std::string& l) { return l.find("action: decline") != std::string::npos; });
+    return std::any_of(lines.begin(), lines.end(),
+                       [](const std::string& l) { return l.find("action: decline") != std::string::npos; });
   }));
   // A request the client never answers times out and is cancelled towards the client.
-  in_buf.write(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"elicit","arguments":{"timeout":100}}})" "\n");
+  in_buf.write(
+      R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"elicit","arguments":{"timeout":100}}})"
+      "\n");
   ASSERT_TRUE(out_buf.wait_for([](const auto& lines) {
     bool cancelled = false, timed_out = false;
     for (const auto& l : lines) {
@@ -298,9 +308,11 @@ TEST(Session, OversizedLineIsAnsweredAndSkipped) {
   TestTools tools;
   SessionOptions options;
   options.max_line_bytes = 64;
-  auto out = run_script({kInit, std::string(R"({"jsonrpc":"2.0","id":9,"method":"ping","params":{"pad":")") + std::string(200, 'x') + "\"}}",
-                         R"({"jsonrpc":"2.0","id":10,"method":"ping"})"},
-                        tools, options);
+  auto out = run_script(
+      {kInit,
+       std::string(R"({"jsonrpc":"2.0","id":9,"method":"ping","params":{"pad":")") + std::string(200, 'x') + "\"}}",
+       R"({"jsonrpc":"2.0","id":10,"method":"ping"})"},
+      tools, options);
   // kInit itself is longer than 64 bytes too: every oversized line gets an error with id null.
   size_t oversized = 0;
   for (const auto& m : out) oversized += m.contains("error") && m["error"]["code"] == -32600 && m["id"].is_null();

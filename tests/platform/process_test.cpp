@@ -43,7 +43,10 @@ TEST(ProcessStats, KnowsItsOwnExecutable) {
 }
 
 TEST(ProcessStats, ReleasingFreeMemoryKeepsTheHeapUsable) {
-  { auto big = std::make_unique<char[]>(32 << 20); big[0] = 1; }
+  {
+    auto big = std::make_unique<char[]>(32 << 20);
+    big[0] = 1;
+  }
   release_free_memory();
   auto again = std::make_unique<char[]>(1 << 20);
   again[0] = 2;

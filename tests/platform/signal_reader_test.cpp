@@ -22,8 +22,7 @@ class BlockedSignals {
   ~BlockedSignals() {
     // Drain what a failed test left pending so unblocking does not kill the process.
     timespec zero{};
-    while (sigtimedwait(&set_, nullptr, &zero) > 0) {
-    }
+    while (sigtimedwait(&set_, nullptr, &zero) > 0) {}
     pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
   }
   const sigset_t& set() const { return set_; }

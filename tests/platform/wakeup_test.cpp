@@ -42,7 +42,7 @@ TEST(Wakeup, StaysReadableUntilClearedAndCanBeUsedAgain) {
   wakeup.signal();
   EXPECT_TRUE(readable_now(wakeup.fd()));
   EXPECT_TRUE(readable_now(wakeup.fd()));  // polling does not consume it
-  wakeup.clear();                           // one clear() consumes both signals
+  wakeup.clear();                          // one clear() consumes both signals
   EXPECT_FALSE(readable_now(wakeup.fd()));
   wakeup.clear();  // nothing pending: returns at once
   wakeup.signal();

@@ -33,10 +33,11 @@ class BodyLimitTest : public ::testing::Test {
     // Bodies are generated as they are written: the server side holds 64 KB, not 50 MB.
     static const std::string block(64 * 1024, 'x');
     svr_.Get("/huge", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content_provider(kHuge, "application/json", [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        (void)offset;
-        return sink.write(block.data(), std::min(length, block.size()));
-      });
+      res.set_content_provider(kHuge, "application/json",
+                               [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                                 (void)offset;
+                                 return sink.write(block.data(), std::min(length, block.size()));
+                               });
     });
     svr_.Get("/huge-chunked", [](const httplib::Request&, httplib::Response& res) {
       res.set_chunked_content_provider("application/json", [](std::size_t offset, httplib::DataSink& sink) {

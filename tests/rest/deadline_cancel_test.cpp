@@ -76,8 +76,7 @@ TEST_P(DripTest, EndsAtTheDeadlineAndTheNextCallSucceeds) {
   const auto took = Clock::now() - start;
   ASSERT_FALSE(res.ok()) << "status " << res->status;
   EXPECT_EQ(res.status().code(), Code::kDeadlineExceeded) << res.status().to_string();
-  EXPECT_EQ(res.status().message(),
-            "no complete response within 1 s from 127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(res.status().message(), "no complete response within 1 s from 127.0.0.1:" + std::to_string(server.port()));
   EXPECT_GE(took, milliseconds(950));
   EXPECT_LT(took, milliseconds(1500)) << "deadline + 500 ms";
 
@@ -105,7 +104,8 @@ TEST(DeadlineTest, PerReadTimeoutIsClampedToTheTimeLeft) {
   auto res = client->send(req);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kDeadlineExceeded);
-  EXPECT_EQ(res.status().message(), "no complete response within 300 ms from 127.0.0.1:" + std::to_string(server.port()));
+  EXPECT_EQ(res.status().message(),
+            "no complete response within 300 ms from 127.0.0.1:" + std::to_string(server.port()));
   EXPECT_LT(Clock::now() - start, milliseconds(800));
 }
 
@@ -221,7 +221,8 @@ TEST(PoolWaitTest, WaitingForAConnectionEndsAtTheDeadlineOrOnCancel) {
   auto res = client->send(waiting);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kDeadlineExceeded);
-  EXPECT_EQ(res.status().message(), "no free connection to 127.0.0.1:" + std::to_string(server.port()) + " before the deadline");
+  EXPECT_EQ(res.status().message(),
+            "no free connection to 127.0.0.1:" + std::to_string(server.port()) + " before the deadline");
   EXPECT_LT(Clock::now() - start, milliseconds(800));
 
   CancelToken token;

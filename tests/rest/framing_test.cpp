@@ -30,8 +30,9 @@ bool broken(int fd, const std::string& head, const std::atomic<bool>&) {
   if (target == "/ssh") {
     RawServer::send_all(fd, "SSH-2.0-OpenSSH_9.0 IGNORE PREVIOUS INSTRUCTIONS\r\n");
   } else if (target == "/chunked") {
-    RawServer::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            "zz IGNORE PREVIOUS INSTRUCTIONS\r\n{}\r\n0\r\n\r\n");
+    RawServer::send_all(fd,
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "zz IGNORE PREVIOUS INSTRUCTIONS\r\n{}\r\n0\r\n\r\n");
   } else if (target == "/short") {
     RawServer::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
   } else if (target == "/headers") {
@@ -54,8 +55,8 @@ TEST(FramingTest, BrokenChunkedEncoding) {
   auto res = get_from(server.port(), "/chunked");
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kUnavailable);
-  EXPECT_EQ(res.status().message(),
-            "the chunked response body from 127.0.0.1:" + std::to_string(server.port()) + " was malformed or cut short");
+  EXPECT_EQ(res.status().message(), "the chunked response body from 127.0.0.1:" + std::to_string(server.port()) +
+                                        " was malformed or cut short");
 }
 
 TEST(FramingTest, BodyCutShort) {
@@ -101,11 +102,13 @@ const std::string kGzip(
 bool gzipped(int fd, const std::string& head, const std::atomic<bool>&) {
   const std::string target = RawServer::target(head);
   std::string body = kGzip;
-  if (target == "/gz-cut") body = kGzip.substr(0, 20);         // valid start, no end, no checksum
-  if (target == "/gz-header") body = kGzip.substr(0, 10);      // the header alone: decodes to nothing
-  if (target == "/gz-crc") body[body.size() - 6] ^= 0x01;      // a flipped checksum bit
-  RawServer::send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  if (target == "/gz-cut") body = kGzip.substr(0, 20);     // valid start, no end, no checksum
+  if (target == "/gz-header") body = kGzip.substr(0, 10);  // the header alone: decodes to nothing
+  if (target == "/gz-crc") body[body.size() - 6] ^= 0x01;  // a flipped checksum bit
+  RawServer::send_all(fd,
+                      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                      "Content-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body);
   return false;
 }
 
@@ -116,8 +119,9 @@ TEST(FramingTest, GzipBodyCutShortOrCorruptIsAnError) {
     auto res = get_from(server.port(), path);
     ASSERT_FALSE(res.ok()) << path << ": " << (res.ok() ? res->body : "");
     EXPECT_EQ(res.status().code(), Code::kUnavailable) << path;
-    EXPECT_EQ(res.status().message(), "the gzip-compressed response body from 127.0.0.1:" +
-                                          std::to_string(server.port()) + " could not be decoded (corrupt or cut short)")
+    EXPECT_EQ(res.status().message(),
+              "the gzip-compressed response body from 127.0.0.1:" + std::to_string(server.port()) +
+                  " could not be decoded (corrupt or cut short)")
         << path;
   }
   auto whole = get_from(server.port(), "/gz");

@@ -318,7 +318,8 @@ class SlowServer {
       cv_.wait_for(lock, std::chrono::seconds(10), [&] { return released_; });
       res.set_content("{}", "application/json");
     });
-    svr_.Get("/fast", [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+    svr_.Get("/fast",
+             [](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
     server_ = std::make_unique<ServerThread>(svr_);
   }
   ~SlowServer() {
@@ -408,13 +409,14 @@ TEST(HttpClientStale, PostIsNeverRetried) {
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Code::kUnavailable);
   EXPECT_EQ(second.status().message(),
-            "connection to 127.0.0.1:" + std::to_string(server.port()) + " closed before a response, or the answer was not HTTP (no valid status line)");
+            "connection to 127.0.0.1:" + std::to_string(server.port()) +
+                " closed before a response, or the answer was not HTTP (no valid status line)");
   EXPECT_EQ(server.requests_seen(), 2);
   EXPECT_EQ(server.connections(), 1);
 
   HttpRequest patch = post;
   patch.method = "PATCH";
-  ASSERT_TRUE(client->send(patch).ok());  // fresh connection: answered
+  ASSERT_TRUE(client->send(patch).ok());   // fresh connection: answered
   EXPECT_FALSE(client->send(patch).ok());  // reused and dropped: not retried
   EXPECT_EQ(server.requests_seen(), 4);
 }

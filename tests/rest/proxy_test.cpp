@@ -38,16 +38,17 @@ TEST(ParseProxyUrl, HostPortCredentialsAndDefaults) {
 }
 
 TEST(ParseProxyUrl, ErrorsNeverQuoteTheCredentials) {
-  for (const char* bad : {"https://alice:hunter2@proxy:443", "socks5://alice:hunter2@proxy:1080",
-                          "http://alice:hunter2@proxy:99999", "http://alice:hunter2@:3128", "http://alice:hunter2@proxy/path",
-                          "http://alice:hunter2%zz@proxy:1"}) {
+  for (const char* bad :
+       {"https://alice:hunter2@proxy:443", "socks5://alice:hunter2@proxy:1080", "http://alice:hunter2@proxy:99999",
+        "http://alice:hunter2@:3128", "http://alice:hunter2@proxy/path", "http://alice:hunter2%zz@proxy:1"}) {
     auto p = parse_proxy_url(bad, "HTTPS_PROXY");
     ASSERT_FALSE(p.ok()) << bad;
     EXPECT_EQ(p.status().message().find("hunter2"), std::string::npos) << p.status().message();
     EXPECT_NE(p.status().message().find("HTTPS_PROXY"), std::string::npos) << p.status().message();
   }
-  EXPECT_EQ(parse_proxy_url("https://proxy:443", "HTTPS_PROXY").status().message(),
-            "the proxy URL from HTTPS_PROXY uses https://; only http:// proxies are supported (the tunnel to Fini is TLS)");
+  EXPECT_EQ(
+      parse_proxy_url("https://proxy:443", "HTTPS_PROXY").status().message(),
+      "the proxy URL from HTTPS_PROXY uses https://; only http:// proxies are supported (the tunnel to Fini is TLS)");
 }
 
 TEST(NoProxy, Entries) {
@@ -63,7 +64,8 @@ TEST(NoProxy, Entries) {
 }
 
 TEST(ChooseProxy, ExplicitWinsThenLowerThenUpperCase) {
-  auto p = choose_proxy(fini(), "http://cli:1", env({{"https_proxy", "http://lower:2"}, {"HTTPS_PROXY", "http://upper:3"}}));
+  auto p =
+      choose_proxy(fini(), "http://cli:1", env({{"https_proxy", "http://lower:2"}, {"HTTPS_PROXY", "http://upper:3"}}));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ((*p)->describe(), "http://cli:1 (--proxy)");
   p = choose_proxy(fini(), "", env({{"https_proxy", "http://lower:2"}, {"HTTPS_PROXY", "http://upper:3"}}));
@@ -73,7 +75,9 @@ TEST(ChooseProxy, ExplicitWinsThenLowerThenUpperCase) {
   p = choose_proxy(fini(), "", env({{"FINI_PROXY", "http://setting:5"}, {"HTTPS_PROXY", "http://upper:3"}}));
   EXPECT_EQ((*p)->describe(), "http://setting:5 (FINI_PROXY)");
   // A bundle host that did not substitute the setting, or an empty one: as if unset.
-  p = choose_proxy(fini(), "", env({{"FINI_PROXY", "${user_config.proxy}"}, {"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:3"}}));
+  p = choose_proxy(
+      fini(), "",
+      env({{"FINI_PROXY", "${user_config.proxy}"}, {"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:3"}}));
   EXPECT_EQ((*p)->describe(), "http://upper:3 (HTTPS_PROXY)");
   p = choose_proxy(fini(), "", env({{"HTTP_PROXY", "http://plain:4"}}));  // only https_proxy applies
   ASSERT_TRUE(p.ok());

@@ -8,8 +8,7 @@ namespace {
 constexpr const char* kKey = "fini_Ab3dEf6hIj9kLmN0pQrS";  // 20 characters after the prefix
 
 TEST(Redact, MasksTheSecretEverywhere) {
-  EXPECT_EQ(redact(std::string("key=") + kKey + " again " + kKey, kKey),
-            "key=fini_\u2026pQrS again fini_\u2026pQrS");
+  EXPECT_EQ(redact(std::string("key=") + kKey + " again " + kKey, kKey), "key=fini_\u2026pQrS again fini_\u2026pQrS");
 }
 
 TEST(Redact, MasksSecretsThatDoNotLookLikeKeys) {

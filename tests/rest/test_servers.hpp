@@ -142,8 +142,9 @@ class DroppingServer {
       requests_.fetch_add(1);
       if (answered == answers_) return;  // kDropNextRequest: read it, then hang up
       const std::string body = "{\"n\":" + std::to_string(answered_.fetch_add(1) + 1) + "}";
-      const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                                   std::to_string(body.size()) + "\r\n\r\n" + body;
+      const std::string response =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+          "\r\n\r\n" + body;
       if (::send(fd, response.data(), response.size(), MSG_NOSIGNAL) < 0) return;
     }
   }
@@ -231,8 +232,7 @@ class RawServer {
   // Blocks until the client closes the connection (or the server stops): a peer that never answers.
   static void hold(int fd) {
     char buf[256];
-    while (::recv(fd, buf, sizeof buf, 0) > 0) {
-    }
+    while (::recv(fd, buf, sizeof buf, 0) > 0) {}
   }
 
  private:
@@ -267,7 +267,8 @@ class RawServer {
         std::string lower = head;
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         std::size_t body = 0;
-        if (const auto at = lower.find("content-length:"); at != std::string::npos) body = std::stoul(lower.substr(at + 15));
+        if (const auto at = lower.find("content-length:"); at != std::string::npos)
+          body = std::stoul(lower.substr(at + 15));
         if (buffer.size() >= end + 4 + body) {
           buffer.erase(0, end + 4 + body);
           return true;

@@ -15,9 +15,15 @@
 namespace fini::testing {
 namespace {
 
-struct PkeyFree { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct X509Free { void operator()(X509* p) const { X509_free(p); } };
-struct FileClose { void operator()(FILE* f) const { std::fclose(f); } };
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
@@ -51,11 +57,11 @@ X509Ptr make_cert(EVP_PKEY* key, const std::string& cn, long serial, X509* issue
   check(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 2L * 24 * 3600) != nullptr, "notAfter failed");
   check(X509_set_pubkey(cert.get(), key) == 1, "X509_set_pubkey failed");
   X509_NAME* name = X509_get_subject_name(cert.get());
-  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>("fini-mcp tests"), -1, -1, 0) == 1,
-        "subject O failed");
-  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()),
+  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("fini-mcp tests"),
                                    -1, -1, 0) == 1,
+        "subject O failed");
+  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                   0) == 1,
         "subject CN failed");
   X509* signer = issuer != nullptr ? issuer : cert.get();
   check(X509_set_issuer_name(cert.get(), X509_get_subject_name(signer)) == 1, "issuer failed");
@@ -108,9 +114,8 @@ TestPki make_test_pki(const std::filesystem::path& dir, const std::vector<std::s
   TestPki out{(dir / "ca.pem").string(), (dir / "cert.pem").string(), (dir / "key.pem").string()};
   write_file(out.ca_pem_path, [&](FILE* f) { return PEM_write_X509(f, ca.get()); });
   write_file(out.cert_path, [&](FILE* f) { return PEM_write_X509(f, cert.get()); });
-  write_file(out.key_path, [&](FILE* f) {
-    return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  });
+  write_file(out.key_path,
+             [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr); });
   return out;
 }
 

@@ -42,7 +42,7 @@ class TlsTest : public ::testing::Test {
       svr.set_keep_alive_max_count(1000);
       svr.Get("/v2/bots/public", [](const httplib::Request& req, httplib::Response& res) {
         res.set_content(req.get_header_value("Authorization") == std::string("Bearer ") + kCanary ? "{\"ok\":true}"
-                                                                                                : "{\"ok\":false}",
+                                                                                                  : "{\"ok\":false}",
                         "application/json");
       });
       thread = std::make_unique<ServerThread>(svr);
@@ -126,8 +126,9 @@ TEST_F(TlsTest, HostNameMustMatchTheCertificate) {
   auto res = client->send(get());
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kUnavailable);
-  EXPECT_EQ(res.status().message(), "TLS handshake with 127.0.0.1:" + std::to_string(server.thread->port()) +
-                                        " failed: certificate verify failed: certificate is not valid for host 127.0.0.1");
+  EXPECT_EQ(res.status().message(),
+            "TLS handshake with 127.0.0.1:" + std::to_string(server.thread->port()) +
+                " failed: certificate verify failed: certificate is not valid for host 127.0.0.1");
 }
 
 TEST_F(TlsTest, UnreadableCaFileIsAConfigurationError) {
@@ -148,8 +149,8 @@ TEST_F(TlsTest, PlainHttpToATlsServerIsUnavailable) {
   auto res = client->send(get());
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.status().code(), Code::kUnavailable);
-  EXPECT_EQ(res.status().message(),
-            "connection to 127.0.0.1:" + std::to_string(server.thread->port()) + " closed before a response, or the answer was not HTTP (no valid status line)");
+  EXPECT_EQ(res.status().message(), "connection to 127.0.0.1:" + std::to_string(server.thread->port()) +
+                                        " closed before a response, or the answer was not HTTP (no valid status line)");
 }
 
 }  // namespace

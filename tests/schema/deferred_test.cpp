@@ -25,8 +25,8 @@ std::vector<std::string> described(const std::vector<ValidationError>& errors) {
 TEST(DeferredValidator, AnswersLikeAnEagerCompile) {
   const Validator eager = Validator::compile(kSchema).value();
   const Validator lazy = Validator::deferred(kSchema);
-  for (const char* text : {R"({"id":"a_1"})", R"({"id":"A-1","n":4,"x":1})", R"({"n":"2"})", R"([])",
-                           R"({"id":"b","tags":"x, y"})"}) {
+  for (const char* text :
+       {R"({"id":"a_1"})", R"({"id":"A-1","n":4,"x":1})", R"({"n":"2"})", R"([])", R"({"id":"b","tags":"x, y"})"}) {
     const json instance = json::parse(text);
     EXPECT_EQ(described(lazy.validate(instance)), described(eager.validate(instance))) << text;
     std::vector<Coercion> a, b;

@@ -25,12 +25,28 @@ const std::filesystem::path kSuiteDir = FINI_JSON_SCHEMA_SUITE_DIR;
 
 // Draft7 files whose keywords the validator supports: every case must pass.
 const std::vector<std::string> kSupportedFiles = {
-    "type",      "properties",       "required",         "additionalProperties", "enum",
-    "const",     "minimum",          "maximum",          "exclusiveMinimum",     "exclusiveMaximum",
-    "minLength", "maxLength",        "pattern",          "items",                "minItems",
-    "maxItems",  "uniqueItems",      "boolean_schema",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "enum",
+    "const",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "boolean_schema",
     // Extras: annotations are ignored; numbers compare exactly where JSON allows it.
-    "default",   "optional/bignum",  "optional/zeroTerminatedFloats",
+    "default",
+    "optional/bignum",
+    "optional/zeroTerminatedFloats",
 };
 
 // Groups in supported files that are skipped because their schema uses a keyword outside the
@@ -46,17 +62,16 @@ const std::vector<Skip> kSkippedGroups = {
      "unsupported keyword 'patternProperties'", "patternProperties is not in the subset"},
     {"additionalProperties", "additionalProperties being false does not allow other properties",
      "unsupported keyword 'patternProperties'", "patternProperties is not in the subset"},
-    {"additionalProperties", "non-ASCII pattern with additionalProperties",
-     "unsupported keyword 'patternProperties'", "patternProperties is not in the subset"},
+    {"additionalProperties", "non-ASCII pattern with additionalProperties", "unsupported keyword 'patternProperties'",
+     "patternProperties is not in the subset"},
 };
 constexpr std::string_view kTupleError = "the array (tuple) form of items is not supported";
 
 // Draft7 files for keywords outside the subset: compile() must reject every group's schema.
 const std::vector<std::string> kUnsupportedFiles = {
-    "additionalItems", "allOf",          "anyOf",   "contains",      "definitions",
-    "dependencies",    "if-then-else",   "maxProperties", "minProperties", "multipleOf",
-    "not",             "oneOf",          "patternProperties", "propertyNames", "ref",
-    "refRemote",
+    "additionalItems",   "allOf",         "anyOf",         "contains",   "definitions", "dependencies",
+    "if-then-else",      "maxProperties", "minProperties", "multipleOf", "not",         "oneOf",
+    "patternProperties", "propertyNames", "ref",           "refRemote",
 };
 // Groups in those files whose schema does not actually use an unsupported keyword: they must
 // compile and pass like any supported case.
@@ -144,8 +159,7 @@ TEST_P(SupportedFile, EveryCasePasses) {
   EXPECT_GT(cases, 0) << "no case of " << file << ".json ran";
 }
 
-INSTANTIATE_TEST_SUITE_P(Draft7, SupportedFile, ::testing::ValuesIn(kSupportedFiles),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(Draft7, SupportedFile, ::testing::ValuesIn(kSupportedFiles), test_name);
 
 // Every skip-list entry names a group that exists (a stale entry would hide nothing but lie).
 TEST(SchemaSuite, SkipListEntriesExist) {
@@ -185,8 +199,7 @@ TEST_P(UnsupportedFile, CompileRejectsEverySchema) {
   EXPECT_GT(rejected, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Draft7, UnsupportedFile, ::testing::ValuesIn(kUnsupportedFiles),
-                         test_name);
+INSTANTIATE_TEST_SUITE_P(Draft7, UnsupportedFile, ::testing::ValuesIn(kUnsupportedFiles), test_name);
 
 }  // namespace
 }  // namespace fini::schema

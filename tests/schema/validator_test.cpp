@@ -190,7 +190,8 @@ TEST(ValidatorCompile, RejectsUnsupportedAndMalformed) {
 
 TEST(ValidatorCompile, RejectsPatternsStdRegexCannotCompile) {
   const std::string message = compile_error({{"pattern", "(unclosed"}});
-  EXPECT_EQ(message.rfind("invalid schema at /pattern: not a valid ECMAScript regular expression for std::regex (", 0), 0U)
+  EXPECT_EQ(message.rfind("invalid schema at /pattern: not a valid ECMAScript regular expression for std::regex (", 0),
+            0U)
       << message;
   EXPECT_NE(compile_error({{"pattern", "(?<=a)b"}}), "<compiled>");  // lookbehind: not ECMAScript in std::regex
 }
@@ -205,7 +206,8 @@ TEST(ValidatorCompile, CheckReturnsStructuredErrors) {
 }
 
 TEST(ValidatorConcurrency, ConstValidateFromManyThreads) {
-  const auto v = make(json::parse(R"({"properties":{"id":{"type":"string","pattern":"^[a-z0-9-]+$"}},"required":["id"]})"));
+  const auto v =
+      make(json::parse(R"({"properties":{"id":{"type":"string","pattern":"^[a-z0-9-]+$"}},"required":["id"]})"));
   std::vector<std::thread> threads;
   std::vector<int> failures(4, 0);
   for (std::size_t t = 0; t < failures.size(); ++t) {

@@ -49,8 +49,9 @@ TEST(BinaryTest, PrintsUrlServesAndExitsCleanlyOnSigterm) {
   ASSERT_EQ(agents.status, 200);
   EXPECT_EQ(agents.body.size(), 3u);
   EXPECT_EQ(agents.body[0]["name"], "Presales Agent");
-  EXPECT_TRUE(is_envelope(to_resp(cli.Post("/v2/hc-folders/public", R"({"title":"x","description":""})", "application/json")), 403,
-                          "API key does not have the required scope for this operation"));
+  EXPECT_TRUE(
+      is_envelope(to_resp(cli.Post("/v2/hc-folders/public", R"({"title":"x","description":""})", "application/json")),
+                  403, "API key does not have the required scope for this operation"));
 
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int wstatus = 0;

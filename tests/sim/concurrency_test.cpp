@@ -23,11 +23,14 @@ TEST_F(ConcurrencyTest, TwoHundredConcurrentWritesAllLand) {
       cli.set_connection_timeout(10, 0);
       cli.set_read_timeout(20, 0);
       cli.set_bearer_token_auth(kAcmeRw);
-      auto r = i % 2 == 0 ? cli.Post(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public",
-                     json{{"tagName", "tag-" + std::to_string(i)}}.dump(), "application/json")
-                          : cli.Post("/v2/hc-interactions/events/public",
-                     json{{"content", "note-" + std::to_string(i)}, {"role", "agent"}, {"interactionId", conv}}.dump(),
-                     "application/json");
+      auto r =
+          i % 2 == 0
+              ? cli.Post(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public",
+                         json{{"tagName", "tag-" + std::to_string(i)}}.dump(), "application/json")
+              : cli.Post(
+                    "/v2/hc-interactions/events/public",
+                    json{{"content", "note-" + std::to_string(i)}, {"role", "agent"}, {"interactionId", conv}}.dump(),
+                    "application/json");
       status[static_cast<size_t>(i)] = r ? r->status : -static_cast<int>(r.error());
     });
   }

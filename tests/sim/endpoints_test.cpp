@@ -6,12 +6,9 @@
 namespace fini::sim::testing {
 namespace {
 
-const json kArticleBody = {{"title", "Gift wrapping"},
-                           {"mainKnowledge", "Gift wrapping costs 5 dollars per item."},
-                           {"agentInstruction", ""},
-                           {"questions", {"Do you gift wrap?"}},
-                           {"keywords", {"gift", "wrap"}},
-                           {"escalation", false}};
+const json kArticleBody = {{"title", "Gift wrapping"},     {"mainKnowledge", "Gift wrapping costs 5 dollars per item."},
+                           {"agentInstruction", ""},       {"questions", {"Do you gift wrap?"}},
+                           {"keywords", {"gift", "wrap"}}, {"escalation", false}};
 
 json with(json base, const json& extra) {
   base.update(extra);
@@ -55,7 +52,8 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   cover("generateAnswer");
 
   // Knowledge
-  auto gen = post("/v2/knowledge/public", {{"candidateKnowledge", "Gift cards never expire."}, {"origin", "generated"}});
+  auto gen =
+      post("/v2/knowledge/public", {{"candidateKnowledge", "Gift cards never expire."}, {"origin", "generated"}});
   ASSERT_EQ(gen.status, 200);
   cover("generateKnowledge");
   auto bulk = post("/v2/knowledge/public/bulk", {{"documentIds", {kWebDoc}}, {"origin", "sources"}});
@@ -73,8 +71,8 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   {
     httplib::Client cli("127.0.0.1", sb_->port());
     httplib::MultipartFormDataItems items = {{"file", init.raw, "tree.csv", "text/csv"}};
-    auto r = to_resp(cli.Post("/v2/knowledge/public/tree/persist",
-                              {{"Authorization", std::string("Bearer ") + kAcmeRw}}, items));
+    auto r = to_resp(
+        cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + kAcmeRw}}, items));
     ASSERT_EQ(r.status, 200) << r.raw;
     EXPECT_EQ(r.body["status"], "success");
     cover("persistKnowledgeFolders");
@@ -138,7 +136,9 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   ASSERT_EQ(folder.status, 200);
   std::string fid = folder.body["id"];
   cover("createKnowledgeFolder");
-  ASSERT_EQ(put("/v2/hc-folders/" + fid + "/public", {{"title", "Promos"}, {"description", "d"}, {"active", true}}).status, 200);
+  ASSERT_EQ(
+      put("/v2/hc-folders/" + fid + "/public", {{"title", "Promos"}, {"description", "d"}, {"active", true}}).status,
+      200);
   cover("updateKnowledgeFolder");
   ASSERT_EQ(put("/v2/hc-folders/" + fid + "/move/public", {{"parentFolderId", kOrdersFolder}}).body["parentFolderId"],
             kOrdersFolder);
@@ -156,7 +156,8 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   cover("listRules");
   ASSERT_EQ(get(std::string("/v2/hc-rules/") + kIntentRule + "/public").body["id"], kIntentRule);
   cover("getRule");
-  auto rule = post("/v2/hc-rules/public", {{"name", "Price match"}, {"description", "Runs on price match asks."}, {"type", "intent"}});
+  auto rule = post("/v2/hc-rules/public",
+                   {{"name", "Price match"}, {"description", "Runs on price match asks."}, {"type", "intent"}});
   ASSERT_EQ(rule.status, 200);
   std::string rid = rule.body["id"];
   cover("createRule");
@@ -210,7 +211,8 @@ TEST_F(EndpointsTest, EveryEndpointSucceeds) {
   cover("getPrompts");
   ASSERT_EQ(get(std::string("/v2/bots/") + kSupportBot + "/hc-prompt/history/public").body.size(), 2u);
   cover("getPromptHistory");
-  json prompt = {{"hcPlanningPrompt", json::array()}, {"hcGuidelinePrompt", json::array()}, {"hcChannelPrompt", json::array()}};
+  json prompt = {
+      {"hcPlanningPrompt", json::array()}, {"hcGuidelinePrompt", json::array()}, {"hcChannelPrompt", json::array()}};
   ASSERT_EQ(post(std::string("/v2/bots/") + kSupportBot + "/hc-prompt", prompt).status, 200);
   cover("updatePrompts");
 
@@ -238,17 +240,22 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   EXPECT_TRUE(is_envelope(del_body("/v2/hc-interactions/public", {{"ids", {acme_conv}}}, g), 406));
   EXPECT_EQ(get("/v2/hc-interactions/" + acme_conv + "/public").status, 200);
   cover("bulkDeleteConversations");
-  EXPECT_TRUE(is_envelope(post("/v2/hc-interactions/events/public", {{"content", "hi"}, {"interactionId", acme_conv}}, g), 500));
-  EXPECT_TRUE(is_envelope(post("/v2/hc-interactions/events/public", {{"content", "hi"}, {"botId", kSupportBot}}, g), 500));
+  EXPECT_TRUE(is_envelope(
+      post("/v2/hc-interactions/events/public", {{"content", "hi"}, {"interactionId", acme_conv}}, g), 500));
+  EXPECT_TRUE(
+      is_envelope(post("/v2/hc-interactions/events/public", {{"content", "hi"}, {"botId", kSupportBot}}, g), 500));
   cover("generateAnswer");
-  EXPECT_TRUE(is_envelope(post("/v2/knowledge/public", {{"candidateKnowledge", "x"}, {"origin", "sources"}, {"documentId", kWebDoc}}, g),
-                          400, "documentId does not match a source in this workspace"));
+  EXPECT_TRUE(is_envelope(
+      post("/v2/knowledge/public", {{"candidateKnowledge", "x"}, {"origin", "sources"}, {"documentId", kWebDoc}}, g),
+      400, "documentId does not match a source in this workspace"));
   cover("generateKnowledge");
-  EXPECT_TRUE(is_envelope(post("/v2/knowledge/public/bulk", {{"documentIds", {kWebDoc}}, {"origin", "sources"}}, g), 400));
+  EXPECT_TRUE(
+      is_envelope(post("/v2/knowledge/public/bulk", {{"documentIds", {kWebDoc}}, {"origin", "sources"}}, g), 400));
   cover("bulkGenerateKnowledge");
   auto job = post("/v2/knowledge/public", {{"candidateKnowledge", "Acme secret."}, {"origin", "generated"}});
   std::string jid = job.body["backgroundJobId"];
-  EXPECT_TRUE(is_envelope(post("/v2/knowledge/public/jobs/status", {{"jobIds", {jid}}}, g), 404, "Knowledge job not found: " + jid));
+  EXPECT_TRUE(is_envelope(post("/v2/knowledge/public/jobs/status", {{"jobIds", {jid}}}, g), 404,
+                          "Knowledge job not found: " + jid));
   cover("checkKnowledgeJobs");
   auto tree = post("/v2/knowledge/public/tree/initialize", {{"initPrompt", "x"}}, g);
   ASSERT_EQ(tree.status, 200);
@@ -257,16 +264,20 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   cover("initializeKnowledgeFolders");
   {
     // A CSV naming acme articles moves nothing in acme.
-    std::string csv = std::string("folderId,folderPath,folderDescription,articleId,articleTitle\n,Stolen,,") + kTrackArticle + ",x\n";
+    std::string csv =
+        std::string("folderId,folderPath,folderDescription,articleId,articleTitle\n,Stolen,,") + kTrackArticle + ",x\n";
     httplib::Client cli("127.0.0.1", sb_->port());
     httplib::MultipartFormDataItems items = {{"file", csv, "t.csv", "text/csv"}};
-    auto r = to_resp(cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + g}}, items));
+    auto r =
+        to_resp(cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + g}}, items));
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(post("/v2/hc-articles/ids/public", {{"articleIds", {kTrackArticle}}}).body[0]["parentFolderId"], kShippingFolder);
+    EXPECT_EQ(post("/v2/hc-articles/ids/public", {{"articleIds", {kTrackArticle}}}).body[0]["parentFolderId"],
+              kShippingFolder);
     cover("persistKnowledgeFolders");
   }
   EXPECT_EQ(get("/v2/documents/public?limit=100", g).body["documents"].size(), 2u);
-  for (const auto& d : json(get("/v2/documents/public?limit=100", g).body["documents"])) EXPECT_EQ(d["id"].get<std::string>().substr(0, 2), "6b");
+  for (const auto& d : json(get("/v2/documents/public?limit=100", g).body["documents"]))
+    EXPECT_EQ(d["id"].get<std::string>().substr(0, 2), "6b");
   cover("listSources");
   EXPECT_TRUE(is_envelope(get(std::string("/v2/documents/public/") + kWebDoc, g), 403));
   cover("getSource");
@@ -276,8 +287,9 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   json res = {{"originalUrl", "https://n.so/x"}, {"title", "x"}, {"externalId", "x"}, {"mimeType", "text/markdown"}};
   EXPECT_TRUE(is_envelope(post("/v2/documents/public/resources/zendesk", {{"resources", {res}}}, g), 400));
   cover("registerProviderResources");
-  EXPECT_TRUE(is_envelope(post("/v2/documents/public", {{"source", "googledrive"}, {"documentIdsToAdd", {kDriveDoc}}}, g), 400,
-                          std::string("documentIdsToAdd contains an unknown source ID: ") + kDriveDoc));
+  EXPECT_TRUE(
+      is_envelope(post("/v2/documents/public", {{"source", "googledrive"}, {"documentIdsToAdd", {kDriveDoc}}}, g), 400,
+                  std::string("documentIdsToAdd contains an unknown source ID: ") + kDriveDoc));
   cover("ingestSources");
   EXPECT_EQ(post("/v2/documents/public/deep-crawl/links", {{"links", {"https://globex.test"}}}, g).status, 200);
   cover("crawlLinks");
@@ -287,44 +299,57 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   EXPECT_EQ(get(std::string("/v2/documents/public/") + kWebDoc).status, 200);
   cover("deleteSources");
   EXPECT_EQ(get("/v2/hc-articles/public", g).body.size(), 3u);
-  for (const auto& a : json(get("/v2/hc-articles/public", g).body)) EXPECT_EQ(a["id"].get<std::string>().substr(0, 2), "6b");
+  for (const auto& a : json(get("/v2/hc-articles/public", g).body))
+    EXPECT_EQ(a["id"].get<std::string>().substr(0, 2), "6b");
   cover("listArticles");
   EXPECT_EQ(post("/v2/hc-articles/ids/public", {{"articleIds", {kTrackArticle, kGlobexArticle}}}, g).body.size(), 1u);
   cover("getArticlesByIds");
-  EXPECT_TRUE(is_envelope(post("/v2/hc-articles/public", with(kArticleBody, {{"parentFolderId", kShippingFolder}}), g), 400,
-                          "parentFolderId does not match a folder in this workspace"));
+  EXPECT_TRUE(is_envelope(post("/v2/hc-articles/public", with(kArticleBody, {{"parentFolderId", kShippingFolder}}), g),
+                          400, "parentFolderId does not match a folder in this workspace"));
   cover("createArticle");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-articles/") + kTrackArticle + "/public", kArticleBody, g), 404, "Article not found"));
+  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-articles/") + kTrackArticle + "/public", kArticleBody, g), 404,
+                          "Article not found"));
   cover("updateArticle");
   auto nul = post(std::string("/v2/hc-articles/") + kTrackArticle + "/draft/public", kArticleBody, g);
   EXPECT_EQ(nul.status, 200);
   EXPECT_TRUE(nul.body.is_null());
   cover("createArticleDraft");
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-articles/") + kGiftDraft + "/publish/public", kArticleBody, g), 404));
+  EXPECT_TRUE(
+      is_envelope(post(std::string("/v2/hc-articles/") + kGiftDraft + "/publish/public", kArticleBody, g), 404));
   cover("publishArticleDraft");
   EXPECT_TRUE(is_envelope(del(std::string("/v2/hc-articles/") + kTrackArticle + "/public", g), 404));
   cover("deleteArticle");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-articles/") + kTrackArticle + "/move/public", {{"parentFolderId", kGlobexFolder}}, g), 404));
+  EXPECT_TRUE(is_envelope(
+      put(std::string("/v2/hc-articles/") + kTrackArticle + "/move/public", {{"parentFolderId", kGlobexFolder}}, g),
+      404));
   cover("moveArticle");
   EXPECT_EQ(get(std::string("/v2/hc-folders/public?botId=") + kSupportBot, g).body["snapshotObjV2"], json::array());
   cover("getKnowledgeFolders");
-  EXPECT_TRUE(is_envelope(post("/v2/hc-folders/public", {{"title", "x"}, {"description", ""}, {"parentFolderId", kOrdersFolder}}, g), 404,
-                          "Parent folder not found"));
+  EXPECT_TRUE(is_envelope(
+      post("/v2/hc-folders/public", {{"title", "x"}, {"description", ""}, {"parentFolderId", kOrdersFolder}}, g), 404,
+      "Parent folder not found"));
   cover("createKnowledgeFolder");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-folders/") + kOrdersFolder + "/public", {{"title", "x"}, {"description", ""}, {"active", true}}, g), 404));
+  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-folders/") + kOrdersFolder + "/public",
+                              {{"title", "x"}, {"description", ""}, {"active", true}}, g),
+                          404));
   cover("updateKnowledgeFolder");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/hc-folders/") + kOrdersFolder + "/move/public", {{"parentFolderId", kGlobexFolder}}, g), 404));
+  EXPECT_TRUE(is_envelope(
+      put(std::string("/v2/hc-folders/") + kOrdersFolder + "/move/public", {{"parentFolderId", kGlobexFolder}}, g),
+      404));
   cover("moveKnowledgeFolder");
   EXPECT_TRUE(is_envelope(del(std::string("/v2/hc-folders/") + kOrdersFolder + "/public", g), 404));
   cover("deleteKnowledgeFolder");
-  EXPECT_TRUE(is_envelope(post("/v2/hc-bot-folder-junctions/public", {{"junctions", {{{"folderId", kGlobexFolder}, {"botId", kSupportBot}, {"action", "ADD"}}}}}, g), 400,
-                          "junctions[0].botId does not match an agent in this workspace"));
+  EXPECT_TRUE(
+      is_envelope(post("/v2/hc-bot-folder-junctions/public",
+                       {{"junctions", {{{"folderId", kGlobexFolder}, {"botId", kSupportBot}, {"action", "ADD"}}}}}, g),
+                  400, "junctions[0].botId does not match an agent in this workspace"));
   cover("assignKnowledgeToAgents");
   for (const auto& r : json(get("/v2/hc-rules/public", g).body)) EXPECT_EQ(r["id"], kGlobexRule);
   cover("listRules");
   EXPECT_TRUE(is_envelope(get(std::string("/v2/hc-rules/") + kIntentRule + "/public", g), 404, "Rule not found"));
   cover("getRule");
-  EXPECT_TRUE(is_envelope(post("/v2/hc-rules/public", {{"name", "x"}, {"description", "y"}, {"botIds", {kSupportBot}}}, g), 400));
+  EXPECT_TRUE(is_envelope(
+      post("/v2/hc-rules/public", {{"name", "x"}, {"description", "y"}, {"botIds", {kSupportBot}}}, g), 400));
   cover("createRule");
   EXPECT_EQ(post("/v2/hc-rules/draft/public", {{"behaviorInstructions", "x"}}, g).status, 200);
   cover("createRuleDraft");
@@ -332,27 +357,34 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   cover("updateRule");
   EXPECT_TRUE(is_envelope(del(std::string("/v2/hc-rules/") + kIntentRule + "/public", g), 404));
   cover("deleteRule");
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-rules/") + kIntentRule + "/duplicate/public", json::object(), g), 404));
+  EXPECT_TRUE(
+      is_envelope(post(std::string("/v2/hc-rules/") + kIntentRule + "/duplicate/public", json::object(), g), 404));
   cover("duplicateRule");
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-rules/") + kDraftRule + "/publish/public", {{"botIds", {kGlobexBot}}}, g), 404));
+  EXPECT_TRUE(is_envelope(
+      post(std::string("/v2/hc-rules/") + kDraftRule + "/publish/public", {{"botIds", {kGlobexBot}}}, g), 404));
   cover("publishRuleDraft");
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public", {{"refinementInstructions", "x"}}, g), 404));
+  EXPECT_TRUE(is_envelope(
+      post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public", {{"refinementInstructions", "x"}}, g), 404));
   cover("refineRuleDraft");
   for (const auto& tg : json(get("/v2/tag-groups/public", g).body)) EXPECT_NE(tg["id"], kOrderIntentGroup);
   cover("listTagGroups");
-  EXPECT_EQ(post("/v2/tag-groups/public", {{"title", "Mine"}}, g).body["companyId"], "6b6b6b6b-0000-4000-8000-000000000000");
+  EXPECT_EQ(post("/v2/tag-groups/public", {{"title", "Mine"}}, g).body["companyId"],
+            "6b6b6b6b-0000-4000-8000-000000000000");
   cover("createTagGroup");
   EXPECT_TRUE(is_envelope(get(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/public", g), 500));
   cover("getTagGroup");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/public", {{"title", "x"}}, g), 500));
+  EXPECT_TRUE(
+      is_envelope(put(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/public", {{"title", "x"}}, g), 500));
   cover("updateTagGroup");
   EXPECT_TRUE(is_envelope(del(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/public", g), 500));
   cover("deleteTagGroup");
   EXPECT_TRUE(is_envelope(get(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public", g), 500));
   cover("listTagsInGroup");
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public", {{"tagName", "x"}}, g), 500));
+  EXPECT_TRUE(is_envelope(
+      post(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public", {{"tagName", "x"}}, g), 500));
   cover("createTag");
-  EXPECT_TRUE(is_envelope(put(std::string("/v2/tag-groups/") + kTrackTag + "/tags/public", {{"tagName", "x"}}, g), 500));
+  EXPECT_TRUE(
+      is_envelope(put(std::string("/v2/tag-groups/") + kTrackTag + "/tags/public", {{"tagName", "x"}}, g), 500));
   cover("updateTag");
   EXPECT_TRUE(is_envelope(del(std::string("/v2/tag-groups/") + kTrackTag + "/tags/public", g), 500));
   cover("deleteTag");
@@ -367,10 +399,13 @@ TEST_F(EndpointsTest, OtherWorkspaceIdsAreInvisibleWithEachRoutesStatus) {
   cover("listAgents");
   EXPECT_TRUE(is_envelope(get(std::string("/v2/bots/") + kSupportBot + "/hc-prompt/public", g), 406, "Invalid agent"));
   cover("getPrompts");
-  EXPECT_TRUE(is_envelope(get(std::string("/v2/bots/") + kSupportBot + "/hc-prompt/history/public", g), 406, "Invalid agent"));
+  EXPECT_TRUE(
+      is_envelope(get(std::string("/v2/bots/") + kSupportBot + "/hc-prompt/history/public", g), 406, "Invalid agent"));
   cover("getPromptHistory");
-  json prompt = {{"hcPlanningPrompt", json::array()}, {"hcGuidelinePrompt", json::array()}, {"hcChannelPrompt", json::array()}};
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/bots/") + kSupportBot + "/hc-prompt", prompt, g), 406, "Invalid agent"));
+  json prompt = {
+      {"hcPlanningPrompt", json::array()}, {"hcGuidelinePrompt", json::array()}, {"hcChannelPrompt", json::array()}};
+  EXPECT_TRUE(
+      is_envelope(post(std::string("/v2/bots/") + kSupportBot + "/hc-prompt", prompt, g), 406, "Invalid agent"));
   cover("updatePrompts");
 
   std::set<std::string> all;

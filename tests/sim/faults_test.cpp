@@ -48,10 +48,12 @@ TEST_F(FaultTest, HeaderDirectives) {
   EXPECT_EQ(broken.status, 200);
   EXPECT_TRUE(broken.body.is_discarded()) << broken.raw;
   EXPECT_TRUE(is_envelope(with_fault("explode"), 400,
-                          "X-Sim-Fault: unknown directive 'explode' (use status=N, delay=MS, drop, malformed, retry-after=S; join with ';')"));
+                          "X-Sim-Fault: unknown directive 'explode' (use status=N, delay=MS, drop, malformed, "
+                          "retry-after=S; join with ';')"));
   EXPECT_TRUE(is_envelope(with_fault("status=abc"), 400, "X-Sim-Fault: status must be 100..599"));
   // Faults are infrastructure-level: they hit before auth.
-  EXPECT_TRUE(is_envelope(send("GET", "/v2/bots/public", "", nullptr, {{"X-Sim-Fault", "status=502"}}), 502, "Bad Gateway"));
+  EXPECT_TRUE(
+      is_envelope(send("GET", "/v2/bots/public", "", nullptr, {{"X-Sim-Fault", "status=502"}}), 502, "Bad Gateway"));
   EXPECT_EQ(get("/v2/bots/public").status, 200);  // the server survived the drop
 }
 
@@ -76,7 +78,10 @@ TEST_F(FaultTest, ErrorRateStatusMix) {
   for (int i = 0; i < 60; ++i) {
     auto r = get("/v2/bots/public");
     ++seen[r.status];
-    EXPECT_TRUE(is_envelope(r, r.status, r.status == 429 ? "Too Many Requests" : r.status == 500 ? "Internal Server Error" : "Service Unavailable"));
+    EXPECT_TRUE(is_envelope(r, r.status,
+                            r.status == 429   ? "Too Many Requests"
+                            : r.status == 500 ? "Internal Server Error"
+                                              : "Service Unavailable"));
   }
   EXPECT_EQ(seen.size(), 3u);  // every listed status shows up (seeded PRNG: deterministic)
   EXPECT_EQ(seen[500] + seen[503] + seen[429], 60);
@@ -141,7 +146,8 @@ TEST_F(FaultTest, RouteFaultHitsItsRouteTheGivenNumberOfTimes) {
 }
 
 TEST(RouteFaultSpec, BadSpecsAreRefused) {
-  for (const char* bad : {"", "GET", "GET /x", "GET x status=500", "GET /x status=700", "GET /x times=0", "GET /x bogus"}) {
+  for (const char* bad :
+       {"", "GET", "GET /x", "GET x status=500", "GET /x status=700", "GET /x times=0", "GET /x bogus"}) {
     EXPECT_FALSE(parse_route_fault(bad).ok()) << bad;
   }
   auto ok = parse_route_fault("DELETE /v2/hc-folders/ delay=5;times=3");
@@ -178,7 +184,9 @@ TEST_F(FaultTest, DriftRetypesOneFieldOfOneRoute) {
 }
 
 TEST_F(FaultTest, IgnoredAgentFilterReturnsEveryAgentsConversations) {
-  auto window = [this] { return "/v2/hc-interactions/public?limit=100&since=" + std::to_string(sb_->now_ms() - 89LL * 86400000); };
+  auto window = [this] {
+    return "/v2/hc-interactions/public?limit=100&since=" + std::to_string(sb_->now_ms() - 89LL * 86400000);
+  };
   const std::string unknown_agent = "&agentId=00000000-0000-4000-8000-00000000d0c7";
   start_with({});
   EXPECT_EQ(get(window() + unknown_agent).body["interactions"].size(), 0u);

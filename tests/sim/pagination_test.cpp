@@ -9,9 +9,7 @@ namespace {
 
 class PaginationTest : public SandboxTest {
  protected:
-  std::string window() {
-    return "since=" + std::to_string(kNow - 90 * kDay) + "&until=" + std::to_string(kNow);
-  }
+  std::string window() { return "since=" + std::to_string(kNow - 90 * kDay) + "&until=" + std::to_string(kNow); }
   // Everything in the 90-day window, newest first, by walking with limit=100.
   std::vector<json> all_in_window() {
     std::vector<json> out;
@@ -61,7 +59,8 @@ TEST_F(PaginationTest, ConversationsWalkOlderWithNextAndBackWithPrevious) {
   std::vector<std::pair<json, json>> cursors;  // (prevCursor, nextCursor) per page
   std::string cursor;
   for (int pages = 0; pages < 100; ++pages) {
-    auto r = get("/v2/hc-interactions/public?limit=7&" + window() + (cursor.empty() ? "" : "&direction=next&cursor=" + cursor));
+    auto r = get("/v2/hc-interactions/public?limit=7&" + window() +
+                 (cursor.empty() ? "" : "&direction=next&cursor=" + cursor));
     ASSERT_EQ(r.status, 200);
     for (const auto& c : r.body["interactions"]) forward.push_back(c["id"]);
     cursors.push_back({r.body["prevCursor"], r.body["nextCursor"]});
@@ -71,13 +70,14 @@ TEST_F(PaginationTest, ConversationsWalkOlderWithNextAndBackWithPrevious) {
   }
   ASSERT_EQ(forward.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(forward[i], expected[i]["id"]);
-  EXPECT_TRUE(cursors.front().first.is_null());   // first page: nothing newer
-  EXPECT_TRUE(cursors.back().second.is_null());   // last page: nothing older
+  EXPECT_TRUE(cursors.front().first.is_null());  // first page: nothing newer
+  EXPECT_TRUE(cursors.back().second.is_null());  // last page: nothing older
 
   // Backward (newer) from the last page's prevCursor.
   std::vector<std::string> backward;
   cursor = cursors.back().first.get<std::string>();
-  std::vector<std::string> last_page(forward.end() - static_cast<long>(forward.size() - (cursors.size() - 1) * 7), forward.end());
+  std::vector<std::string> last_page(forward.end() - static_cast<long>(forward.size() - (cursors.size() - 1) * 7),
+                                     forward.end());
   for (int pages = 0; pages < 100; ++pages) {
     auto r = get("/v2/hc-interactions/public?limit=7&direction=previous&" + window() + "&cursor=" + cursor);
     ASSERT_EQ(r.status, 200);
@@ -116,13 +116,15 @@ TEST_F(PaginationTest, SourcesWalkBothDirectionsWithOnlyHasMore) {
   EXPECT_FALSE(all.body.contains("nextCursor"));
   for (size_t i = 1; i < docs.size(); ++i) {
     auto a = docs[i - 1], b = docs[i];
-    bool ordered = a["updatedAt"] > b["updatedAt"] || (a["updatedAt"] == b["updatedAt"] && a["externalId"] >= b["externalId"]);
+    bool ordered =
+        a["updatedAt"] > b["updatedAt"] || (a["updatedAt"] == b["updatedAt"] && a["externalId"] >= b["externalId"]);
     EXPECT_TRUE(ordered) << a["id"] << " before " << b["id"];
   }
   std::vector<json> forward;
   std::string cursor;
   while (true) {
-    auto r = get("/v2/documents/public?limit=4" + (cursor.empty() ? std::string() : "&direction=next&cursor=" + cursor));
+    auto r =
+        get("/v2/documents/public?limit=4" + (cursor.empty() ? std::string() : "&direction=next&cursor=" + cursor));
     ASSERT_EQ(r.status, 200);
     for (const auto& d : r.body["documents"]) forward.push_back(d["id"]);
     if (!r.body["hasMore"].get<bool>()) break;

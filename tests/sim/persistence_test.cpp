@@ -89,8 +89,10 @@ TEST_F(PersistenceTest, FixturesDirectoryOverridesTheBuiltInCopy) {
   start(o);
   EXPECT_EQ(get("/v2/bots/public").body.size(), 3u);
   // A directory with only a tiny workspace and keys.
-  std::ofstream(dir_.file("keys.json")) << R"({"keys":[{"key":"fini_tiny_key_00000001","workspace":"tiny","scopes":["read"]}]})";
-  std::ofstream(dir_.file("tiny.json")) << R"({"workspace":"tiny","agents":[{"id":"00000000-0000-4000-8000-0000000000a1","name":"Solo","createdAgoDays":1}]})";
+  std::ofstream(dir_.file("keys.json"))
+      << R"({"keys":[{"key":"fini_tiny_key_00000001","workspace":"tiny","scopes":["read"]}]})";
+  std::ofstream(dir_.file("tiny.json"))
+      << R"({"workspace":"tiny","agents":[{"id":"00000000-0000-4000-8000-0000000000a1","name":"Solo","createdAgoDays":1}]})";
   o.fixtures_dir = dir_.path();
   start(o);
   auto r = get("/v2/bots/public", "fini_tiny_key_00000001");

@@ -37,7 +37,8 @@ class RequestLogTest : public SandboxTest {
 TEST_F(RequestLogTest, RecordsEveryRequestWithoutKeys) {
   const char* canary = "fini_canary_body_secret_123456";
   ASSERT_TRUE(sb_->add_key("fini_canary_runtime_key_987654", "acme", {"read"}).ok());
-  get(std::string("/v2/tag-groups/tags/public?tagGroupIds=") + kOrderIntentGroup + "&tagGroupIds=" + kManagedGroup, kAcmeRead);
+  get(std::string("/v2/tag-groups/tags/public?tagGroupIds=") + kOrderIntentGroup + "&tagGroupIds=" + kManagedGroup,
+      kAcmeRead);
   post("/v2/tag-groups/public", {{"title", "Log me"}, {"description", canary}});
   get("/v2/bots/public", kAcmeRevoked);
   post("/v2/hc-folders/public", json::object(), kAcmeRead);

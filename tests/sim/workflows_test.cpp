@@ -19,7 +19,8 @@ class WorkflowTest : public SandboxTest {
 
 TEST_F(WorkflowTest, KnowledgeJobMovesThroughStagesAndCreatesADraft) {
   auto r = post("/v2/knowledge/public", {{"candidateKnowledge", "Gift cards never expire. They work on any order."},
-                                         {"origin", "generated"}, {"botId", kSupportBot}});
+                                         {"origin", "generated"},
+                                         {"botId", kSupportBot}});
   std::string id = r.body["backgroundJobId"];
   json j = job(id);
   EXPECT_EQ(j["jobStatus"], "PENDING");
@@ -43,8 +44,9 @@ TEST_F(WorkflowTest, KnowledgeJobMovesThroughStagesAndCreatesADraft) {
 }
 
 TEST_F(WorkflowTest, ArticleStaysHiddenUntilTheJobCompletes) {
-  auto r = post("/v2/knowledge/public", {{"candidateKnowledge", "Warehouse closes at noon on Fridays."},
-                                         {"origin", "generated"}, {"isDraft", false}});
+  auto r = post(
+      "/v2/knowledge/public",
+      {{"candidateKnowledge", "Warehouse closes at noon on Fridays."}, {"origin", "generated"}, {"isDraft", false}});
   size_t live = get("/v2/hc-articles/public?type=live").body.size();
   sb_->advance_clock(2 * kStep - 1);
   EXPECT_EQ(get("/v2/hc-articles/public?type=live").body.size(), live);
@@ -54,7 +56,8 @@ TEST_F(WorkflowTest, ArticleStaysHiddenUntilTheJobCompletes) {
 }
 
 TEST_F(WorkflowTest, DoNothingCompletesWithoutAnArticle) {
-  auto r = post("/v2/knowledge/public", {{"candidateKnowledge", "x y z"}, {"origin", "generated"}, {"restrictedOps", {"DO_NOTHING"}}});
+  auto r = post("/v2/knowledge/public",
+                {{"candidateKnowledge", "x y z"}, {"origin", "generated"}, {"restrictedOps", {"DO_NOTHING"}}});
   sb_->advance_clock(2 * kStep);
   json j = job(r.body["backgroundJobId"]);
   EXPECT_EQ(j["jobStatus"], "COMPLETED");
@@ -62,11 +65,13 @@ TEST_F(WorkflowTest, DoNothingCompletesWithoutAnArticle) {
 }
 
 TEST_F(WorkflowTest, IngestionCompletesOrFailsForUnreachableHosts) {
-  auto r = post("/v2/documents/public", {{"documentIdsToAdd", {"https://help.acme.test/articles/gift-cards", "https://docs.unreachable.example/x",
-                                                               "https://help.acme.invalid/y"}}});
+  auto r = post("/v2/documents/public", {{"documentIdsToAdd",
+                                          {"https://help.acme.test/articles/gift-cards",
+                                           "https://docs.unreachable.example/x", "https://help.acme.invalid/y"}}});
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(r.body["addedDocumentIds"].size(), 3u);
-  std::string ok_id = r.body["addedDocumentIds"][0], bad1 = r.body["addedDocumentIds"][1], bad2 = r.body["addedDocumentIds"][2];
+  std::string ok_id = r.body["addedDocumentIds"][0], bad1 = r.body["addedDocumentIds"][1],
+              bad2 = r.body["addedDocumentIds"][2];
   EXPECT_EQ(source(ok_id)["linkedJobStatus"], "PENDING");
   EXPECT_EQ(source(ok_id)["title"], "Gift cards");
   sb_->advance_clock(kStep);
@@ -131,7 +136,8 @@ TEST_F(WorkflowTest, RefreshLoopFlagsChangedThenBulkGenerateConsumesIt) {
   EXPECT_EQ(d["changed"], true);
   EXPECT_NE(d["oldParagraphs"], d["paragraphs"]);
   bool listed = false;
-  for (const auto& x : json(get("/v2/documents/public?changed=true&source=zendesk").body["documents"])) listed |= x["id"] == doc;
+  for (const auto& x : json(get("/v2/documents/public?changed=true&source=zendesk").body["documents"]))
+    listed |= x["id"] == doc;
   EXPECT_TRUE(listed) << get("/v2/documents/public?changed=true&source=zendesk").raw;
   auto bulk = post("/v2/knowledge/public/bulk", {{"documentIds", {doc, kFailedDoc}}, {"origin", "sources"}});
   ASSERT_EQ(bulk.body["jobs"].size(), 2u);
@@ -143,7 +149,8 @@ TEST_F(WorkflowTest, RefreshLoopFlagsChangedThenBulkGenerateConsumesIt) {
 
 TEST_F(WorkflowTest, GenerateAnswerGroundsRepliesAndContinuesConversations) {
   auto first = post("/v2/hc-interactions/events/public",
-                    {{"content", "How do I reset my password?"}, {"botId", kSupportBot},
+                    {{"content", "How do I reset my password?"},
+                     {"botId", kSupportBot},
                      {"metadata", {{"channel", "email"}, {"user_attributes", {{"email", "a@b.c"}}}}}});
   ASSERT_EQ(first.status, 200);
   ASSERT_EQ(first.body.size(), 2u);
@@ -159,7 +166,8 @@ TEST_F(WorkflowTest, GenerateAnswerGroundsRepliesAndContinuesConversations) {
   EXPECT_EQ(conv["userAttributes"]["email"], "a@b.c");
   std::string cid = conv["id"];
   // Non-user roles are stored and echoed without a reply.
-  auto agent = post("/v2/hc-interactions/events/public", {{"content", "Following up by email."}, {"role", "agent"}, {"interactionId", cid}});
+  auto agent = post("/v2/hc-interactions/events/public",
+                    {{"content", "Following up by email."}, {"role", "agent"}, {"interactionId", cid}});
   ASSERT_EQ(agent.body.size(), 1u);
   auto more = post("/v2/hc-interactions/events/public", {{"content", "zzz qqq"}, {"interactionId", cid}});
   ASSERT_EQ(more.body.size(), 2u);
@@ -168,7 +176,8 @@ TEST_F(WorkflowTest, GenerateAnswerGroundsRepliesAndContinuesConversations) {
   EXPECT_EQ(after["events"].size(), 5u);
   EXPECT_EQ(after["status"], "Escalated to Human Agent");
   // Drafts never ground answers; globex articles are invisible to acme.
-  auto doomsday = post("/v2/hc-interactions/events/public", {{"content", "What is project doomsday?"}, {"botId", kGlobexBot}}, kGlobexRw);
+  auto doomsday = post("/v2/hc-interactions/events/public",
+                       {{"content", "What is project doomsday?"}, {"botId", kGlobexBot}}, kGlobexRw);
   EXPECT_TRUE(doomsday.body[1]["usedArticles"].empty());
 }
 
@@ -178,16 +187,19 @@ TEST_F(WorkflowTest, TreeInitializeAndPersistRoundTrip) {
   EXPECT_EQ(init.headers.find("Content-Type")->second, "text/csv; charset=utf-8");
   EXPECT_EQ(init.headers.find("Content-Disposition")->second, "attachment; filename=\"knowledge-tree.csv\"");
   EXPECT_NE(init.raw.find(",Suggested: Loyalty program,"), std::string::npos);
-  EXPECT_NE(init.raw.find("Orders & Shipping > Shipping,,ac0b0000-0000-4000-8000-000000000001,Track your order"), std::string::npos);
+  EXPECT_NE(init.raw.find("Orders & Shipping > Shipping,,ac0b0000-0000-4000-8000-000000000001,Track your order"),
+            std::string::npos);
   // Edit: move "Track your order" under a new folder, and move Invoices to the top level.
   std::string csv = init.raw;
   csv += std::string(",Orders & Shipping > Tracking,,") + kTrackArticle + ",Track your order\n";
   csv += "ac0f0000-0000-4000-8000-000000000005,Invoices,,,\n";
   httplib::Client cli("127.0.0.1", sb_->port());
   httplib::MultipartFormDataItems items = {{"file", csv, "tree.csv", "text/csv"}};
-  auto r = to_resp(cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + kAcmeRw}}, items));
+  auto r = to_resp(
+      cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + kAcmeRw}}, items));
   ASSERT_EQ(r.status, 200) << r.raw;
-  EXPECT_EQ(r.body["message"], "Knowledge tree persisted: 2 folders created, 1 moved, 0 renamed, 1 articles moved, 0 rows skipped");
+  EXPECT_EQ(r.body["message"],
+            "Knowledge tree persisted: 2 folders created, 1 moved, 0 renamed, 1 articles moved, 0 rows skipped");
   auto snap = get("/v2/hc-folders/public");
   std::set<std::string> top;
   for (const auto& f : snap.body["snapshotObjV2"]) top.insert(f["title"]);
@@ -197,8 +209,9 @@ TEST_F(WorkflowTest, TreeInitializeAndPersistRoundTrip) {
   EXPECT_NE(art["parentFolderId"], kShippingFolder);
   // Not CSV at all: persisting fails (500, per the reference).
   httplib::MultipartFormDataItems bad = {{"file", "\"unterminated", "x.csv", "text/csv"}};
-  EXPECT_TRUE(is_envelope(to_resp(cli.Post("/v2/knowledge/public/tree/persist", {{"Authorization", std::string("Bearer ") + kAcmeRw}}, bad)), 500,
-                          "Failed to persist knowledge tree: the file is not valid CSV"));
+  EXPECT_TRUE(is_envelope(to_resp(cli.Post("/v2/knowledge/public/tree/persist",
+                                           {{"Authorization", std::string("Bearer ") + kAcmeRw}}, bad)),
+                          500, "Failed to persist knowledge tree: the file is not valid CSV"));
 }
 
 TEST_F(WorkflowTest, FolderSnapshotFiltersByAgentAndJunctionsChangeIt) {
@@ -206,20 +219,26 @@ TEST_F(WorkflowTest, FolderSnapshotFiltersByAgentAndJunctionsChangeIt) {
   ASSERT_EQ(billing.body["snapshotObjV2"].size(), 1u);
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["title"], "Billing");
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["children"][0]["title"], "Invoices");
-  ASSERT_EQ(post("/v2/hc-bot-folder-junctions/public", {{"junctions", {{{"folderId", kShippingFolder}, {"botId", kBillingBot}, {"action", "ADD"}},
-                                                                       {{"folderId", kBillingFolder}, {"botId", kBillingBot}, {"action", "DELETE"}}}}}).status, 200);
+  ASSERT_EQ(post("/v2/hc-bot-folder-junctions/public",
+                 {{"junctions",
+                   {{{"folderId", kShippingFolder}, {"botId", kBillingBot}, {"action", "ADD"}},
+                    {{"folderId", kBillingFolder}, {"botId", kBillingBot}, {"action", "DELETE"}}}}})
+                .status,
+            200);
   billing = get(std::string("/v2/hc-folders/public?botId=") + kBillingBot);
   ASSERT_EQ(billing.body["snapshotObjV2"].size(), 1u);
   EXPECT_EQ(billing.body["snapshotObjV2"][0]["title"], "Shipping");
   EXPECT_EQ(billing.body["updatedAt"], "2026-01-01T00:00:00.000Z");
   // Deleting a folder lifts its contents to the parent.
   ASSERT_EQ(del(std::string("/v2/hc-folders/") + kShippingFolder + "/public").status, 200);
-  EXPECT_EQ(post("/v2/hc-articles/ids/public", {{"articleIds", {kTrackArticle}}}).body[0]["parentFolderId"], kOrdersFolder);
+  EXPECT_EQ(post("/v2/hc-articles/ids/public", {{"articleIds", {kTrackArticle}}}).body[0]["parentFolderId"],
+            kOrdersFolder);
 }
 
 TEST_F(WorkflowTest, DraftForkPublishUpdatesTheOriginal) {
-  json body = {{"title", "Return policy"}, {"mainKnowledge", "Returns within 60 days."}, {"agentInstruction", ""},
-               {"questions", {"Can I return?"}}, {"keywords", {"return"}}, {"escalation", false}};
+  json body = {{"title", "Return policy"}, {"mainKnowledge", "Returns within 60 days."},
+               {"agentInstruction", ""},   {"questions", {"Can I return?"}},
+               {"keywords", {"return"}},   {"escalation", false}};
   auto pub = post(std::string("/v2/hc-articles/") + kReturnDraft + "/publish/public", body);
   ASSERT_EQ(pub.status, 200);
   EXPECT_EQ(pub.body["id"], kReturnArticle);
@@ -227,7 +246,8 @@ TEST_F(WorkflowTest, DraftForkPublishUpdatesTheOriginal) {
   EXPECT_EQ(pub.body["mainKnowledge"], "Returns within 60 days.");
   auto draft = post("/v2/hc-articles/ids/public", {{"articleIds", {kReturnDraft}}}).body[0];
   EXPECT_EQ(draft["isDraftPublished"], true);
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-articles/") + kReturnDraft + "/publish/public", body), 404));  // already published
+  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-articles/") + kReturnDraft + "/publish/public", body),
+                          404));  // already published
   // A standalone draft becomes live itself.
   auto gift = post(std::string("/v2/hc-articles/") + kGiftDraft + "/publish/public", body);
   EXPECT_EQ(gift.body["id"], kGiftDraft);
@@ -251,11 +271,13 @@ TEST_F(WorkflowTest, RulesDuplicatePublishRefineAndList) {
   EXPECT_EQ(drafts.body.size(), 3u);
   auto business = get("/v2/hc-rules/public?type=business");
   EXPECT_EQ(business.body.size(), 3u);
-  auto refined = post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public", {{"refinementInstructions", "Ask for the new postcode."}});
+  auto refined = post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public",
+                      {{"refinementInstructions", "Ask for the new postcode."}});
   EXPECT_EQ(refined.body["flowConfig"]["children"].back()["text"], "Ask for the new postcode.");
   auto published = post(std::string("/v2/hc-rules/") + kDraftRule + "/publish/public", {{"botIds", {kSupportBot}}});
   EXPECT_EQ(published.body["botIds"], json::array({kSupportBot}));
-  EXPECT_TRUE(is_envelope(post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public", {{"refinementInstructions", "x"}}), 404));
+  EXPECT_TRUE(is_envelope(
+      post(std::string("/v2/hc-rules/") + kDraftRule + "/refine/public", {{"refinementInstructions", "x"}}), 404));
 }
 
 TEST_F(WorkflowTest, PromptsMergeWithTemplateAndVersion) {
@@ -269,7 +291,8 @@ TEST_F(WorkflowTest, PromptsMergeWithTemplateAndVersion) {
   EXPECT_EQ(tmpl.body["botId"], presales);
   EXPECT_EQ(get(std::string("/v2/bots/") + presales + "/hc-prompt/history/public").body, json::array());
   json v = {{"hcPlanningPrompt", {{{"key", "planning_core"}, {"title", "Planning"}, {"content", "Sell politely."}}}},
-            {"hcGuidelinePrompt", json::array()}, {"hcChannelPrompt", json::array()}};
+            {"hcGuidelinePrompt", json::array()},
+            {"hcChannelPrompt", json::array()}};
   auto saved = post(std::string("/v2/bots/") + presales + "/hc-prompt", v);
   EXPECT_FALSE(saved.body["hcPlanningPrompt"][0].contains("custom"));  // stored row, not the merged view
   auto hist = get(std::string("/v2/bots/") + presales + "/hc-prompt/history/public");
@@ -286,7 +309,8 @@ TEST_F(WorkflowTest, TagsAndGroupsNewestFirstAndManagedReadOnly) {
   auto tags = get(std::string("/v2/tag-groups/") + kOrderIntentGroup + "/tags/public");
   EXPECT_EQ(tags.body[0]["id"], t1.body["id"]);
   EXPECT_EQ(get(std::string("/v2/tags/") + kManagedTag + "/public").body["tagName"], "Positive");
-  auto across = get(std::string("/v2/tag-groups/tags/public?tagGroupIds=") + kManagedGroup + "&tagGroupIds=" + kOrderIntentGroup);
+  auto across =
+      get(std::string("/v2/tag-groups/tags/public?tagGroupIds=") + kManagedGroup + "&tagGroupIds=" + kOrderIntentGroup);
   EXPECT_EQ(across.body.size(), 7u);
   EXPECT_EQ(across.body[0]["tagName"], "Exchange");
 }

@@ -56,8 +56,8 @@ TEST(ContextKeyAsker, ALinkIsAUrlElicitation) {
   EXPECT_EQ(*answer, LinkAnswer::kAccepted);
   ASSERT_EQ(ctx.requests.size(), 1u);
   EXPECT_EQ(ctx.requests[0].first, "elicitation/create");
-  EXPECT_EQ(ctx.requests[0].second, (Json{{"mode", "url"}, {"message", kLink.message}, {"url", kLink.url},
-                                          {"elicitationId", kLink.id}}));
+  EXPECT_EQ(ctx.requests[0].second,
+            (Json{{"mode", "url"}, {"message", kLink.message}, {"url", kLink.url}, {"elicitationId", kLink.id}}));
   EXPECT_EQ(ctx.timeouts[0], std::chrono::seconds(7));
   asker.link_done(kLink);
   ASSERT_EQ(ctx.notes.size(), 1u);

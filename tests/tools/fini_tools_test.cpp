@@ -21,7 +21,8 @@ constexpr const char* kKey = "fini_test_Q7x9ZkP2mW4nR8vT1";
 class RecordingHttp final : public rest::HttpClient {
  public:
   // `reply` builds the response from the request (so it can echo what it was sent).
-  explicit RecordingHttp(std::function<rest::HttpResponse(const rest::HttpRequest&)> reply) : reply_(std::move(reply)) {}
+  explicit RecordingHttp(std::function<rest::HttpResponse(const rest::HttpRequest&)> reply)
+      : reply_(std::move(reply)) {}
   Result<rest::HttpResponse> send(const rest::HttpRequest& req) override {
     std::lock_guard lock(mutex_);
     sent_.push_back(req);
@@ -91,7 +92,9 @@ struct Harness {
 };
 
 TEST(FiniTools, CallBecomesTheDeclaredRequestWithTheKeyOnlyAsBearer) {
-  Harness h([](const rest::HttpRequest&) { return json_response(200, json{{"id", "c/1"}, {"messages", json::array()}}); });
+  Harness h([](const rest::HttpRequest&) {
+    return json_response(200, json{{"id", "c/1"}, {"messages", json::array()}});
+  });
   const json result = h.call("get_conversation", json{{"conversationId", "c/1"}});
   const auto sent = h.http.sent();
   ASSERT_EQ(sent.size(), 1u);
@@ -132,8 +135,9 @@ TEST(FiniTools, EchoedKeyInAnErrorBodyNeverReachesTheResult) {
 // and fitting, byte for byte what dumping the structured content gives.
 TEST(FiniTools, TheTextBlockIsTheFinalStructuredContent) {
   Harness h([](const rest::HttpRequest& req) {
-    return json_response(200, json{{"id", "c1"},
-                                   {"messages", json::array({json{{"text", "caf\u00e9 \"quoted\"\n\u65e5 " + req.bearer_token}}})}});
+    return json_response(
+        200, json{{"id", "c1"},
+                  {"messages", json::array({json{{"text", "caf\u00e9 \"quoted\"\n\u65e5 " + req.bearer_token}}})}});
   });
   const json result = h.call("get_conversation", json{{"conversationId", "c1"}});
   ASSERT_TRUE(result.contains("structuredContent"));
@@ -146,7 +150,9 @@ TEST(FiniTools, TheTextBlockIsTheFinalStructuredContent) {
 TEST(FiniTools, AnOverBudgetResultIsTrimmedAndItsTextMatches) {
   json messages = json::array();
   for (int i = 0; i < 200; ++i) messages.push_back(json{{"text", std::string(100, 'x') + std::to_string(i)}});
-  RecordingHttp http([&](const rest::HttpRequest&) { return json_response(200, json{{"id", "c1"}, {"messages", messages}}); });
+  RecordingHttp http([&](const rest::HttpRequest&) {
+    return json_response(200, json{{"id", "c1"}, {"messages", messages}});
+  });
   FixedKey keys;
   CallOptions small;
   small.result_budget = 2000;

@@ -56,7 +56,7 @@ TEST(IsoDate, FractionalSecondsKeepMillisecondsAndTruncateBeyond) {
 TEST(IsoDate, LeapDays) {
   EXPECT_EQ(ms("2024-02-29"), 1709164800000);
   EXPECT_EQ(refusal("2023-02-29"), "February 2023 has 28 days");
-  EXPECT_EQ(ms("2000-02-29"), 951782400000);                   // divisible by 400: leap
+  EXPECT_EQ(ms("2000-02-29"), 951782400000);                      // divisible by 400: leap
   EXPECT_EQ(refusal("2100-02-29"), "February 2100 has 28 days");  // divisible by 100: not
 }
 
@@ -81,10 +81,10 @@ TEST(IsoDate, OutOfRange) {
 TEST(IsoDate, GarbageIsRefusedWithTheShapeToWrite) {
   const std::string shape =
       "not an ISO 8601 date or date-time; write e.g. 2026-01-01, 2026-01-01T09:00:00Z or 2026-01-01T09:00:00+05:30";
-  for (std::string_view text : {"", "yesterday", "2026", "2026-1-1", "2026/01/01", "01/02/2026", "2026-01-01T",
-                                "2026-01-01T9:00", "2026-01-01T09:00:00.Z", "2026-01-01T09:00:00 UTC",
-                                "2026-01-01T09:00:00+5", "2026-01-01Z", " 2026-01-01", "2026-01-01T09:00:00Zjunk",
-                                "+2026-01-01", "2026-01-01T09:00:00+05:30:00"}) {
+  for (std::string_view text :
+       {"", "yesterday", "2026", "2026-1-1", "2026/01/01", "01/02/2026", "2026-01-01T", "2026-01-01T9:00",
+        "2026-01-01T09:00:00.Z", "2026-01-01T09:00:00 UTC", "2026-01-01T09:00:00+5", "2026-01-01Z", " 2026-01-01",
+        "2026-01-01T09:00:00Zjunk", "+2026-01-01", "2026-01-01T09:00:00+05:30:00"}) {
     EXPECT_EQ(refusal(text), shape) << "'" << text << "'";
   }
   EXPECT_EQ(refusal(std::string(100, '9')), shape);

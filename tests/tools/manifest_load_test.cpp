@@ -95,8 +95,9 @@ TEST(LoadManifests, MissingDirectory) {
 }
 
 TEST(LoadManifests, EmptyDirectoryIsAnIssue) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("fini-manifest-empty-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("fini-manifest-empty-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
   fs::create_directories(dir / "conversations");
   const LoadResult r = load_manifests(dir);
   fs::remove_all(dir);

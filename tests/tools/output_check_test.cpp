@@ -58,7 +58,8 @@ TEST(OutputCheck, CoercedResultIsSentWithANoteAndCounted) {
   EXPECT_FALSE(r.value("isError", false));
   EXPECT_EQ(r["structuredContent"]["createdAt"], 12);
   EXPECT_EQ(json::parse(r["content"][0]["text"].get<std::string>())["createdAt"], 12);
-  EXPECT_THAT(r["content"][1]["text"].get<std::string>(), HasSubstr("/createdAt was a string where the schema says integer"));
+  EXPECT_THAT(r["content"][1]["text"].get<std::string>(),
+              HasSubstr("/createdAt was a string where the schema says integer"));
   EXPECT_EQ(schema_drift_counts()["t_coerced"], before + 1);
 }
 
@@ -69,8 +70,9 @@ TEST(OutputCheck, UnconvertibleDriftBecomesAnErrorResultWithFinisJson) {
   EXPECT_FALSE(r.contains("structuredContent"));
   const std::string text = r["content"][0]["text"];
   const auto newline = text.find('\n');
-  EXPECT_THAT(text.substr(0, newline), StartsWith("Fini's answer does not match the outputSchema of t_error at /hasMore: "
-                                                  "expected boolean, found string"));
+  EXPECT_THAT(text.substr(0, newline),
+              StartsWith("Fini's answer does not match the outputSchema of t_error at /hasMore: "
+                         "expected boolean, found string"));
   EXPECT_THAT(text.substr(0, newline), HasSubstr("fini-mcp doctor"));
   EXPECT_EQ(json::parse(text.substr(newline + 1)), structured);
   EXPECT_EQ(schema_drift_counts()["t_error"], 1u);
@@ -90,7 +92,8 @@ TEST(OutputCheck, APageOfDriftIsNotedBriefly) {
   json r = guard_output("t_page", check(), result_of(json{{"items", items}}));
   ASSERT_FALSE(r.value("isError", false));
   EXPECT_EQ(r["structuredContent"]["items"][19]["n"], 19);
-  EXPECT_THAT(r["content"][1]["text"].get<std::string>(), HasSubstr("/items/4/n was a string where the schema says integer; and 15 more)"));
+  EXPECT_THAT(r["content"][1]["text"].get<std::string>(),
+              HasSubstr("/items/4/n was a string where the schema says integer; and 15 more)"));
 }
 
 TEST(OutputCheck, ErrorResultsAreNotChecked) {

@@ -35,7 +35,9 @@ std::string mapped_path(const std::string& id) {
   return req.ok() ? req->path : "";
 }
 
-TEST(RequestMapper, PlainIdFillsItsSegment) { EXPECT_EQ(mapped_path("bot_123-a.b~c"), "/v2/bots/bot_123-a.b~c/public"); }
+TEST(RequestMapper, PlainIdFillsItsSegment) {
+  EXPECT_EQ(mapped_path("bot_123-a.b~c"), "/v2/bots/bot_123-a.b~c/public");
+}
 
 TEST(RequestMapper, SlashDotsQueryFragmentAndPercentStayInOneSegment) {
   EXPECT_EQ(mapped_path("../admin"), "/v2/bots/..%2Fadmin/public");
@@ -89,16 +91,15 @@ TEST(RequestMapper, QueryArraysBooleansAndSpecialCharacters) {
                       {"archived", {{"type", "boolean"}}},
                       {"q", {{"type", "string"}}},
                       {"absent", {{"type", "string"}}}};
-  auto req = map_request(manifest("GET", "/v2/x", props),
-                         json{{"tags", {"a b", "c&d"}},
-                              {"ids", {"1", "2,3"}},
-                              {"archived", false},
-                              {"q", "x=1&y=2#z?+%"},
-                              {"absent", nullptr}});
+  auto req = map_request(manifest("GET", "/v2/x", props), json{{"tags", {"a b", "c&d"}},
+                                                               {"ids", {"1", "2,3"}},
+                                                               {"archived", false},
+                                                               {"q", "x=1&y=2#z?+%"},
+                                                               {"absent", nullptr}});
   ASSERT_TRUE(req.ok()) << req.status().message();
   // params are sorted by name: archived, ids, q, tags
-  EXPECT_EQ(req->query, (Pairs{{"archived", "false"}, {"ids", "1,2,3"}, {"q", "x=1&y=2#z?+%"}, {"tags", "a b"},
-                               {"tags", "c&d"}}));
+  EXPECT_EQ(req->query,
+            (Pairs{{"archived", "false"}, {"ids", "1,2,3"}, {"q", "x=1&y=2#z?+%"}, {"tags", "a b"}, {"tags", "c&d"}}));
   EXPECT_EQ(rest::encode_query_string(req->query),
             "archived=false&ids=1%2C2%2C3&q=x%3D1%26y%3D2%23z%3F%2B%25&tags=a%20b&tags=c%26d");
   EXPECT_FALSE(req->body.has_value());
@@ -113,8 +114,10 @@ TEST(RequestMapper, NumbersAndBooleansKeepTheirJsonText) {
 }
 
 TEST(RequestMapper, FormPropertiesBecomeMultipartParts) {
-  const json props = {{"file", {{"type", "string"}, {"in", "form"}, {"formFile", {{"filename", "data.csv"}, {"contentType", "text/csv"}}}}},
-                      {"label", {{"type", "string"}, {"in", "form"}}}};
+  const json props = {
+      {"file",
+       {{"type", "string"}, {"in", "form"}, {"formFile", {{"filename", "data.csv"}, {"contentType", "text/csv"}}}}},
+      {"label", {{"type", "string"}, {"in", "form"}}}};
   auto req = map_request(manifest("POST", "/v2/import", props, false), json{{"file", "a,b\n"}, {"label", "L"}});
   ASSERT_TRUE(req.ok()) << req.status().message();
   ASSERT_EQ(req->multipart.size(), 2u);

@@ -13,8 +13,16 @@ std::string dumped(const json& v) { return v.dump(-1, ' ', false, json::error_ha
 
 TEST(CompactSize, MatchesTheSerializedLength) {
   const std::vector<json> values = {
-      json(nullptr), json(true), json(-12345), json(18446744073709551615ull), json(0.1), json(1e300),
-      json("caf\u00e9 \"q\" \\ \n\t\x01 \u65e5"), json(std::string("bad \xff\xfe utf-8")), json::array(), json::object(),
+      json(nullptr),
+      json(true),
+      json(-12345),
+      json(18446744073709551615ull),
+      json(0.1),
+      json(1e300),
+      json("caf\u00e9 \"q\" \\ \n\t\x01 \u65e5"),
+      json(std::string("bad \xff\xfe utf-8")),
+      json::array(),
+      json::object(),
       json{{"a", json::array({1, "two", json{{"k\u00e9y", nullptr}}})}, {"b", {{"c", 2.5}}}},
   };
   for (const auto& v : values) EXPECT_EQ(compact_size(v), dumped(v).size()) << dumped(v);

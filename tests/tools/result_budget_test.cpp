@@ -19,7 +19,8 @@ using ::testing::HasSubstr;
 
 json page(int n, std::size_t text_bytes) {
   json items = json::array();
-  for (int i = 0; i < n; ++i) items.push_back(json{{"id", "c" + std::to_string(i)}, {"text", std::string(text_bytes, 'x')}});
+  for (int i = 0; i < n; ++i)
+    items.push_back(json{{"id", "c" + std::to_string(i)}, {"text", std::string(text_bytes, 'x')}});
   return json{{"interactions", items}, {"hasMore", true}, {"nextCursor", "c99"}};
 }
 
@@ -41,11 +42,13 @@ TEST(ResultBudget, TheLargestArrayIsCutToWhatFitsWithANote) {
   EXPECT_GT(kept, 40u);
   EXPECT_LT(kept, 50u);
   EXPECT_EQ(r["interactions"][0]["id"], "c0");  // a prefix, in order
-  EXPECT_EQ(r["nextCursor"], "c99");           // other fields untouched
-  EXPECT_EQ(*out.note, "Showing the first " + std::to_string(kept) + " of 100 \"interactions\" items: the full result is " +
+  EXPECT_EQ(r["nextCursor"], "c99");            // other fields untouched
+  EXPECT_EQ(*out.note, "Showing the first " + std::to_string(kept) +
+                           " of 100 \"interactions\" items: the full result is " +
                            std::to_string((out.original_bytes + 1023) / 1024) +
                            " KB, more than the 48 KB a tool result may carry. For the rest, call again with limit: " +
-                           std::to_string(kept) + " (page on with the cursor as usual), or pass fields: [\"…\"] to get "
+                           std::to_string(kept) +
+                           " (page on with the cursor as usual), or pass fields: [\"…\"] to get "
                            "only the fields you need.");
 }
 

@@ -51,22 +51,25 @@ TEST(ResultShaperText, AMalformedBodyOnASuccessfulWriteSaysTheChangeWasLikelyMad
 
 TEST(ResultShaperText, RedirectIsNotFollowedAndIsNotAReachFailure) {
   const std::string text = error_text(302);
-  EXPECT_TRUE(ends_with(text, "The API answered with a redirect, which fini-mcp does not follow (the API key must "
-                              "not go to another host). Check that --base-url is the API's own address."))
+  EXPECT_TRUE(ends_with(text,
+                        "The API answered with a redirect, which fini-mcp does not follow (the API key must "
+                        "not go to another host). Check that --base-url is the API's own address."))
       << text;
   EXPECT_EQ(text.find("reach"), std::string::npos);
 }
 
 TEST(ResultShaperText, UriTooLong) {
-  EXPECT_TRUE(ends_with(error_text(414), "The request URI was too long; send fewer or shorter ids or filters per call."));
+  EXPECT_TRUE(
+      ends_with(error_text(414), "The request URI was too long; send fewer or shorter ids or filters per call."));
 }
 
 TEST(ResultShaperText, NonStandardStatus) {
   const std::string text = error_text(999);
   EXPECT_NE(text.find("Fini API error 999 (non-standard status)"), std::string::npos) << text;
   EXPECT_EQ(text.find("Internal Server Error"), std::string::npos) << text;
-  EXPECT_TRUE(ends_with(text, "The API answered with a non-standard status (999); treat the call as failed and try "
-                              "again later."))
+  EXPECT_TRUE(ends_with(text,
+                        "The API answered with a non-standard status (999); treat the call as failed and try "
+                        "again later."))
       << text;
 }
 
@@ -81,7 +84,9 @@ TEST(ResultShaperText, RetryAfterIsParsedNeverQuoted) {
 }
 
 TEST(ResultShaperText, SaysWhenRetriesWereAlreadyMade) {
-  EXPECT_TRUE(ends_with(error_text(429, "3", 5), "Rate limited: this is retryable after 3 s. fini-mcp already tried 5 times, so wait a minute first."));
+  EXPECT_TRUE(
+      ends_with(error_text(429, "3", 5),
+                "Rate limited: this is retryable after 3 s. fini-mcp already tried 5 times, so wait a minute first."));
   EXPECT_TRUE(ends_with(error_text(503, std::nullopt, 3),
                         "Fini answered with a server error; this is retryable. fini-mcp already tried 3 times, so wait "
                         "a minute first."));
@@ -89,11 +94,12 @@ TEST(ResultShaperText, SaysWhenRetriesWereAlreadyMade) {
 }
 
 TEST(ResultShaperText, BodyOverTheCap) {
-  const auto text =
-      text_of(shape_transport_error(manifest(), Status(Code::kResourceExhausted, "the response exceeds the 8388608-byte limit"),
-                                    "https://api.example"));
-  EXPECT_EQ(text, "Fini's answer to GET /v2/bots/public was not used: the response exceeds the 8388608-byte limit; "
-                  "ask for less (limit, fields, filters).");
+  const auto text = text_of(
+      shape_transport_error(manifest(), Status(Code::kResourceExhausted, "the response exceeds the 8388608-byte limit"),
+                            "https://api.example"));
+  EXPECT_EQ(text,
+            "Fini's answer to GET /v2/bots/public was not used: the response exceeds the 8388608-byte limit; "
+            "ask for less (limit, fields, filters).");
 }
 
 TEST(ResultShaperText, Cancelled) {

@@ -28,7 +28,8 @@ TEST(Coercion, CommaSeparatedStringBecomesTheItems) {
   EXPECT_EQ(out["source"], json({"zendesk", "intercom"}));
   ASSERT_EQ(notes.size(), 1U);
   EXPECT_EQ(notes[0].pointer, "/source");
-  EXPECT_EQ(notes[0].message, R"(the string "zendesk, intercom" was read as ["zendesk","intercom"] (comma-separated items))");
+  EXPECT_EQ(notes[0].message,
+            R"(the string "zendesk, intercom" was read as ["zendesk","intercom"] (comma-separated items))");
 }
 
 TEST(Coercion, NumericStringBecomesAnInteger) {
@@ -50,7 +51,8 @@ TEST(Coercion, NothingElseIsGuessed) {
 }
 
 TEST(EpochMs, SecondsAreRefusedWithTheMillisecondValue) {
-  const auto errors = epoch_ms_errors(tool("list_conversations"), json{{"since", 1777593600}, {"until", 1780272000000}});
+  const auto errors =
+      epoch_ms_errors(tool("list_conversations"), json{{"since", 1777593600}, {"until", 1780272000000}});
   ASSERT_EQ(errors.size(), 1U);
   EXPECT_EQ(errors[0], "/since: 1777593600: this looks like seconds; Fini wants milliseconds: 1777593600000");
   EXPECT_TRUE(epoch_ms_errors(tool("list_conversations"), json{{"since", 100000000000}}).empty());
@@ -83,8 +85,9 @@ TEST(KeyRejected, SaysWhereTheKeyComesFromWithoutLoginAdvice) {
   rest::HttpResponse r;
   r.status = 401;
   const std::string text = key_rejected_text(tool("list_agents"), r, "The key comes from X: replace it there.");
-  EXPECT_EQ(text, "Fini API error 401 Unauthorized (GET /v2/bots/public): the API key was rejected (revoked or "
-                  "invalid). The key comes from X: replace it there.");
+  EXPECT_EQ(text,
+            "Fini API error 401 Unauthorized (GET /v2/bots/public): the API key was rejected (revoked or "
+            "invalid). The key comes from X: replace it there.");
 }
 
 TEST(Confirmation, QuestionsSayExactlyWhatWillHappen) {

@@ -36,8 +36,9 @@ bool ref_id_like(const std::string& name) {
 }
 
 bool ref_canonical(const std::string& name) {
-  static const std::regex re("^((parent|default)(Folder|Rule)Id|(agent|conversation|source|article|folder|rule|"
-                              "tagGroup|tag|job|event)Ids?(ToAdd|ToRefresh)?)$");
+  static const std::regex re(
+      "^((parent|default)(Folder|Rule)Id|(agent|conversation|source|article|folder|rule|"
+      "tagGroup|tag|job|event)Ids?(ToAdd|ToRefresh)?)$");
   return std::regex_match(name, re);
 }
 
@@ -64,21 +65,48 @@ void expect_same(const std::string& text) {
 }
 
 TEST(TextScan, FixedCasesMatchTheRegularExpressions) {
-  for (const std::string text :
-       {"", "id", "ids", "Id", "agentId", "agentIds", "sourceIdsToAdd", "sourceIdsToRefresh", "tagGroupId",
-        "tagGroupIdsToAdd", "parentFolderId", "defaultRuleId", "parentTagId", "documentIdsToAdd", "fooIdToX",
-        "fooIdToXy", "fooIdTo", "fooIdsTox", "xIdsIds", "agent_Id", "agentId_", "_agentId", "AgentId", "9agentId",
-        "Returns {agentId, items: [{tagId}]} for agentId.", "See (Fini: documentIds) and sourceIds.",
-        "(Fini: a) ruleId (Fini: b", "(Fini: (Fini: x) y) folderId", "{count:ids} of {ids}", "{count:} {count}",
-        "{{a}} {a b} {count:x_y}{z}", "caf\xc3\xa9Id r\xc3\xa9Id", "jobIdToAdd jobIdsToRefresh eventIdToRefresh"}) {
+  for (const std::string text : {"",
+                                 "id",
+                                 "ids",
+                                 "Id",
+                                 "agentId",
+                                 "agentIds",
+                                 "sourceIdsToAdd",
+                                 "sourceIdsToRefresh",
+                                 "tagGroupId",
+                                 "tagGroupIdsToAdd",
+                                 "parentFolderId",
+                                 "defaultRuleId",
+                                 "parentTagId",
+                                 "documentIdsToAdd",
+                                 "fooIdToX",
+                                 "fooIdToXy",
+                                 "fooIdTo",
+                                 "fooIdsTox",
+                                 "xIdsIds",
+                                 "agent_Id",
+                                 "agentId_",
+                                 "_agentId",
+                                 "AgentId",
+                                 "9agentId",
+                                 "Returns {agentId, items: [{tagId}]} for agentId.",
+                                 "See (Fini: documentIds) and sourceIds.",
+                                 "(Fini: a) ruleId (Fini: b",
+                                 "(Fini: (Fini: x) y) folderId",
+                                 "{count:ids} of {ids}",
+                                 "{count:} {count}",
+                                 "{{a}} {a b} {count:x_y}{z}",
+                                 "caf\xc3\xa9Id r\xc3\xa9Id",
+                                 "jobIdToAdd jobIdsToRefresh eventIdToRefresh"}) {
     expect_same(text);
   }
 }
 
 TEST(TextScan, RandomTextsMatchTheRegularExpressions) {
-  const std::vector<std::string> pieces = {"a", "z", "A", "Q", "0", "_", " ", "{", "}", "(", ")", ":", ".", "-",
-                                           "\xc3\xa9", "Id", "Ids", "To", "ToAdd", "ToRefresh", "id", "ids", "agent",
-                                           "tagGroup", "parent", "Folder", "Rule", "(Fini: ", "count:", "s", "x"};
+  const std::vector<std::string> pieces = {
+      "a",     "z",        "A",      "Q",        "0",    "_",       " ",      "{",     "}",         "(",  ")",
+      ":",     ".",        "-",      "\xc3\xa9", "Id",   "Ids",     "To",     "ToAdd", "ToRefresh", "id", "ids",
+      "agent", "tagGroup", "parent", "Folder",   "Rule", "(Fini: ", "count:", "s",     "x"};
   std::mt19937 rng(20261206);
   std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1), length(0, 12);
   for (int n = 0; n < 1500; ++n) {

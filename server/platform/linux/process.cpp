@@ -34,7 +34,8 @@ ProcessStats process_stats() {
   rusage usage{};
   if (::getrusage(RUSAGE_SELF, &usage) == 0) stats.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
   std::error_code ec;
-  if (std::filesystem::is_directory("/proc/self/fd", ec)) stats.open_descriptors = static_cast<int>(open_descriptors().size());
+  if (std::filesystem::is_directory("/proc/self/fd", ec))
+    stats.open_descriptors = static_cast<int>(open_descriptors().size());
   return stats;
 }
 

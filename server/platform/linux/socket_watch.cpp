@@ -49,8 +49,10 @@ bool SocketWatch::wait(std::vector<std::uint64_t>& gone) {
     bool stopped = false;
     for (int i = 0; i < n; ++i) {
       const std::uint64_t tag = events[static_cast<std::size_t>(i)].data.u64;
-      if (tag == kStopTag) stopped = true;  // level-triggered and never cleared: stays stopped
-      else gone.push_back(tag);
+      if (tag == kStopTag)
+        stopped = true;  // level-triggered and never cleared: stays stopped
+      else
+        gone.push_back(tag);
     }
     if (stopped) return false;
     if (!gone.empty()) return true;
