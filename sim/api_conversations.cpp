@@ -160,20 +160,7 @@ Reply bulk_delete_conversations(Env& env, const Call& call) {
 }
 
 json new_event(int64_t at, const std::string& role, const std::string& message, json used) {
-  return {{"id", random_uuid()},
-          {"createdAt", at},
-          {"role", role},
-          {"type", "message"},
-          {"message", message},
-          {"externalId", nullptr},
-          {"externalCreatedAt", nullptr},
-          {"csatRating", nullptr},
-          {"feedback", nullptr},
-          {"approved", nullptr},
-          {"resolved", nullptr},
-          {"attachments", json::array()},
-          {"tags", json::array()},
-          {"usedArticles", std::move(used)}};
+  return event_record(random_uuid(), at, role, message, std::move(used));
 }
 
 void merge_refs(json& into, const json& refs) {

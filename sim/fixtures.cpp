@@ -67,20 +67,7 @@ void add_tag_groups(Workspace& ws, const json& groups, const json& company_id, b
 }
 
 json make_event(Prng& rng, int64_t at_ms, const std::string& role, const std::string& message, json used_articles) {
-  return {{"id", rng.uuid()},
-          {"createdAt", at_ms},
-          {"role", role},
-          {"type", "message"},
-          {"message", message},
-          {"externalId", nullptr},
-          {"externalCreatedAt", nullptr},
-          {"csatRating", nullptr},
-          {"feedback", nullptr},
-          {"approved", nullptr},
-          {"resolved", nullptr},
-          {"attachments", json::array()},
-          {"tags", json::array()},
-          {"usedArticles", std::move(used_articles)}};
+  return event_record(rng.uuid(), at_ms, role, message, std::move(used_articles));
 }
 
 std::string pick(Prng& rng, const json& arr, const std::string& fallback) {

@@ -190,4 +190,22 @@ Result<State> State::from_json(const json& j) {
   return st;
 }
 
+json event_record(std::string id, int64_t at_ms, const std::string& role, const std::string& message,
+                  json used_articles) {
+  return {{"id", std::move(id)},
+          {"createdAt", at_ms},
+          {"role", role},
+          {"type", "message"},
+          {"message", message},
+          {"externalId", nullptr},
+          {"externalCreatedAt", nullptr},
+          {"csatRating", nullptr},
+          {"feedback", nullptr},
+          {"approved", nullptr},
+          {"resolved", nullptr},
+          {"attachments", json::array()},
+          {"tags", json::array()},
+          {"usedArticles", std::move(used_articles)}};
+}
+
 }  // namespace fini::sim

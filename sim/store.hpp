@@ -68,4 +68,8 @@ bool article_visible(const json& article, int64_t now_ms);
 json render_document(const json& doc, int64_t now_ms, int64_t step_ms);
 json render_knowledge_job(const json& job, int64_t now_ms, int64_t step_ms);
 
+// One conversation event as Fini shows it (seeded fixtures and events created at run time alike).
+json event_record(std::string id, int64_t at_ms, const std::string& role, const std::string& message,
+                  json used_articles);
+
 }  // namespace fini::sim
