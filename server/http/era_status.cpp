@@ -3,7 +3,7 @@
 #include <httplib.h>
 
 #include "http/guards.hpp"
-#include "http/modern_http.hpp"
+#include "mcp/modern_meta.hpp"
 
 namespace fini::http {
 
@@ -15,6 +15,11 @@ std::optional<std::string> header(const httplib::Request& req, const char* name)
 }
 
 }  // namespace
+
+bool is_modern_post(const std::optional<std::string>& version_header, const mcp::Json& params) {
+  if (version_header && mcp::modern::is_modern_version(*version_header)) return true;
+  return mcp::modern::is_modern(params);
+}
 
 mcp::Era* era_for_post(mcp::Eras& eras, const httplib::Request& req, const mcp::Json& params) {
   const auto version = header(req, "MCP-Protocol-Version");

@@ -15,6 +15,9 @@ struct Request;
 
 namespace fini::http {
 
+// A POST is modern (2026-07-28) when its MCP-Protocol-Version names a modern revision or its body
+// carries the modern _meta marker; everything else takes the legacy path.
+bool is_modern_post(const std::optional<std::string>& version_header, const mcp::Json& params);
 // The era of a POST with these params; null: a version header no era serves (400).
 mcp::Era* era_for_post(mcp::Eras& eras, const httplib::Request& req, const mcp::Json& params);
 // The headers the 2026-07-28 binding mirrors from the body.

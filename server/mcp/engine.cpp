@@ -163,9 +163,9 @@ void CallEngine::run(const std::shared_ptr<EngineCall>& call, const Job& job) {
 }
 
 void CallEngine::finish(const std::shared_ptr<EngineCall>& call, Json reply) {
-  auto forget = [&] {
+  // The id is free before the reply goes out: a client may reuse it as soon as it reads the reply.
+  {
     std::lock_guard lock(mutex_);
-    calls_.erase(call->serial());
     auto [first, last] = ids_.equal_range(call->key_);
     for (auto it = first; it != last; ++it) {
       if (it->second == call->serial()) {
@@ -173,6 +173,10 @@ void CallEngine::finish(const std::shared_ptr<EngineCall>& call, Json reply) {
         break;
       }
     }
+  }
+  auto forget = [&] {
+    std::lock_guard lock(mutex_);
+    calls_.erase(call->serial());
   };
   if (options_.release_before_reply) {
     forget();

@@ -16,6 +16,19 @@ httplib::Request post(std::initializer_list<std::pair<const char*, const char*>>
   return req;
 }
 
+mcp::Json modern_meta(const std::string& version = "2026-07-28") {
+  return mcp::Json{{"io.modelcontextprotocol/protocolVersion", version},
+                   {"io.modelcontextprotocol/clientCapabilities", mcp::Json::object()}};
+}
+
+TEST(EraStatus, WhichPostsAreModern) {
+  EXPECT_TRUE(is_modern_post(std::string("2026-07-28"), mcp::Json::object()));
+  EXPECT_TRUE(is_modern_post(std::string("v999.0.0"), mcp::Json{{"_meta", modern_meta("v999.0.0")}}));
+  EXPECT_TRUE(is_modern_post(std::nullopt, mcp::Json{{"_meta", modern_meta()}}));
+  EXPECT_FALSE(is_modern_post(std::string("2025-11-25"), mcp::Json{{"protocolVersion", "2025-11-25"}}));
+  EXPECT_FALSE(is_modern_post(std::string("1999-01-01"), nullptr));  // legacy path: 400 there
+}
+
 TEST(EraStatus, OneStatusPerKindOfRefusal) {
   EXPECT_EQ(http_status(Refusal::Kind::kAnswer), 200);
   EXPECT_EQ(http_status(Refusal::Kind::kInvalid), 400);
