@@ -31,14 +31,11 @@ TEST(ModernHeaders, HeaderChecksInOrder) {
   EXPECT_EQ(check(h, call(Json{{"name", "list_agents"}, {"_meta", meta("v999.0.0")}}))->code, -32020);
   MessageHeaders v999{std::string("v999.0.0"), h.method, h.name};
   EXPECT_EQ(check(v999, call(Json{{"name", "list_agents"}, {"_meta", meta("v999.0.0")}}))->code, -32022);
-  EXPECT_EQ(check(MessageHeaders{h.version, std::string("tools/list"), h.name}, call(good))->code,
-            -32020);
+  EXPECT_EQ(check(MessageHeaders{h.version, std::string("tools/list"), h.name}, call(good))->code, -32020);
   EXPECT_EQ(check(MessageHeaders{h.version, h.method, std::nullopt}, call(good))->code, -32020);
-  EXPECT_EQ(check(MessageHeaders{h.version, h.method, std::string("delete_agent")}, call(good))->code,
-            -32020);
+  EXPECT_EQ(check(MessageHeaders{h.version, h.method, std::string("delete_agent")}, call(good))->code, -32020);
   // base64 sentinel: decoded before comparing
-  EXPECT_FALSE(
-      check(MessageHeaders{h.version, h.method, std::string("=?base64?bGlzdF9hZ2VudHM=?=")}, call(good)));
+  EXPECT_FALSE(check(MessageHeaders{h.version, h.method, std::string("=?base64?bGlzdF9hZ2VudHM=?=")}, call(good)));
 }
 
 TEST(ModernHeaders, DecodesTheBase64Sentinel) {
